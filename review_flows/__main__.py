@@ -1,0 +1,3 @@
+from review_flows.cli.main import main
+
+main()

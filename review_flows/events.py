@@ -1,0 +1,48 @@
+"""Event kinds of a case's append-only log, and the event value the pure core works on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    """Everything that can happen to a case. The string values are the CLI's ``KIND`` names."""
+
+    AWARE = "aware"  # the local authority became aware of the incident (clocks start here)
+    NOTIFIED = "notified"  # serious incident notification sent to the Panel (or Ofsted pre-2018)
+    RAPID_REVIEW_STARTED = "rapid_review_started"
+    RAPID_REVIEW_SUBMITTED = "rapid_review_submitted"
+    DECISION_NO_REVIEW = "decision_no_review"
+    DECISION = "decision"  # decision to start a local review (LCSPR, or an SCR before 2018)
+    NATIONAL_REVIEW_REFERRED = "national_review_referred"
+    PANEL_RESPONSE = "panel_response"
+    REVIEWER_APPOINTED = "reviewer_appointed"
+    TERMS_OF_REFERENCE_AGREED = "terms_of_reference_agreed"
+    DRAFT_RECEIVED = "draft_received"
+    PUBLICATION_PLANNED = "publication_planned"  # the planned publication date (may be future)
+    REPORT_SENT = "report_sent"  # full report sent to the Panel and the Secretary of State
+    PUBLISHED = "published"
+    ACTION_PLAN_AGREED = "action_plan_agreed"
+    ACTIONS_COMPLETED = "actions_completed"
+    CLOSED = "closed"
+    DELAY_RECORDED = "delay_recorded"  # a delay notice, with its reason in the note
+    CORRECTION = "correction"  # replaces the date or note of an earlier event
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of a case's log as the pure core sees it.
+
+    ``on`` is the date the thing happened (or, for ``publication_planned``, is planned);
+    ``corrects`` is the id of the event a correction replaces.
+    """
+
+    kind: EventKind
+    on: dt.date
+    id: int | None = None
+    note: str | None = None
+    corrects: int | None = None
+    recorded_by: str | None = None
+    recorded_at: dt.datetime | None = None

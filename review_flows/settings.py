@@ -1,0 +1,73 @@
+"""The one settings class of the product (environment prefix ``CSPR_``, ``.env`` supported).
+
+Reach it through :func:`get_settings`; never build it at import time. No other module reads
+``os.environ``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration for the workbench. Every field can be set as ``CSPR_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="CSPR_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"), description="Folder for the database, index files and exports."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the case database; default SQLite file `cspr.db` in the data folder.",
+    )
+    index_dir: Path | None = Field(
+        default=None, description="Folder of the learning index; default `index/` in the data folder."
+    )
+    model_path: Path | None = Field(
+        default=None,
+        description="Folder of the sentence-transformers model; default the bundled all-MiniLM-L6-v2.",
+    )
+    corpus_dir: Path = Field(
+        default=Path("corpus/reviews"), description="Folder of published reviews that `make run` ingests."
+    )
+    holiday_overrides_file: Path | None = Field(
+        default=None,
+        description="YAML file of announced one-off bank holidays per nation, added to the calendars.",
+    )
+    due_soon_working_days: int = Field(
+        default=5, ge=0, description="A milestone is 'due soon' within this many working days."
+    )
+    local_targets: dict[str, int] = Field(
+        default_factory=dict,
+        description='Local targets in working days where guidance sets none, as JSON: {"wales-cpr:review_completed": 120}.',
+    )
+    embed_batch_size: int = Field(default=16, ge=1, description="Passages per encoder batch.")
+    max_document_mb: int = Field(
+        default=200, ge=1, description="Documents larger than this are refused at ingest."
+    )
+    prefect_api_url: str | None = Field(
+        default=None, description="Prefect server API URL; unset runs flows on a local server."
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to SQLite in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'cspr.db').resolve()}"
+
+    @property
+    def resolved_index_dir(self) -> Path:
+        """The index folder, defaulting to ``index/`` in the data folder."""
+        return self.index_dir if self.index_dir is not None else self.data_dir / "index"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment and ``.env``."""
+    return Settings()

@@ -1,0 +1,27 @@
+"""README stays in step with the code it documents."""
+
+from __future__ import annotations
+
+import re
+
+from review_flows.settings import Settings
+from tests.conftest import REPO_ROOT
+
+
+def _readme_settings_rows() -> dict[str, str]:
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(CSPR_[A-Z_]+)` \| (.*?) \|", text, flags=re.MULTILINE)
+    return dict(rows)
+
+
+def test_readme_lists_every_setting_and_no_other() -> None:
+    documented = set(_readme_settings_rows())
+    actual = {f"CSPR_{name.upper()}" for name in Settings.model_fields}
+    assert documented == actual
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make test" in ci
+    assert "make test" in readme and "make run" in readme
