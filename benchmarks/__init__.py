@@ -1,0 +1,1 @@
+"""Benchmarks: each ``bench_*.py`` module has ``run() -> list[BenchTable]``; ``make bench`` prints them."""
