@@ -1,0 +1,396 @@
+"""Milestones: a pure function of (events, rulebook, calendar, today).
+
+Nothing about deadlines is stored: each milestone's due date, done date, status and working
+days remaining are derived here from the case's events. Corrections are applied first (an event
+of kind ``correction`` with ``corrects=<id>`` moves that event to the correction's date). A
+clock starts at the first (earliest) event of its start kind; a milestone is done by the first
+completing event on or after the start (any completing event, for a count-back rule).
+"""
+
+from __future__ import annotations
+
+import calendar as _gregorian
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from review_flows.calendar import WorkingCalendar
+from review_flows.events import Event, EventKind
+from review_flows.rulebook import Confidence, Direction, DurationUnit, Rule, Rulebook
+
+logger = logging.getLogger(__name__)
+
+LOCAL_TARGET = "local target"
+
+
+class MilestoneStatus(StrEnum):
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    DUE = "due"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    NOT_APPLICABLE = "not_applicable"
+    NOT_STARTED = "not_started"  # the event that starts its clock has not happened
+    NO_TIME_LIMIT = "no_time_limit"  # started, not done, and the guidance sets no limit
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One statutory step of a case, as derived today.
+
+    ``working_days_remaining`` is positive for days left and negative for working days late
+    (0 on the due date; :attr:`status` is the authority on lateness, since a calendar-month
+    deadline can fall on a weekend). ``elapsed_working_days`` runs from the clock start to the
+    done date (or today). ``alert`` is False for the later of two readings of one rule
+    (``alternatives`` lists the other readings with their due dates), so reminders go out once,
+    on the earlier date.
+    """
+
+    milestone: str
+    label: str
+    due: dt.date | None
+    done: dt.date | None
+    status: MilestoneStatus
+    working_days_remaining: int | None
+    elapsed_working_days: int | None
+    rule: str
+    source: str
+    confidence: Confidence
+    responsible: str
+    start_event: EventKind
+    start: dt.date | None
+    local_target: bool = False
+    alert: bool = True
+    alternatives: tuple[tuple[str, dt.date | None], ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A rule prepared for fast evaluation; ``static`` holds the fields every case shares."""
+
+    milestone: str
+    start_kind: EventKind
+    done_kinds: tuple[EventKind, ...]
+    signed: int | None  # duration, negative for a count-back; None without a limit
+    unit: DurationUnit | None
+    holds: bool
+    waiver: EventKind | None
+    na_kinds: tuple[EventKind, ...]
+    paired: bool  # one of two or more readings of a rule (see _mark_readings)
+    static: Mapping[str, Any]
+    idle: Mapping[MilestoneStatus, Milestone]  # shared not_started / not_applicable values
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledBook:
+    rules: tuple[_Compiled, ...]
+    groups: tuple[tuple[int, ...], ...]  # indices of rules read two (or more) ways
+
+
+def compute_milestones(
+    events: Sequence[Event],
+    rulebook: Rulebook,
+    calendar: WorkingCalendar,
+    today: dt.date,
+    *,
+    due_soon_working_days: int = 5,
+    local_targets: Mapping[str, int] | None = None,
+) -> list[Milestone]:
+    """Every milestone of ``rulebook`` for a case with ``events``, as of ``today``.
+
+    ``local_targets`` maps ``"<ruleset>:<milestone>"`` to working days; it gives a milestone
+    without a statutory limit a local target (marked as such). Targets for other rulebooks, or
+    for milestones that have a statutory limit, are ignored.
+    """
+    book = _compile(rulebook, local_targets)
+    dates = _event_dates(events)
+    values = [_evaluate(rule, dates, calendar, today, due_soon_working_days) for rule in book.rules]
+    for group in book.groups:
+        _mark_readings(group, values)
+    return [value if type(value) is Milestone else _new_milestone(value) for value in values]
+
+
+def milestone_to_dict(milestone: Milestone) -> dict[str, Any]:
+    """A JSON-ready dict: ISO dates, enum values, alternatives as objects."""
+
+    def iso(day: dt.date | None) -> str | None:
+        return day.isoformat() if day is not None else None
+
+    return {
+        "milestone": milestone.milestone,
+        "label": milestone.label,
+        "due": iso(milestone.due),
+        "done": iso(milestone.done),
+        "status": milestone.status.value,
+        "working_days_remaining": milestone.working_days_remaining,
+        "elapsed_working_days": milestone.elapsed_working_days,
+        "rule": milestone.rule,
+        "source": milestone.source,
+        "confidence": milestone.confidence.value,
+        "responsible": milestone.responsible,
+        "start_event": milestone.start_event.value,
+        "start": iso(milestone.start),
+        "local_target": milestone.local_target,
+        "alert": milestone.alert,
+        "alternatives": [{"milestone": m, "due": iso(due)} for m, due in milestone.alternatives],
+        "note": milestone.note,
+    }
+
+
+def add_calendar_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by ``months`` calendar months, clamped to the end of a shorter month
+    (31 August + 6 months = 28 or 29 February)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    last = _gregorian.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def describe_rule(rule: Rule, local_target: int | None = None) -> str:
+    """The rule in words, e.g. "5 working days from aware"."""
+    start = rule.start_event.value
+    if rule.duration is None or rule.unit is None:
+        if local_target is not None:
+            return f"{LOCAL_TARGET}: {local_target} working days from {start}"
+        return f"no statutory time limit (clock from {start})"
+    amount = f"{rule.duration} {rule.unit.value.replace('_', ' ')}"
+    if rule.direction is Direction.BEFORE:
+        return f"at least {amount} before {start}"
+    if rule.holds:
+        return f"kept at least {amount} from {start}"
+    return f"{amount} from {start}"
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+
+def _event_dates(events: Sequence[Event]) -> dict[str, list[dt.date]]:
+    """Dates per event kind, corrections applied (a later correction of one event wins)."""
+    corrected: dict[int, dt.date] = {}
+    for event in events:
+        if event.kind == EventKind.CORRECTION and event.corrects is not None:
+            corrected[event.corrects] = event.on
+    dates: dict[str, list[dt.date]] = {}
+    for event in events:
+        if event.kind == EventKind.CORRECTION:
+            continue
+        on = corrected.get(event.id, event.on) if corrected and event.id is not None else event.on
+        if event.kind in dates:
+            dates[event.kind].append(on)
+        else:
+            dates[event.kind] = [on]
+    return dates
+
+
+def _first_on_or_after(
+    dates: dict[str, list[dt.date]], kinds: Sequence[str], floor: dt.date
+) -> dt.date | None:
+    first = None
+    for kind in kinds:
+        for day in dates.get(kind, ()):
+            if day >= floor and (first is None or day < first):
+                first = day
+    return first
+
+
+def _evaluate(
+    rule: _Compiled,
+    dates: dict[str, list[dt.date]],
+    calendar: WorkingCalendar,
+    today: dt.date,
+    due_soon: int,
+) -> Milestone | dict[str, Any]:
+    starts = dates.get(rule.start_kind)
+    if not starts:
+        inapplicable = any(kind in dates for kind in rule.na_kinds)
+        status = MilestoneStatus.NOT_APPLICABLE if inapplicable else MilestoneStatus.NOT_STARTED
+        if rule.paired:
+            return _values(rule, None, None, status, None, None, None)
+        return rule.idle[status]
+    start = starts[0] if len(starts) == 1 else min(starts)
+    due = _due_date(rule, start, calendar)
+    if rule.holds:
+        met = due is not None and today >= due
+        status = MilestoneStatus.DONE_ON_TIME if met else MilestoneStatus.DUE
+        remaining = None if met else calendar.working_days_between(today, due)
+        return _values(rule, start, due, status, due if met else None, remaining, None)
+    floor = dt.date.min if rule.signed is not None and rule.signed < 0 else start
+    done = _first_on_or_after(dates, rule.done_kinds, floor)
+    end = done if done is not None else today
+    elapsed = calendar.working_days_between(start, end) if floor == start and end >= start else None
+    if due is None:
+        status = MilestoneStatus.DONE_ON_TIME if done else MilestoneStatus.NO_TIME_LIMIT
+        return _values(rule, start, None, status, done, None, elapsed)
+    if rule.waiver is not None and (done is None or done > due):
+        waived_on = _first_on_or_after(dates, (rule.waiver,), start)
+        if waived_on is not None and waived_on <= due:
+            return _values(rule, start, due, MilestoneStatus.NOT_APPLICABLE, done, None, elapsed)
+    status, remaining = _timed_status(calendar, today, due, done, due_soon)
+    return _values(rule, start, due, status, done, remaining, elapsed)
+
+
+def _timed_status(
+    calendar: WorkingCalendar, today: dt.date, due: dt.date, done: dt.date | None, due_soon: int
+) -> tuple[MilestoneStatus, int | None]:
+    if done is not None:
+        late = done > due
+        return (MilestoneStatus.DONE_LATE if late else MilestoneStatus.DONE_ON_TIME), None
+    if today > due:
+        # Working days late, counting forwards from the due date (which may be a weekend).
+        return MilestoneStatus.OVERDUE, -calendar.working_days_between(due, today)
+    remaining = calendar.working_days_between(today, due)
+    return (MilestoneStatus.DUE_SOON if remaining <= due_soon else MilestoneStatus.DUE), remaining
+
+
+def _due_date(rule: _Compiled, start: dt.date, calendar: WorkingCalendar) -> dt.date | None:
+    if rule.signed is None:
+        return None
+    if rule.unit is DurationUnit.WORKING_DAYS:
+        return calendar.add_working_days(start, rule.signed)
+    if rule.unit is DurationUnit.CALENDAR_DAYS:
+        return start + dt.timedelta(days=rule.signed)
+    return add_calendar_months(start, rule.signed)
+
+
+def _values(
+    rule: _Compiled,
+    start: dt.date | None,
+    due: dt.date | None,
+    status: MilestoneStatus,
+    done: dt.date | None,
+    remaining: int | None,
+    elapsed: int | None,
+) -> dict[str, Any]:
+    values = dict(rule.static)
+    values["start"] = start
+    values["due"] = due
+    values["status"] = status
+    values["done"] = done
+    values["working_days_remaining"] = remaining
+    values["elapsed_working_days"] = elapsed
+    return values
+
+
+def _mark_readings(members: tuple[int, ...], values: list[Any]) -> None:
+    """For a rule read two ways: list each other's due dates; alert only on the earliest.
+
+    Every member's value is still a dict here (``_evaluate`` returns dicts for paired rules).
+    """
+    dated = [i for i in members if values[i]["due"] is not None]
+    earliest = min(dated, key=lambda i: values[i]["due"]) if dated else members[0]
+    for i in members:
+        values[i]["alert"] = i == earliest
+        values[i]["alternatives"] = tuple(
+            (values[j]["milestone"], values[j]["due"]) for j in members if j != i
+        )
+
+
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
+def _new_milestone(values: dict[str, Any]) -> Milestone:
+    # Why not Milestone(**values): the frozen dataclass __init__ sets 17 fields one by one, which
+    # is most of the cost at 100,000 cases; ``values`` always holds every field (see _compile).
+    milestone = _new_object(Milestone)
+    _set_attribute(milestone, "__dict__", values)
+    return milestone
+
+
+# --- compilation --------------------------------------------------------------------------------
+
+
+def _compile(rulebook: Rulebook, local_targets: Mapping[str, int] | None) -> _CompiledBook:
+    prefix = rulebook.id + ":"
+    targets = tuple(
+        sorted(
+            (key.removeprefix(prefix), int(days))
+            for key, days in (local_targets or {}).items()
+            if key.startswith(prefix)
+        )
+    )
+    cache: dict[tuple[tuple[str, int], ...], _CompiledBook] = _rulebook_cache(rulebook)
+    if targets not in cache:
+        cache[targets] = _compile_book(rulebook, dict(targets))
+    return cache[targets]
+
+
+def _compile_book(rulebook: Rulebook, targets: Mapping[str, int]) -> _CompiledBook:
+    groups: dict[str, list[int]] = {}
+    for index, rule in enumerate(rulebook.rules):
+        groups.setdefault(rule.reading_of or rule.milestone, []).append(index)
+    paired = tuple(tuple(members) for members in groups.values() if len(members) > 1)
+    in_pairs = {index for members in paired for index in members}
+    rules = tuple(
+        _compile_rule(rulebook, rule, targets, index in in_pairs)
+        for index, rule in enumerate(rulebook.rules)
+    )
+    return _CompiledBook(rules=rules, groups=paired)
+
+
+def _rulebook_cache(rulebook: Rulebook) -> dict[Any, Any]:
+    cache = getattr(rulebook, "_compiled", None)
+    if cache is None:
+        cache = {}
+        rulebook._compiled = cache  # a private attribute: allowed on the frozen model
+    return cache
+
+
+def _compile_rule(
+    rulebook: Rulebook, rule: Rule, targets: Mapping[str, int], paired: bool
+) -> _Compiled:
+    target = targets.get(rule.milestone) if rule.duration is None else None
+    if rule.milestone in targets and target is None:
+        logger.warning(
+            "local target for %s:%s ignored: the guidance sets a limit", rulebook.id, rule.milestone
+        )
+    source = rulebook.source_text(rule)
+    signed, unit = rule.duration, rule.unit
+    if target is not None:
+        signed, unit, source = target, DurationUnit.WORKING_DAYS, f"{LOCAL_TARGET}; {source}"
+    elif signed is not None and rule.direction is Direction.BEFORE:
+        signed = -signed
+    static = {
+        "milestone": rule.milestone,
+        "label": rule.label,
+        "rule": describe_rule(rule, target),
+        "source": source,
+        "confidence": rule.confidence,
+        "responsible": rule.responsible,
+        "start_event": rule.start_event,
+        "local_target": target is not None,
+        "alert": True,
+        "alternatives": (),
+        "note": rule.note,
+    }
+    idle = {
+        status: _new_milestone(
+            {
+                **static,
+                "start": None,
+                "due": None,
+                "status": status,
+                "done": None,
+                "working_days_remaining": None,
+                "elapsed_working_days": None,
+            }
+        )
+        for status in (MilestoneStatus.NOT_STARTED, MilestoneStatus.NOT_APPLICABLE)
+    }
+    return _Compiled(
+        milestone=rule.milestone,
+        start_kind=rule.start_event,
+        done_kinds=rule.done_by,
+        signed=signed,
+        unit=unit,
+        holds=rule.holds,
+        waiver=rule.waived_if_by_due,
+        na_kinds=rule.not_applicable_if,
+        paired=paired,
+        static=static,
+        idle=idle,
+    )
