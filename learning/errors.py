@@ -1,0 +1,46 @@
+"""Named errors of the learning side. The library raises these; the edges (CLI, pages, flows)
+turn them into a message that says what to do next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LearningError(Exception):
+    """Base class of every error raised by ``learning``."""
+
+
+class UnreadableDocument(LearningError):
+    """A review file cannot be read or extracted; names the file and why."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+# index errors
+class IndexNotFound(LearningError):
+    """There is no index in the folder yet (run ``cspr ingest PATH`` first)."""
+
+
+class IndexMismatch(LearningError):
+    """The index files disagree with each other or with the encoder; the message says what
+    differs and to run ``cspr ingest --rebuild``."""
+
+
+class IndexCorrupt(IndexMismatch):
+    """An index file cannot be read at all (bad JSON, truncated FAISS file)."""
+
+
+class IndexBusy(LearningError):
+    """Another process is writing the index."""
+
+
+class EmptyQuery(LearningError, ValueError):
+    """A search query or précis has no words."""
+
+
+class InvalidFilter(LearningError, ValueError):
+    """A search filter is malformed or names an unknown field or value; the message names the
+    field and the allowed values."""
