@@ -22,3 +22,58 @@ class RulebookInvalid(ReviewFlowsError):
 
 class RulebookNotFound(ReviewFlowsError):
     """No rulebook has the requested id, or none applies to the nation and incident date."""
+
+
+# --- case store and lifecycle ------------------------------------------------------------------
+
+
+class CaseNotFound(ReviewFlowsError, LookupError):
+    """No case has the given reference (in the given partnership)."""
+
+
+class CaseReferenceAmbiguous(ReviewFlowsError, LookupError):
+    """The reference is used by cases of more than one partnership; name the partnership."""
+
+
+class DuplicateCaseReference(ReviewFlowsError):
+    """A case with this reference already exists in the partnership."""
+
+
+class CaseDataInvalid(ReviewFlowsError, ValueError):
+    """A case, event, action or user field failed validation; the message names the field."""
+
+
+class EventRefused(ReviewFlowsError):
+    """Base of the lifecycle's refusals: the event was not recorded and nothing changed."""
+
+
+class InvalidTransition(EventRefused):
+    """The event does not fit the case's stage; the message names the stage and what it accepts."""
+
+
+class EventDateInvalid(EventRefused, ValueError):
+    """The event's date is before the incident, before the previous step, or in the future."""
+
+
+class EventNoteMissing(EventRefused, ValueError):
+    """The event kind needs a note (a delay needs its reason)."""
+
+
+class CorrectionInvalid(EventRefused):
+    """A correction does not reference an earlier event of the same case."""
+
+
+class ActionNotFound(ReviewFlowsError, LookupError):
+    """No action has the given id (on the given case)."""
+
+
+class UserNotFound(ReviewFlowsError, LookupError):
+    """No user has the given username."""
+
+
+class DuplicateUsername(ReviewFlowsError):
+    """A user with this username already exists."""
+
+
+class DatabaseNotReady(ReviewFlowsError):
+    """The database has no tables or an older schema; run `cspr db upgrade`."""
