@@ -1,0 +1,301 @@
+"""``cspr ingest``, ``cspr search`` and ``cspr similar``: the learning commands.
+
+The edge: reads settings and the clock, loads the model once, calls one service, prints.
+Library errors become one line on stderr and exit code 2. Heavy imports (torch, faiss) happen
+inside the commands so ``cspr --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from learning.errors import LearningError
+
+if TYPE_CHECKING:
+    from learning.encoder import Encoder
+    from learning.ingest import IngestReport
+    from learning.results import PassageHit
+    from review_flows.settings import Settings
+
+_OFFLINE_DEFAULTS = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Data folder for this command (index in DIR/index)."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+TopK = Annotated[int, typer.Option("--k", min=1, help="How many results.")]
+FilterOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--filter",
+        "-f",
+        help="FIELD=VALUE: year (2019, 2018-2022, >=2019), nation, "
+        "partnership, review_type, outcome, age_group, kind. Repeatable.",
+    ),
+]
+BatchOpt = Annotated[
+    Path | None, typer.Option("--batch", help="File with one input per line; prints JSON Lines.")
+]
+
+
+def _settings() -> Settings:
+    from review_flows.settings import get_settings
+
+    return get_settings()
+
+
+def index_dir_for(data_dir: Path | None) -> Path:
+    """The index folder: ``DIR/index`` for ``--data-dir DIR``, else the settings' one."""
+    return data_dir / "index" if data_dir is not None else _settings().resolved_index_dir
+
+
+def build_encoder() -> Encoder:
+    """The encoder the commands use: the configured sentence-transformers model (cached)."""
+    for name, value in _OFFLINE_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    from learning.encoder import load_sentence_encoder
+
+    settings = _settings()
+    return load_sentence_encoder(settings.model_path, settings.embed_batch_size)
+
+
+def _fail(message: str) -> typer.Exit:
+    Console(stderr=True).print(Text(f"error: {message}"))
+    return typer.Exit(code=2)
+
+
+def _run(action: Callable[[], int]) -> None:
+    """Run a command body; a library error is one line on stderr and exit code 2."""
+    try:
+        code = action()
+    except LearningError as problem:
+        raise _fail(str(problem)) from problem
+    if code:
+        raise typer.Exit(code=code)
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+
+
+def _batch_lines(path: Path) -> Iterator[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as problem:
+        raise _fail(f"cannot read batch file {path}: {problem.strerror}") from problem
+    return (line.strip() for line in text.splitlines() if line.strip())
+
+
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Review files or folders.")],
+    data_dir: DataDir = None,
+    remove_missing: Annotated[
+        bool,
+        typer.Option("--remove-missing", help="Remove reviews whose file under PATH has gone."),
+    ] = False,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild", help="Build the index afresh (after a model change or a mismatch)."
+        ),
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Add new and changed reviews to the learning index (unchanged files are skipped)."""
+    _run(lambda: _ingest(paths, index_dir_for(data_dir), remove_missing, rebuild, as_json))
+
+
+def _ingest(
+    paths: list[Path], index_dir: Path, remove_missing: bool, rebuild: bool, as_json: bool
+) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from learning.ingest import IngestProgress, ingest_paths
+
+    encoder = build_encoder()
+    max_bytes = _settings().max_document_mb * 1024 * 1024
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("ingesting", total=None)
+
+        def advance(step: IngestProgress) -> None:
+            bar.update(task, total=step.total, completed=step.done, description=step.path.name[:40])
+
+        report = ingest_paths(
+            paths,
+            index_dir,
+            encoder,
+            progress=advance,
+            max_bytes=max_bytes,
+            remove_missing=remove_missing,
+            rebuild=rebuild,
+            now=datetime.now(UTC),
+        )
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        _print_report(report, index_dir)
+    return 1 if report.failed else 0
+
+
+def _print_report(report: IngestReport, index_dir: Path) -> None:
+    console = Console()
+    console.print(
+        Text(
+            f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{report.removed} removed, {len(report.failed)} failed; {report.units_added} units "
+            f"embedded in {report.seconds:.1f} s -> {index_dir}"
+        )
+    )
+    for path, reason in report.failed:
+        console.print(Text(f"FAILED {path}: {reason}", style="red"))
+
+
+def search_command(
+    query: Annotated[str | None, typer.Argument(help="Words or a question.")] = None,
+    reviews: Annotated[bool, typer.Option("--reviews", help="One result per review.")] = False,
+    k: TopK = 10,
+    filters: FilterOpt = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+    batch: BatchOpt = None,
+) -> None:
+    """Search findings, recommendations and passages by meaning and by words."""
+    _run(lambda: _search(query, reviews, k, filters or [], as_json, index_dir_for(data_dir), batch))
+
+
+def _search(
+    query: str | None,
+    reviews: bool,
+    k: int,
+    filter_args: list[str],
+    as_json: bool,
+    index_dir: Path,
+    batch: Path | None,
+) -> int:
+    from learning.filters import parse_filters
+    from learning.search import open_engine
+
+    filters = parse_filters(filter_args)
+    queries = _inputs(query, batch, "QUERY")
+    engine = open_engine(index_dir, build_encoder())
+    try:
+        for text in queries:
+            hits = (
+                engine.search_reviews(text, k, filters)
+                if reviews
+                else engine.search_passages(text, k, filters)
+            )
+            if as_json or batch is not None:
+                _print_json([hit.to_dict() for hit in hits])
+            else:
+                _print_hits(hits)
+    finally:
+        engine.close()
+    return 0
+
+
+def _inputs(single: str | None, batch: Path | None, what: str) -> list[str]:
+    if batch is not None:
+        if single is not None:
+            raise _fail(f"give {what} or --batch FILE, not both")
+        return list(_batch_lines(batch))
+    if single is None:
+        raise _fail(f"give {what} (or --batch FILE)")
+    return [single]
+
+
+def _print_hits(hits: list[Any]) -> None:
+    console = Console()
+    if not hits:
+        console.print("no results")
+    for rank, hit in enumerate(hits, start=1):
+        year = f" ({hit.year})" if hit.year else ""
+        console.print(
+            Text(
+                f"{rank}. {hit.title}{year}  [{hit.review_id}]  score {hit.score:.4f}", style="bold"
+            )
+        )
+        for passage in getattr(hit, "passages", None) or (hit,):
+            _print_passage(console, passage)
+        console.print(Text(f"   {hit.source}", style="dim"))
+
+
+def _print_passage(console: Console, passage: PassageHit) -> None:
+    page = passage.page_label or str(passage.page)
+    label = f"{passage.kind} {passage.number}" if passage.number else passage.kind
+    console.print(Text(f"   {passage.section or '-'} | p. {page} | {label}", style="cyan"))
+    body = Text(passage.text)
+    for start, end in passage.spans:
+        body.stylize("bold yellow", start, end)
+    console.print(Text("   ").append(body))
+
+
+def similar_command(
+    text: Annotated[str | None, typer.Option("--text", help="The case précis.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="File holding the case précis.")
+    ] = None,
+    k: TopK = 5,
+    filters: FilterOpt = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+    batch: BatchOpt = None,
+) -> None:
+    """Past reviews like a case précis, with their best matching findings and recommendations."""
+    _run(lambda: _similar(text, file, k, filters or [], as_json, index_dir_for(data_dir), batch))
+
+
+def _similar(
+    text: str | None,
+    file: Path | None,
+    k: int,
+    filter_args: list[str],
+    as_json: bool,
+    index_dir: Path,
+    batch: Path | None,
+) -> int:
+    from learning.filters import parse_filters
+    from learning.search import open_engine
+
+    if text is not None and file is not None:
+        raise _fail("give --text or --file, not both")
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as problem:
+            raise _fail(f"cannot read {file}: {problem.strerror}") from problem
+    filters = parse_filters(filter_args)
+    precises = _inputs(text, batch, "--text TEXT or --file FILE")
+    engine = open_engine(index_dir, build_encoder())
+    try:
+        for precis in precises:
+            results = engine.similar_cases(precis, k, filters)
+            if as_json or batch is not None:
+                _print_json([result.to_dict() for result in results])
+            else:
+                _print_hits(results)
+    finally:
+        engine.close()
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    """Mount the learning commands on the ``cspr`` app."""
+    app.command("ingest")(ingest_command)
+    app.command("search")(search_command)
+    app.command("similar")(similar_command)

@@ -1,0 +1,193 @@
+"""``vectors.faiss``: the dense side of the index, an explicit id map over inner-product vectors.
+
+Ids are the ``units.id`` of ``units.sqlite``. A flat (exact) index serves up to about 100,000
+vectors; beyond that HNSW32, which cannot remove vectors, so removed ids become tombstones that
+searches skip until the next rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+FLAT = "flat"
+HNSW = "hnsw"
+INDEX_TYPES = (FLAT, HNSW)
+HNSW_THRESHOLD = 100_000
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 40
+HNSW_EF_SEARCH = 64
+# Filtered HNSW searches over fewer allowed ids than this are done exactly instead.
+EXACT_FILTER_LIMIT = 20_000
+# Rebuild an HNSW index when this share of its vectors are tombstones.
+TOMBSTONE_REBUILD_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class VectorHit:
+    unit_id: int
+    score: float
+
+
+def choose_index_type(count: int, current: str, threshold: int = HNSW_THRESHOLD) -> str:
+    """Flat up to ``threshold`` vectors, HNSW beyond; back to flat only below 80% (no flapping)."""
+    if count > threshold:
+        return HNSW
+    if current == HNSW and count > int(threshold * 0.8):
+        return HNSW
+    return FLAT
+
+
+def _new_faiss_index(dimension: int, index_type: str) -> faiss.Index:
+    if index_type == FLAT:
+        inner = faiss.IndexFlatIP(dimension)
+    elif index_type == HNSW:
+        inner = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        inner.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        raise ValueError(f"unknown index type {index_type!r}; expected one of {INDEX_TYPES}")
+    return faiss.IndexIDMap2(inner)
+
+
+def _as_ids(ids: Iterable[int]) -> np.ndarray:
+    return np.fromiter((int(i) for i in ids), dtype=np.int64)
+
+
+class VectorIndex:
+    """A FAISS ``IndexIDMap2`` plus the type it was built as and its tombstoned ids."""
+
+    def __init__(self, index: faiss.Index, index_type: str, tombstones: Iterable[int] = ()) -> None:
+        self._index = index
+        self.index_type = index_type
+        self.tombstones: set[int] = set(tombstones)
+
+    @classmethod
+    def create(cls, dimension: int, index_type: str = FLAT) -> VectorIndex:
+        return cls(_new_faiss_index(dimension, index_type), index_type)
+
+    @property
+    def dimension(self) -> int:
+        return int(self._index.d)
+
+    @property
+    def ntotal(self) -> int:
+        """Vectors stored, tombstones included."""
+        return int(self._index.ntotal)
+
+    @property
+    def count(self) -> int:
+        """Live vectors."""
+        return self.ntotal - len(self.tombstones)
+
+    def ids(self) -> np.ndarray:
+        """Every stored id, tombstones included."""
+        return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+
+    def add(self, ids: Sequence[int], vectors: np.ndarray) -> None:
+        if len(ids) == 0:
+            return
+        matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+        self._index.add_with_ids(matrix, _as_ids(ids))
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Remove ids: really for flat, as tombstones for HNSW (which has no removal)."""
+        wanted = _as_ids(ids)
+        if wanted.size == 0:
+            return
+        if self.index_type == FLAT:
+            self._index.remove_ids(wanted)
+        else:
+            self.tombstones.update(int(i) for i in wanted)
+
+    def vectors_for(self, ids: Sequence[int]) -> np.ndarray:
+        """The stored vectors of ``ids`` (rows in the same order)."""
+        matrix = np.zeros((len(ids), self.dimension), dtype=np.float32)
+        for row, unit_id in enumerate(ids):
+            matrix[row] = self._index.reconstruct(int(unit_id))
+        return matrix
+
+    def needs_rebuild(self, threshold: int = HNSW_THRESHOLD) -> bool:
+        if choose_index_type(self.count, self.index_type, threshold) != self.index_type:
+            return True
+        return self.ntotal > 0 and len(self.tombstones) / self.ntotal >= TOMBSTONE_REBUILD_SHARE
+
+    def rebuilt(self, index_type: str) -> VectorIndex:
+        """A fresh index of ``index_type`` holding only the live vectors."""
+        live = np.array([i for i in self.ids() if int(i) not in self.tombstones], dtype=np.int64)
+        fresh = VectorIndex.create(self.dimension, index_type)
+        for start in range(0, live.size, 10_000):
+            batch = live[start : start + 10_000]
+            fresh.add(batch.tolist(), self.vectors_for(batch.tolist()))
+        return fresh
+
+    def search(
+        self, query: np.ndarray, k: int, allowed: Sequence[int] | None = None
+    ) -> list[VectorHit]:
+        """Top ``k`` live ids by inner product with one query vector, if given among ``allowed``."""
+        if self.count == 0 or k <= 0:
+            return []
+        vector = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
+        if allowed is not None and self.index_type == HNSW and len(allowed) <= EXACT_FILTER_LIMIT:
+            return self._search_exact(vector[0], k, allowed)
+        # ``selector`` stays referenced here while FAISS uses it through ``params``.
+        selector = self._selector(allowed)
+        params = self._params(selector, k)
+        scores, ids = self._index.search(vector, min(k, self.ntotal), params=params)
+        return [
+            VectorHit(int(i), float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0
+        ]
+
+    def _search_exact(self, vector: np.ndarray, k: int, allowed: Sequence[int]) -> list[VectorHit]:
+        live = [int(i) for i in allowed if int(i) not in self.tombstones]
+        if not live:
+            return []
+        scores = self.vectors_for(live) @ vector
+        order = np.argsort(-scores)[:k]
+        return [VectorHit(live[i], float(scores[i])) for i in order]
+
+    def _selector(self, allowed: Sequence[int] | None) -> faiss.IDSelector | None:
+        if allowed is not None:
+            return faiss.IDSelectorBatch(_as_ids(allowed))
+        if self.tombstones:
+            return faiss.IDSelectorNot(faiss.IDSelectorBatch(_as_ids(self.tombstones)))
+        return None
+
+    def _params(self, selector: faiss.IDSelector | None, k: int) -> faiss.SearchParameters | None:
+        if self.index_type == HNSW:
+            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
+        elif selector is None:
+            return None
+        else:
+            params = faiss.SearchParameters()
+        if selector is not None:
+            params.sel = selector
+        return params
+
+    def write(self, path: Path) -> str:
+        """Write to ``path`` atomically (temp file, fsync, rename); return the file's sha256."""
+        tmp = path.with_name(path.name + ".tmp")
+        faiss.write_index(self._index, str(tmp))
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        digest = file_sha256(tmp)
+        os.replace(tmp, path)
+        return digest
+
+    @classmethod
+    def read(cls, path: Path, index_type: str, tombstones: Iterable[int] = ()) -> VectorIndex:
+        return cls(faiss.read_index(str(path)), index_type, tombstones)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

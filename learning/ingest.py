@@ -1,0 +1,289 @@
+"""Incremental ingest of published reviews into the learning index.
+
+Idempotent by content: a file whose size and mtime are unchanged is skipped without reading
+it; otherwise its content hash decides. Only new and changed files are extracted, split and
+embedded. Everything is committed at the end (and at checkpoints in very large runs), so a crash
+leaves the index as it was at the last commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from learning.encoder import Encoder
+from learning.errors import LearningError
+from learning.extract import SUPPORTED_SUFFIXES, content_hash, extract_document
+from learning.index import LearningIndex, create_index, index_exists, open_index
+from learning.index.vectors import HNSW_THRESHOLD
+from learning.structure import split_units
+
+logger = logging.getLogger(__name__)
+
+CHECKPOINT_UNITS = 20_000
+_SIDE_FILES = ("metadata.csv",)
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest run did. ``failed`` pairs each refused file with the reason."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: tuple[tuple[Path, str], ...] = ()
+    units_added: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "failed": [{"path": str(path), "reason": reason} for path, reason in self.failed],
+            "units_added": self.units_added,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class IngestProgress:
+    """Reported after each file: ``outcome`` is added, updated, unchanged or failed."""
+
+    done: int
+    total: int
+    path: Path
+    outcome: str
+
+
+ProgressCallback = Callable[[IngestProgress], None]
+
+
+def _is_candidate(path: Path, root: Path) -> bool:
+    parts = path.relative_to(root).parts
+    if any(part.startswith((".", "~$")) for part in parts):
+        return False
+    name = path.name.lower()
+    if name.endswith(".meta.yaml") or name in _SIDE_FILES:
+        return False
+    return path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def find_documents(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Review files under ``paths`` (folders walked recursively), and paths that cannot be used."""
+    found: dict[Path, None] = {}
+    problems: list[tuple[Path, str]] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files = (p for p in sorted(path.rglob("*")) if p.is_file() and _is_candidate(p, path))
+            found.update(dict.fromkeys(p.resolve() for p in files))
+        elif path.is_file():
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                found[path.resolve()] = None
+            else:
+                supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+                problems.append(
+                    (path, f"unsupported format {path.suffix!r} (supported: {supported})")
+                )
+        else:
+            problems.append((path, "no such file or folder"))
+    return list(found), problems
+
+
+@dataclass
+class _Run:
+    """The mutable state of one ingest run (counters and which review ids are taken)."""
+
+    index: LearningIndex
+    encoder: Encoder
+    max_bytes: int | None
+    now: str | None
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("added", "updated", "unchanged", "removed", "units_added"), 0
+        )
+    )
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+    claimed: dict[str, Path] = field(default_factory=dict)
+    pending_units: int = 0
+
+    def fail(self, path: Path, reason: str) -> str:
+        logger.warning("not ingested: %s: %s", path, reason)
+        self.failed.append((path, reason))
+        return "failed"
+
+    def ingest_file(self, path: Path) -> str:
+        """Bring one file's entry up to date; returns its outcome."""
+        store = self.index.store
+        stat = path.stat()
+        source = str(path)
+        existing = store.document_by_source(source)
+        if existing and (existing.size_bytes, existing.mtime_ns) == (
+            stat.st_size,
+            stat.st_mtime_ns,
+        ):
+            return self._unchanged(existing.review_id, path)
+        digest = content_hash(path)
+        if existing and existing.content_hash == digest:
+            store.update_file_stat(existing.review_id, source, stat.st_size, stat.st_mtime_ns)
+            return self._unchanged(existing.review_id, path)
+        moved = self._moved_from(digest) if existing is None else None
+        if moved is not None:
+            store.update_file_stat(moved, source, stat.st_size, stat.st_mtime_ns)
+            return self._unchanged(moved, path)
+        try:
+            document = extract_document(path, max_bytes=self.max_bytes)
+            units = split_units(document)
+        except (LearningError, OSError) as problem:
+            return self.fail(path, str(problem))
+        review_id = document.metadata.review_id
+        conflict = self._conflict(review_id, path)
+        if conflict:
+            return self.fail(path, conflict)
+        replaced = {existing.review_id} if existing else set()
+        holder = store.document_by_review(review_id)
+        if holder is not None:
+            replaced.add(holder.review_id)
+        for old_id in replaced:
+            self.index.remove_review(old_id)
+        vectors = self.encoder.encode([unit.text for unit in units])
+        store.insert_document(document, source, digest, stat.st_size, stat.st_mtime_ns, self.now)
+        self.index.vectors.add(store.insert_units(units), vectors)
+        self.claimed[review_id] = path
+        self.counts["units_added"] += len(units)
+        self.pending_units += len(units)
+        return "updated" if replaced else "added"
+
+    def _moved_from(self, digest: str) -> str | None:
+        """The review id of an entry with this content whose file has gone (a moved file)."""
+        for document in self.index.store.documents_with_hash(digest):
+            if not Path(document.source).exists() and document.review_id not in self.claimed:
+                return document.review_id
+        return None
+
+    def _unchanged(self, review_id: str, path: Path) -> str:
+        self.claimed[review_id] = path
+        return "unchanged"
+
+    def _conflict(self, review_id: str, path: Path) -> str | None:
+        """Why ``path`` may not take ``review_id``, if another file already holds it."""
+        other = self.claimed.get(review_id)
+        if other is None:
+            holder = self.index.store.document_by_review(review_id)
+            if holder is not None and Path(holder.source) != path and Path(holder.source).exists():
+                other = Path(holder.source)
+        if other is None or other == path:
+            return None
+        return f"review id {review_id!r} is already used by {other}; give each its own review_id"
+
+    def remove_missing(self, roots: Sequence[Path], seen: set[Path]) -> None:
+        """Drop reviews whose file lies under an existing root but was not found this run."""
+        live_roots = [root.resolve() for root in roots if root.exists()]
+        for document in self.index.store.documents():
+            source = Path(document.source)
+            inside = any(source == root or source.is_relative_to(root) for root in live_roots)
+            if inside and source not in seen:
+                logger.info("removing %s (%s no longer found)", document.review_id, source)
+                self.index.remove_review(document.review_id)
+                self.counts["removed"] += 1
+
+    def report(self, started: float) -> IngestReport:
+        return IngestReport(
+            failed=tuple(self.failed), seconds=time.perf_counter() - started, **self.counts
+        )
+
+
+def ingest_paths(
+    paths: Sequence[Path | str],
+    index_dir: Path,
+    encoder: Encoder,
+    *,
+    progress: ProgressCallback | None = None,
+    remove_missing: bool = False,
+    max_bytes: int | None = None,
+    rebuild: bool = False,
+    now: datetime | None = None,
+    checkpoint_units: int = CHECKPOINT_UNITS,
+    hnsw_threshold: int = HNSW_THRESHOLD,
+) -> IngestReport:
+    """Ingest review files and folders into the index at ``index_dir`` (created if missing).
+
+    ``rebuild`` builds a fresh index beside the old one and swaps it in at the end. ``now`` is
+    recorded as the ingest time (the library never reads the clock). Files that cannot be read
+    are listed in the report; the others are ingested.
+    """
+    started = time.perf_counter()
+    roots = [Path(p) for p in paths]
+    target = index_dir.with_name(index_dir.name + ".rebuild") if rebuild else index_dir
+    if rebuild:
+        shutil.rmtree(target, ignore_errors=True)
+    stamp = now.isoformat(timespec="seconds") if now else None
+    if not index_exists(target):
+        create_index(target, encoder.name, encoder.dimension, now=stamp)
+    index = open_index(target, model_name=encoder.name, dimension=encoder.dimension, write=True)
+    run = _Run(index, encoder, max_bytes, stamp)
+    try:
+        _ingest_all(run, roots, progress, remove_missing, checkpoint_units, hnsw_threshold)
+    finally:
+        index.close()
+    if rebuild:
+        _swap_in(target, index_dir)
+    return run.report(started)
+
+
+def _ingest_all(
+    run: _Run,
+    roots: list[Path],
+    progress: ProgressCallback | None,
+    remove_missing: bool,
+    checkpoint_units: int,
+    hnsw_threshold: int,
+) -> None:
+    files, problems = find_documents(roots)
+    for path, reason in problems:
+        run.fail(path, reason)
+    for done, path in enumerate(files, start=1):
+        outcome = run.ingest_file(path)
+        if outcome != "failed":
+            run.counts[outcome] += 1
+        if progress is not None:
+            progress(IngestProgress(done, len(files), path, outcome))
+        if run.pending_units >= checkpoint_units:
+            run.index.commit(run.now, hnsw_threshold)
+            run.index.begin()
+            run.pending_units = 0
+    if remove_missing:
+        run.remove_missing(roots, set(files))
+    run.index.commit(run.now, hnsw_threshold)
+
+
+def _swap_in(built: Path, index_dir: Path) -> None:
+    """Put a freshly built index where the old one was; the old one is deleted last."""
+    retired = index_dir.with_name(index_dir.name + ".old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if index_dir.exists():
+        os.replace(index_dir, retired)
+    os.replace(built, index_dir)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def remove_review(index_dir: Path, review_id: str, *, now: datetime | None = None) -> bool:
+    """Remove one review from the index; False if it was not there."""
+    index = open_index(index_dir, write=True)
+    try:
+        if index.store.document_by_review(review_id) is None:
+            return False
+        index.remove_review(review_id)
+        index.commit(now.isoformat(timespec="seconds") if now else None)
+        return True
+    finally:
+        index.close()

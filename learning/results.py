@@ -1,0 +1,165 @@
+"""Search results: frozen values that carry everything a page, the CLI or JSON needs.
+
+Every result serialises to the same shape: review fields, ``score`` and ``passages`` (each with
+``page``, ``section`` and ``text``); a passage hit lists itself as its one passage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from learning.index.store import UnitRow
+from learning.query import QueryTerms, highlight_spans, mark_spans
+
+
+@dataclass(frozen=True)
+class PassageHit:
+    """One unit of a review that matched, with where to find it and why it matched."""
+
+    unit_id: int
+    review_id: str
+    title: str
+    source: str
+    year: int | None
+    nation: str | None
+    partnership: str | None
+    review_type: str | None
+    outcome: str | None
+    age_group: str | None
+    kind: str
+    number: str | None
+    section: str
+    page: int
+    page_label: str | None
+    text: str
+    score: float
+    highlighted: str
+    spans: tuple[tuple[int, int], ...]
+    matched_query: str | None = None
+
+    def passage_dict(self) -> dict[str, Any]:
+        """The passage part: where it is and what it says."""
+        return {
+            "unit_id": self.unit_id,
+            "kind": self.kind,
+            "number": self.number,
+            "section": self.section,
+            "page": self.page,
+            "page_label": self.page_label,
+            "text": self.text,
+            "highlighted": self.highlighted,
+            "spans": [list(span) for span in self.spans],
+            "score": round(self.score, 6),
+            "matched_query": self.matched_query,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **review_dict(self),
+            "score": round(self.score, 6),
+            **self.passage_dict(),
+            "passages": [self.passage_dict()],
+        }
+
+
+@dataclass(frozen=True)
+class ReviewHit:
+    """A review ranked by its best passages, with the passages that earned the rank."""
+
+    review_id: str
+    title: str
+    source: str
+    year: int | None
+    nation: str | None
+    partnership: str | None
+    review_type: str | None
+    outcome: str | None
+    age_group: str | None
+    score: float
+    passages: tuple[PassageHit, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **review_dict(self),
+            "score": round(self.score, 6),
+            "passages": [p.passage_dict() for p in self.passages],
+        }
+
+
+@dataclass(frozen=True)
+class SimilarReview:
+    """A past review like the case précis; ``passages`` are its best matching findings and
+    recommendations; ``similarity`` is the best cosine between the précis and its units."""
+
+    review_id: str
+    title: str
+    source: str
+    year: int | None
+    nation: str | None
+    partnership: str | None
+    review_type: str | None
+    outcome: str | None
+    age_group: str | None
+    score: float
+    similarity: float
+    passages: tuple[PassageHit, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **review_dict(self),
+            "score": round(self.score, 6),
+            "similarity": round(self.similarity, 6),
+            "passages": [p.passage_dict() for p in self.passages],
+        }
+
+
+def review_dict(hit: PassageHit | ReviewHit | SimilarReview) -> dict[str, Any]:
+    """The fields that say which review a hit belongs to."""
+    return {
+        "review_id": hit.review_id,
+        "title": hit.title,
+        "source": hit.source,
+        "year": hit.year,
+        "nation": hit.nation,
+        "partnership": hit.partnership,
+        "review_type": hit.review_type,
+        "outcome": hit.outcome,
+        "age_group": hit.age_group,
+    }
+
+
+def review_fields(row: UnitRow) -> dict[str, Any]:
+    """The review part of a stored unit, as keyword arguments for the hit classes."""
+    return {
+        "review_id": row.review_id,
+        "title": row.title or row.review_id,
+        "source": row.source,
+        "year": row.year,
+        "nation": row.nation,
+        "partnership": row.partnership,
+        "review_type": row.review_type,
+        "outcome": row.outcome,
+        "age_group": row.age_group,
+    }
+
+
+def passage_hit(
+    row: UnitRow, score: float, terms: QueryTerms, matched_query: str | None = None
+) -> PassageHit:
+    """A hit for a stored unit, with the query's words marked in its text."""
+    spans = highlight_spans(row.text, terms)
+    return PassageHit(
+        unit_id=row.id,
+        **review_fields(row),
+        kind=row.kind,
+        number=row.number,
+        section=row.section,
+        page=row.page,
+        page_label=row.page_label,
+        text=row.text,
+        score=score,
+        highlighted=mark_spans(row.text, spans),
+        spans=spans,
+        matched_query=matched_query,
+    )

@@ -1,0 +1,240 @@
+"""Search services over the learning index: passages, reviews, and cases like a précis.
+
+Each query runs on two sides, the dense one (FAISS, cosine of MiniLM vectors) and the keyword
+one (FTS5 bm25), fused by reciprocal rank fusion. Filters restrict both sides before ranking.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from learning.encoder import Encoder
+from learning.errors import EmptyQuery
+from learning.filters import Filters
+from learning.fusion import Fused, fuse_rrf, fuse_weighted, rank_groups
+from learning.index import LearningIndex, open_index
+from learning.index.store import UnitRow
+from learning.models import UnitKind
+from learning.query import (
+    QueryTerms,
+    build_match_expression,
+    extract_terms,
+    split_sentences,
+    words_of,
+)
+from learning.results import PassageHit, ReviewHit, SimilarReview, passage_hit, review_dict
+
+logger = logging.getLogger(__name__)
+
+FUSIONS = ("rrf", "weighted")
+REVIEW_BONUS = 0.1
+_MATCH_KINDS = (str(UnitKind.FINDING), str(UnitKind.RECOMMENDATION))
+
+
+def _check_query(query: str) -> QueryTerms:
+    if not words_of(query):
+        raise EmptyQuery("the query is empty: give some words to search for")
+    return extract_terms(query)
+
+
+class SearchEngine:
+    """An open index plus the encoder that made it; one per process is enough."""
+
+    def __init__(
+        self,
+        index: LearningIndex,
+        encoder: Encoder,
+        *,
+        fusion: str = "rrf",
+        weights: tuple[float, float] = (1.0, 1.0),
+        pool: int = 100,
+    ) -> None:
+        if fusion not in FUSIONS:
+            raise ValueError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
+        self.index = index
+        self.encoder = encoder
+        self.fusion = fusion
+        self.weights = weights
+        self.pool = pool
+
+    def close(self) -> None:
+        self.index.close()
+
+    def reload_if_changed(self) -> bool:
+        """Reopen the index if another process committed since it was loaded."""
+        if self.index.is_current():
+            return False
+        fresh = open_index(
+            self.index.directory, model_name=self.encoder.name, dimension=self.encoder.dimension
+        )
+        self.index.close()
+        self.index = fresh
+        return True
+
+    def _allowed(self, filters: Filters | None) -> list[int] | None:
+        if filters is None or filters.is_empty:
+            return None
+        return self.index.store.filtered_ids(filters)
+
+    def _dense(self, vector: np.ndarray, limit: int, allowed: list[int] | None) -> dict[int, float]:
+        if allowed is not None and not allowed:
+            return {}
+        return {hit.unit_id: hit.score for hit in self.index.vectors.search(vector, limit, allowed)}
+
+    def _keyword(self, terms: QueryTerms, limit: int, filters: Filters | None) -> dict[int, float]:
+        hits = self.index.store.keyword_search(build_match_expression(terms), limit, filters)
+        # bm25() is negative (lower is better): flip it so that higher is better everywhere.
+        return {unit_id: -score for unit_id, score in hits}
+
+    def _fuse(self, dense: dict[int, float], keyword: dict[int, float]) -> list[Fused[int]]:
+        if self.fusion == "weighted":
+            return fuse_weighted([dense, keyword], self.weights)
+        return fuse_rrf([list(dense), list(keyword)], weights=self.weights)
+
+    def rank_units(
+        self, query: str, limit: int, filters: Filters | None = None
+    ) -> tuple[list[Fused[int]], QueryTerms]:
+        """Unit ids by fused score, best first, and the query's terms."""
+        terms = _check_query(query)
+        allowed = self._allowed(filters)
+        vector = self.encoder.encode([query])[0]
+        dense = self._dense(vector, limit, allowed)
+        keyword = self._keyword(terms, limit, filters)
+        return self._fuse(dense, keyword), terms
+
+    def _hits(self, ranked: Sequence[Fused[int]], terms: QueryTerms) -> list[PassageHit]:
+        rows = self.index.store.fetch_units([item.key for item in ranked])
+        return [
+            passage_hit(rows[item.key], item.score, terms) for item in ranked if item.key in rows
+        ]
+
+    def search_passages(
+        self, query: str, k: int = 10, filters: Filters | None = None
+    ) -> list[PassageHit]:
+        """The ``k`` best units (findings, recommendations, passages) for ``query``."""
+        ranked, terms = self.rank_units(query, max(self.pool, k), filters)
+        return self._hits(ranked[:k], terms)
+
+    def search_reviews(
+        self, query: str, k: int = 10, filters: Filters | None = None, per_review: int = 3
+    ) -> list[ReviewHit]:
+        """Distinct reviews ranked by their best passages (best score plus a small bonus for
+        further good passages), each with the passages that earned the rank."""
+        ranked, terms = self.rank_units(query, max(self.pool, k * 20), filters)
+        hits = self._hits(ranked, terms)
+        groups = rank_groups([(hit.review_id, hit.score) for hit in hits], bonus=REVIEW_BONUS)
+        results: list[ReviewHit] = []
+        for group in groups[:k]:
+            passages = tuple(hit for hit in hits if hit.review_id == group.key)[:per_review]
+            first = passages[0]
+            results.append(ReviewHit(**review_dict(first), score=group.score, passages=passages))
+        return results
+
+    def similar_cases(
+        self, precis: str, k: int = 5, filters: Filters | None = None, per_review: int = 3
+    ) -> list[SimilarReview]:
+        """Past reviews most like a case précis, with their best matching findings and
+        recommendations (or passages, for a review that has none)."""
+        terms = _check_query(precis)
+        queries = _precis_queries(precis)
+        vectors = self.encoder.encode(queries)
+        allowed = self._allowed(filters)
+        whole = self._dense(vectors[0], max(self.pool, 200), allowed)
+        per_sentence = [self._dense(v, max(self.pool // 2, 50), allowed) for v in vectors[1:]]
+        keyword = self._keyword(terms, max(self.pool, 200), filters)
+        rows = self.index.store.fetch_units(list({*whole, *keyword, *_keys(per_sentence)}))
+        rankings = [
+            _best_per_review(whole, rows),
+            _coverage_per_review(per_sentence, rows) if per_sentence else [],
+            _best_per_review(keyword, rows),
+        ]
+        fused = fuse_rrf([r for r in rankings if r])
+        results = []
+        for item in fused[:k]:
+            matches, similarity = self._matches(item.key, queries, vectors, filters, per_review)
+            if matches:
+                results.append(
+                    SimilarReview(
+                        **review_dict(matches[0]),
+                        score=item.score,
+                        similarity=similarity,
+                        passages=matches,
+                    )
+                )
+        return results
+
+    def _matches(
+        self,
+        review_id: str,
+        queries: list[str],
+        vectors: np.ndarray,
+        filters: Filters | None,
+        per_review: int,
+    ) -> tuple[tuple[PassageHit, ...], float]:
+        """A review's units that best match the précis or one of its sentences."""
+        store = self.index.store
+        units = store.units_of_review(review_id, _MATCH_KINDS) or store.units_of_review(review_id)
+        if filters is not None and filters.kind:
+            units = [unit for unit in units if unit.kind in filters.kind]
+        if not units:
+            return (), 0.0
+        scores = self.index.vectors.vectors_for([unit.id for unit in units]) @ vectors.T
+        best_query = scores.argmax(axis=1)
+        best = scores.max(axis=1)
+        order = np.argsort(-best)[:per_review]
+        hits = tuple(
+            passage_hit(
+                units[i],
+                float(best[i]),
+                extract_terms(queries[best_query[i]]),
+                matched_query=queries[best_query[i]],
+            )
+            for i in order
+        )
+        return hits, float(scores[:, 0].max())
+
+
+def _precis_queries(precis: str) -> list[str]:
+    """The whole précis first, then each of its sentences (if it has more than one)."""
+    sentences = split_sentences(precis)
+    return [precis, *sentences] if len(sentences) > 1 else [precis]
+
+
+def _keys(dicts: Sequence[dict[int, float]]) -> set[int]:
+    return {key for item in dicts for key in item}
+
+
+def _best_per_review(scores: dict[int, float], rows: dict[int, UnitRow]) -> list[str]:
+    """Review ids ordered by their best unit's score."""
+    best: dict[str, float] = {}
+    for unit_id, score in scores.items():
+        if unit_id in rows:
+            review = rows[unit_id].review_id
+            best[review] = max(score, best.get(review, float("-inf")))
+    return sorted(best, key=lambda review: -best[review])
+
+
+def _coverage_per_review(
+    per_sentence: list[dict[int, float]], rows: dict[int, UnitRow]
+) -> list[str]:
+    """Review ids ordered by how well they match each sentence of the précis, on average."""
+    totals: dict[str, float] = {}
+    for scores in per_sentence:
+        best: dict[str, float] = {}
+        for unit_id, score in scores.items():
+            if unit_id in rows:
+                review = rows[unit_id].review_id
+                best[review] = max(score, best.get(review, 0.0))
+        for review, score in best.items():
+            totals[review] = totals.get(review, 0.0) + score
+    return sorted(totals, key=lambda review: -totals[review])
+
+
+def open_engine(index_dir: Path, encoder: Encoder, **options: object) -> SearchEngine:
+    """Open the index at ``index_dir`` for ``encoder`` (checks that they match)."""
+    index = open_index(index_dir, model_name=encoder.name, dimension=encoder.dimension)
+    return SearchEngine(index, encoder, **options)  # type: ignore[arg-type]
