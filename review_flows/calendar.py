@@ -181,6 +181,17 @@ def _statutory_holidays(subdivision: str) -> tuple[tuple[dt.date, str], ...]:
     return tuple(sorted(table.items()))
 
 
+class _PlainDateLoader(yaml.SafeLoader):
+    """Safe YAML loader that leaves dates as text, so a bad date gets a message naming its field
+    instead of a bare ValueError from the YAML parser."""
+
+
+_PlainDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_holiday_overrides(path: Path) -> dict[Nation, list[dt.date]]:
     """Read an override file: a YAML mapping of nation to a list of dates.
 
@@ -189,7 +200,7 @@ def load_holiday_overrides(path: Path) -> dict[Nation, list[dt.date]]:
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_PlainDateLoader)  # a SafeLoader
     except (OSError, yaml.YAMLError) as problem:
         raise HolidayOverridesInvalid(f"{path}: cannot read holiday overrides: {problem}") from None
     if raw is None:

@@ -158,11 +158,22 @@ class Rulebook(BaseModel):
         return f"{rule.reference} [{cited}]"
 
 
+class _PlainDateLoader(yaml.SafeLoader):
+    """Safe YAML loader that leaves dates as text, so a bad date gets a message naming its field
+    instead of a bare ValueError from the YAML parser."""
+
+
+_PlainDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_rulebook_file(path: Path | str) -> Rulebook:
     """Read and validate one rulebook file; :class:`RulebookInvalid` names file and field."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_PlainDateLoader)  # a SafeLoader
     except (OSError, yaml.YAMLError) as problem:
         raise RulebookInvalid(f"{path}: cannot read rulebook: {problem}") from None
     if not isinstance(raw, dict):
