@@ -545,3 +545,19 @@ def test_milestone_to_dict(calendar_ew: WorkingCalendar) -> None:
         {"milestone": "rapid_review_from_notification", "due": "2023-01-17"}
     ]
     assert rows[3]["due"] is None and rows[3]["status"] == "not_started"
+
+
+def test_clock_core_imports_no_framework() -> None:
+    """The pure core (calendar, rulebook, timeline) pulls in no flow, UI, index or DB library."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, review_flows.timeline, review_flows.rulebook, review_flows.calendar\n"
+        "banned = {'prefect', 'streamlit', 'faiss', 'sqlmodel', 'sqlalchemy', 'torch'}\n"
+        "print(sorted(banned & {name.split('.')[0] for name in sys.modules}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
