@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 
 from benchmarks.table import BenchTable
-from review_flows.calendar import Nation, calendar_for
+from review_flows.calendar import Nation, WorkingCalendar, calendar_for
 from review_flows.events import Event, EventKind
 from review_flows.rulebook import select_rulebook
 from review_flows.timeline import compute_milestones
@@ -70,6 +70,17 @@ def _timed(work: Callable[[], int]) -> tuple[float, int]:
     return time.perf_counter() - started, produced
 
 
+def _row(name: str, cases: int, produced: str, seconds: float) -> tuple[str, ...]:
+    return (
+        name,
+        f"{cases:,}",
+        produced,
+        f"{seconds:.2f}",
+        f"{cases / seconds:,.0f}",
+        f"{seconds / cases * 1e6:.1f}",
+    )
+
+
 def run() -> list[BenchTable]:
     cases = make_cases()
     calendar = calendar_for(Nation.ENGLAND)
@@ -84,11 +95,14 @@ def run() -> list[BenchTable]:
         )
 
     def with_selection() -> int:
-        total = 0
-        for case in cases:
-            book = select_rulebook(Nation.ENGLAND, case[0].on)
-            total += len(compute_milestones(case, book, calendar, TODAY))
-        return total
+        return sum(
+            len(
+                compute_milestones(
+                    case, select_rulebook(Nation.ENGLAND, case[0].on), calendar, TODAY
+                )
+            )
+            for case in cases
+        )
 
     rows = []
     for name, work in (
@@ -96,16 +110,7 @@ def run() -> list[BenchTable]:
         ("select + compute", with_selection),
     ):
         seconds, milestones = _timed(work)
-        rows.append(
-            (
-                name,
-                f"{len(cases):,}",
-                f"{milestones:,}",
-                f"{seconds:.2f}",
-                f"{len(cases) / seconds:,.0f}",
-                f"{seconds / len(cases) * 1e6:.1f}",
-            )
-        )
+        rows.append(_row(name, len(cases), f"{milestones:,}", seconds))
     rows.append(_calendar_row(calendar))
     return [
         BenchTable(
@@ -118,7 +123,7 @@ def run() -> list[BenchTable]:
     ]
 
 
-def _calendar_row(calendar) -> tuple[str, ...]:
+def _calendar_row(calendar: WorkingCalendar) -> tuple[str, ...]:
     rng = random.Random(SEED)
     starts = [FIRST_AWARE + dt.timedelta(days=rng.randrange(2900)) for _ in range(CASES)]
 
@@ -128,11 +133,4 @@ def _calendar_row(calendar) -> tuple[str, ...]:
         return 2 * len(starts)
 
     seconds, operations = _timed(primitives)
-    return (
-        "calendar primitives",
-        f"{CASES:,}",
-        f"{operations:,} ops",
-        f"{seconds:.2f}",
-        f"{CASES / seconds:,.0f}",
-        f"{seconds / CASES * 1e6:.1f}",
-    )
+    return _row("calendar primitives", CASES, f"{operations:,} ops", seconds)

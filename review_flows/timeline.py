@@ -348,37 +348,15 @@ def _compile_rule(
         logger.warning(
             "local target for %s:%s ignored: the guidance sets a limit", rulebook.id, rule.milestone
         )
-    source = rulebook.source_text(rule)
     signed, unit = rule.duration, rule.unit
     if target is not None:
-        signed, unit, source = target, DurationUnit.WORKING_DAYS, f"{LOCAL_TARGET}; {source}"
+        signed, unit = target, DurationUnit.WORKING_DAYS
     elif signed is not None and rule.direction is Direction.BEFORE:
         signed = -signed
-    static = {
-        "milestone": rule.milestone,
-        "label": rule.label,
-        "rule": describe_rule(rule, target),
-        "source": source,
-        "confidence": rule.confidence,
-        "responsible": rule.responsible,
-        "start_event": rule.start_event,
-        "local_target": target is not None,
-        "alert": True,
-        "alternatives": (),
-        "note": rule.note,
-    }
+    static = _static_fields(rulebook, rule, target)
+    # The normal constructor here checks that static + per-case fields name every field once.
     idle = {
-        status: _new_milestone(
-            {
-                **static,
-                "start": None,
-                "due": None,
-                "status": status,
-                "done": None,
-                "working_days_remaining": None,
-                "elapsed_working_days": None,
-            }
-        )
+        status: Milestone(**static, **_IDLE, status=status)
         for status in (MilestoneStatus.NOT_STARTED, MilestoneStatus.NOT_APPLICABLE)
     }
     return _Compiled(
@@ -394,3 +372,26 @@ def _compile_rule(
         static=static,
         idle=idle,
     )
+
+
+_IDLE: Mapping[str, None] = dict.fromkeys(
+    ("start", "due", "done", "working_days_remaining", "elapsed_working_days")
+)
+
+
+def _static_fields(rulebook: Rulebook, rule: Rule, target: int | None) -> dict[str, Any]:
+    """The milestone fields that are the same for every case under this rule."""
+    source = rulebook.source_text(rule)
+    return {
+        "milestone": rule.milestone,
+        "label": rule.label,
+        "rule": describe_rule(rule, target),
+        "source": source if target is None else f"{LOCAL_TARGET}; {source}",
+        "confidence": rule.confidence,
+        "responsible": rule.responsible,
+        "start_event": rule.start_event,
+        "local_target": target is not None,
+        "alert": True,
+        "alternatives": (),
+        "note": rule.note,
+    }

@@ -11,6 +11,8 @@ import datetime as dt
 import logging
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from review_flows.calendar import Nation, WorkingCalendar, calendar_for
 from review_flows.events import Event, EventKind
@@ -561,3 +563,40 @@ def test_clock_core_imports_no_framework() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+_KINDS = [kind for kind in EventKind if kind is not EventKind.CORRECTION]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ruleset=st.sampled_from(["england-cspr-2018", "england-cspr-2023", "england-scr-2015"]),
+    logged=st.lists(
+        st.tuples(st.sampled_from(_KINDS), st.dates(D(2015, 1, 1), D(2027, 12, 31))), max_size=12
+    ),
+    today=st.dates(D(2015, 1, 1), D(2028, 12, 31)),
+    as_text=st.booleans(),
+)
+def test_statuses_agree_with_dates(
+    ruleset: str, logged: list[tuple[EventKind, dt.date]], today: dt.date, as_text: bool
+) -> None:
+    # Kinds may arrive as plain strings from a database row; they must count the same.
+    events = [
+        Event(str(kind) if as_text else kind, day, id=i) for i, (kind, day) in enumerate(logged)
+    ]
+    for m in _compute(ruleset, events, today).values():
+        if m.status in (S.DUE, S.DUE_SOON):
+            assert m.due is not None and today <= m.due and m.working_days_remaining >= 0
+        elif m.status is S.OVERDUE:
+            assert m.due is not None and today > m.due and m.working_days_remaining <= 0
+        elif m.status is S.DONE_LATE:
+            assert m.done > m.due
+        elif m.status is S.DONE_ON_TIME:
+            assert m.done is not None and (m.due is None or m.done <= m.due)
+        elif m.status is S.NO_TIME_LIMIT:
+            assert m.due is None and m.done is None and m.start is not None
+        elif m.status is S.NOT_STARTED:
+            assert m.start is None and m.due is None
+        else:  # not applicable: never started, or waived by a timely event (delay notice)
+            assert m.status is S.NOT_APPLICABLE
+            assert m.start is None or m.due is not None
