@@ -74,7 +74,7 @@ def build_encoder() -> Encoder:
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(Text(f"error: {message}"))
+    typer.echo(f"error: {message}", err=True)
     return typer.Exit(code=2)
 
 
@@ -153,7 +153,7 @@ def _ingest(
 
 
 def _print_report(report: IngestReport, index_dir: Path) -> None:
-    console = Console()
+    console = Console(soft_wrap=True)
     console.print(
         Text(
             f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
@@ -220,7 +220,7 @@ def _inputs(single: str | None, batch: Path | None, what: str) -> list[str]:
 
 
 def _print_hits(hits: list[Any]) -> None:
-    console = Console()
+    console = Console(soft_wrap=True)
     if not hits:
         console.print("no results")
     for rank, hit in enumerate(hits, start=1):

@@ -51,7 +51,7 @@ class SentenceTransformerEncoder:
         self._model = model
         self._name = name
         self._batch_size = batch_size
-        self._dimension = int(model.get_sentence_embedding_dimension())
+        self._dimension = int(model.get_embedding_dimension())
 
     @property
     def name(self) -> str:

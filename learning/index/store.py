@@ -132,8 +132,9 @@ class UnitStore:
         self._db.row_factory = sqlite3.Row
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = False) -> UnitStore:
-        store = cls(connect(path))
+    def open(cls, path: Path, *, create: bool = False, timeout: float = 30.0) -> UnitStore:
+        """Open ``units.sqlite``; ``timeout`` is how long to wait for another writer's lock."""
+        store = cls(connect(path, timeout))
         if create:
             store._db.executescript(SCHEMA)
         return store
