@@ -186,6 +186,9 @@ def _event_dates(events: Sequence[Event]) -> dict[str, list[dt.date]]:
     return dates
 
 
+_REPLACED_BY_LATEST = frozenset({EventKind.PUBLICATION_PLANNED.value})
+
+
 def _first_on_or_after(
     dates: dict[str, list[dt.date]], kinds: Sequence[str], floor: dt.date
 ) -> dt.date | None:
@@ -211,7 +214,8 @@ def _evaluate(
         if rule.paired:
             return _values(rule, None, None, status, None, None, None)
         return rule.idle[status]
-    start = starts[0] if len(starts) == 1 else min(starts)
+    # A plan is replaced by the latest one recorded; every other clock starts at its earliest event.
+    start = starts[-1] if rule.start_kind in _REPLACED_BY_LATEST else min(starts)
     due = _due_date(rule, start, calendar)
     if rule.holds:
         met = due is not None and today >= due

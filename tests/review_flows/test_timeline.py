@@ -289,6 +289,19 @@ def test_report_to_panel_counts_back_from_planned_publication(
     assert report.rule == "at least 7 working days before publication_planned"
 
 
+def test_a_rescheduled_publication_moves_the_report_deadline() -> None:
+    # Planned for 2 June 2025, then re-planned (recorded later) for an earlier date, 2 May 2025:
+    # the latest plan wins, so the report is due 7 working days before 2 May: Wednesday 23 April.
+    events = _events(
+        (K.AWARE, D(2024, 7, 1)),
+        (K.DECISION, D(2024, 9, 2)),
+        (K.PUBLICATION_PLANNED, D(2025, 6, 2)),
+        (K.PUBLICATION_PLANNED, D(2025, 5, 2)),
+    )
+    report = _compute("england-cspr-2023", events, D(2025, 4, 1))["report_to_panel"]
+    assert (report.start, report.due) == (D(2025, 5, 2), D(2025, 4, 23))
+
+
 def test_no_review_decision_makes_the_review_milestones_not_applicable() -> None:
     events = _events(
         (K.AWARE, D(2024, 2, 1)),
