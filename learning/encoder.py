@@ -96,7 +96,10 @@ def load_sentence_encoder(
 ) -> SentenceTransformerEncoder:
     """Load the model once per process (cached by path and batch size), offline, on CPU."""
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    # No "Loading weights" progress bar in CLI output, logs or the app.
+    transformers_logging.disable_progress_bar()
     path = resolve_model_path(model_path)
     logger.info("loading sentence-transformers model from %s", path)
     model = SentenceTransformer(str(path), device="cpu", local_files_only=True)

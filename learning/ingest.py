@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from learning.encoder import Encoder
-from learning.errors import LearningError
+from learning.errors import LearningError, UnreadableDocument
 from learning.extract import SUPPORTED_SUFFIXES, content_hash, extract_document
 from learning.index import LearningIndex, create_index, index_exists, open_index
 from learning.index.vectors import HNSW_THRESHOLD
@@ -78,6 +78,12 @@ def _is_candidate(path: Path, root: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
+def _reason(problem: Exception) -> str:
+    if isinstance(problem, OSError) and problem.strerror:
+        return problem.strerror
+    return str(problem)
+
+
 def find_documents(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Review files under ``paths`` (folders walked recursively), and paths that cannot be used."""
     found: dict[Path, None] = {}
@@ -117,51 +123,71 @@ class _Run:
     pending_units: int = 0
 
     def fail(self, path: Path, reason: str) -> str:
-        logger.warning("not ingested: %s: %s", path, reason)
+        logger.info("not ingested: %s: %s", path, reason)
         self.failed.append((path, reason))
         return "failed"
 
     def ingest_file(self, path: Path) -> str:
         """Bring one file's entry up to date; returns its outcome."""
-        store = self.index.store
-        stat = path.stat()
-        source = str(path)
-        existing = store.document_by_source(source)
-        if existing and (existing.size_bytes, existing.mtime_ns) == (
-            stat.st_size,
-            stat.st_mtime_ns,
-        ):
-            return self._unchanged(existing.review_id, path)
-        digest = content_hash(path)
-        if existing and existing.content_hash == digest:
-            store.update_file_stat(existing.review_id, source, stat.st_size, stat.st_mtime_ns)
-            return self._unchanged(existing.review_id, path)
-        moved = self._moved_from(digest) if existing is None else None
-        if moved is not None:
-            store.update_file_stat(moved, source, stat.st_size, stat.st_mtime_ns)
-            return self._unchanged(moved, path)
         try:
+            stat = path.stat()
+            unchanged = self._skip_unchanged(path, stat.st_size, stat.st_mtime_ns)
+            if unchanged is not None:
+                return unchanged
+            digest = content_hash(path)
+            unchanged = self._skip_same_content(path, digest, stat.st_size, stat.st_mtime_ns)
+            if unchanged is not None:
+                return unchanged
             document = extract_document(path, max_bytes=self.max_bytes)
             units = split_units(document)
+        except UnreadableDocument as problem:
+            return self.fail(path, problem.reason)
         except (LearningError, OSError) as problem:
-            return self.fail(path, str(problem))
-        review_id = document.metadata.review_id
-        conflict = self._conflict(review_id, path)
+            return self.fail(path, _reason(problem))
+        conflict = self._conflict(document.metadata.review_id, path)
         if conflict:
             return self.fail(path, conflict)
-        replaced = {existing.review_id} if existing else set()
-        holder = store.document_by_review(review_id)
-        if holder is not None:
-            replaced.add(holder.review_id)
-        for old_id in replaced:
-            self.index.remove_review(old_id)
+        replaced = self._remove_previous(str(path), document.metadata.review_id)
         vectors = self.encoder.encode([unit.text for unit in units])
-        store.insert_document(document, source, digest, stat.st_size, stat.st_mtime_ns, self.now)
+        store = self.index.store
+        store.insert_document(document, str(path), digest, stat.st_size, stat.st_mtime_ns, self.now)
         self.index.vectors.add(store.insert_units(units), vectors)
-        self.claimed[review_id] = path
+        self.claimed[document.metadata.review_id] = path
         self.counts["units_added"] += len(units)
         self.pending_units += len(units)
         return "updated" if replaced else "added"
+
+    def _skip_unchanged(self, path: Path, size: int, mtime_ns: int) -> str | None:
+        """``unchanged`` when the file's size and mtime are what was recorded (no reading)."""
+        existing = self.index.store.document_by_source(str(path))
+        if existing and (existing.size_bytes, existing.mtime_ns) == (size, mtime_ns):
+            return self._unchanged(existing.review_id, path)
+        return None
+
+    def _skip_same_content(self, path: Path, digest: str, size: int, mtime_ns: int) -> str | None:
+        """``unchanged`` when the content is known: the same file touched, or a moved file."""
+        store = self.index.store
+        existing = store.document_by_source(str(path))
+        if existing is not None:
+            review_id = existing.review_id if existing.content_hash == digest else None
+        else:
+            review_id = self._moved_from(digest)
+        if review_id is None:
+            return None
+        store.update_file_stat(review_id, str(path), size, mtime_ns)
+        return self._unchanged(review_id, path)
+
+    def _remove_previous(self, source: str, review_id: str) -> bool:
+        """Remove this file's old entry and any entry of its review id; True if there was one."""
+        store = self.index.store
+        previous = {
+            doc.review_id
+            for doc in (store.document_by_source(source), store.document_by_review(review_id))
+            if doc
+        }
+        for old_id in previous:
+            self.index.remove_review(old_id)
+        return bool(previous)
 
     def _moved_from(self, digest: str) -> str | None:
         """The review id of an entry with this content whose file has gone (a moved file)."""
