@@ -1,0 +1,401 @@
+"""Services of the case store: one function per user action, each one transaction.
+
+They take an open :class:`sqlmodel.Session` (``review_flows.db.open_session(url)``), raise the
+named errors of :mod:`review_flows.errors`, and never print. "Today" is always an argument.
+Nothing derivable is stored: a case's stage comes from :func:`review_flows.lifecycle.derive_stage`
+and its milestones from :func:`review_flows.timeline.compute_milestones`, each time they are read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from review_flows.calendar import Nation, WorkingCalendar, calendar_for, load_holiday_overrides
+from review_flows.errors import (
+    CaseDataInvalid,
+    CaseNotFound,
+    CaseReferenceAmbiguous,
+    DuplicateCaseReference,
+    EventDateInvalid,
+)
+from review_flows.events import Event, EventKind
+from review_flows.lifecycle import Stage, derive_stage, validate_event
+from review_flows.models import (
+    Case,
+    CaseCreate,
+    CaseEvent,
+    CaseEventCreate,
+    CaseEventPublic,
+    CasePublic,
+    ReminderKind,
+    ReminderSent,
+)
+from review_flows.rulebook import Rulebook, select_rulebook
+from review_flows.settings import Settings, get_settings
+from review_flows.timeline import Milestone, MilestoneStatus, compute_milestones
+
+logger = logging.getLogger(__name__)
+
+InputModel = TypeVar("InputModel", bound=BaseModel)
+
+# From most to least in need of attention; a case's worst status is the first it has.
+STATUS_SEVERITY: tuple[MilestoneStatus, ...] = (
+    MilestoneStatus.OVERDUE,
+    MilestoneStatus.DUE_SOON,
+    MilestoneStatus.DONE_LATE,
+    MilestoneStatus.DUE,
+    MilestoneStatus.NO_TIME_LIMIT,
+    MilestoneStatus.NOT_STARTED,
+    MilestoneStatus.DONE_ON_TIME,
+    MilestoneStatus.NOT_APPLICABLE,
+)
+_PENDING = frozenset({MilestoneStatus.OVERDUE, MilestoneStatus.DUE_SOON, MilestoneStatus.DUE})
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """A case, its event log (recording order) and the stage derived from it.
+
+    From :func:`get_case` the events are complete; from :func:`list_cases` they carry only
+    what stage and milestones need (kind, date, id, corrects).
+    """
+
+    case: CasePublic
+    stage: Stage
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class CaseTimeline:
+    """Everything the case page shows: the case, its stage, its log and its milestones today."""
+
+    case: CasePublic
+    stage: Stage
+    ruleset_id: str
+    events: tuple[CaseEventPublic, ...]
+    milestones: tuple[Milestone, ...]
+
+
+@dataclass(frozen=True)
+class CaseOverview:
+    """One line of the case list: the next milestone due and the worst status today."""
+
+    case: CasePublic
+    stage: Stage
+    ruleset_id: str
+    next_due: Milestone | None
+    worst_status: MilestoneStatus | None
+
+
+def parse_input(model: type[InputModel], data: Mapping[str, Any]) -> InputModel:
+    """Validate user input into ``model``; :class:`CaseDataInvalid` names each bad field."""
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as invalid:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: "
+            f"{error['msg'].removeprefix('Value error, ')}"
+            for error in invalid.errors()
+        )
+        raise CaseDataInvalid(problems) from None
+
+
+# --- cases and events ----------------------------------------------------------------------------
+
+
+def create_case(
+    session: Session, data: CaseCreate, *, recorded_by: str, today: dt.date
+) -> CaseRecord:
+    """Open a case and record its first event, ``aware`` on ``data.aware_on``."""
+    if data.incident_date > today:
+        raise EventDateInvalid(
+            f"incident date {data.incident_date.isoformat()} is in the future "
+            f"(today is {today.isoformat()})"
+        )
+    case = Case.model_validate(data.model_dump(exclude={"aware_on"}))
+    rulebook_for(case)  # refuse a case no rulebook covers, or one pinned to another nation
+    aware = Event(EventKind.AWARE, data.aware_on)
+    validate_event((), aware, case.incident_date, today)
+    if _find_cases(session, case.reference, case.partnership):
+        raise DuplicateCaseReference(
+            f"{case.partnership} already has a case {case.reference}; choose another reference"
+        )
+    session.add(case)
+    try:
+        session.flush()
+        session.add(_event_row(case, aware, recorded_by))
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise DuplicateCaseReference(
+            f"{case.partnership} already has a case {case.reference}; choose another reference"
+        ) from None
+    logger.info("case %s opened in %s", case.reference, case.partnership)
+    return get_case(session, case.reference, partnership=case.partnership)
+
+
+def record_event(
+    session: Session,
+    reference: str,
+    data: CaseEventCreate,
+    *,
+    recorded_by: str,
+    today: dt.date,
+    partnership: str | None = None,
+) -> CaseEventPublic:
+    """Validate ``data`` against the case's log and append it; nothing is written if refused."""
+    case = find_case(session, reference, partnership, lock=True)
+    existing = [_to_event(row) for row in _event_rows(session, case.id)]
+    new = Event(data.kind, data.on, note=data.note, corrects=data.corrects)
+    try:
+        validate_event(existing, new, case.incident_date, today)
+        row = _event_row(case, new, recorded_by)
+        session.add(row)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    logger.info("case %s: %s on %s recorded", case.reference, new.kind.value, new.on)
+    return CaseEventPublic.model_validate(row, from_attributes=True)
+
+
+def get_case(session: Session, reference: str, *, partnership: str | None = None) -> CaseRecord:
+    """The case with ``reference`` (in ``partnership`` when several partnerships use it)."""
+    case = find_case(session, reference, partnership)
+    events = tuple(_to_event(row) for row in _event_rows(session, case.id))
+    return CaseRecord(_public(case), derive_stage(events), events)
+
+
+def list_cases(
+    session: Session,
+    *,
+    partnership: str | None = None,
+    stage: Stage | None = None,
+    open_only: bool = False,
+) -> list[CaseRecord]:
+    """Cases ordered by partnership and reference, filtered; events loaded in one query."""
+    cases = select(Case).order_by(Case.partnership, Case.reference)
+    if partnership is not None:
+        cases = cases.where(Case.partnership == partnership)
+    if open_only:
+        closed = select(CaseEvent.case_id).where(CaseEvent.kind == EventKind.CLOSED)
+        cases = cases.where(Case.id.not_in(closed))  # type: ignore[union-attr]
+    logs = _load_logs(session, cases)
+    records = []
+    for row in session.execute(cases.with_only_columns(*Case.__table__.columns)).mappings():
+        events = logs.get(row["id"], ())
+        derived = derive_stage(events)
+        if stage is None or derived is stage:
+            records.append(CaseRecord(CasePublic.model_construct(**row), derived, events))
+    return records
+
+
+def case_timeline(
+    session: Session,
+    reference: str,
+    *,
+    today: dt.date,
+    partnership: str | None = None,
+    settings: Settings | None = None,
+) -> CaseTimeline:
+    """The case with its stage, full log and milestones as of ``today``."""
+    settings = settings or get_settings()
+    case = find_case(session, reference, partnership)
+    rows = _event_rows(session, case.id)
+    events = [_to_event(row) for row in rows]
+    book = rulebook_for(case)
+    milestones = compute_milestones(
+        events,
+        book,
+        _calendars(settings)(Nation(case.nation)),
+        today,
+        due_soon_working_days=settings.due_soon_working_days,
+        local_targets=settings.local_targets,
+    )
+    public_rows = tuple(CaseEventPublic.model_validate(r, from_attributes=True) for r in rows)
+    stage = derive_stage(events)
+    return CaseTimeline(_public(case), stage, book.id, public_rows, tuple(milestones))
+
+
+def summarise_cases(
+    session: Session,
+    *,
+    today: dt.date,
+    partnership: str | None = None,
+    stage: Stage | None = None,
+    open_only: bool = False,
+    settings: Settings | None = None,
+) -> list[CaseOverview]:
+    """:func:`list_cases` with each case's next milestone due and worst status today."""
+    settings = settings or get_settings()
+    calendar = _calendars(settings)
+    books: dict[tuple[Any, ...], Rulebook] = {}
+    overviews = []
+    for record in list_cases(session, partnership=partnership, stage=stage, open_only=open_only):
+        case = record.case
+        key = (case.nation, case.incident_date, case.ruleset_id)
+        book = books.get(key) or books.setdefault(key, rulebook_for(case))
+        milestones = compute_milestones(
+            record.events,
+            book,
+            calendar(Nation(case.nation)),
+            today,
+            due_soon_working_days=settings.due_soon_working_days,
+            local_targets=settings.local_targets,
+        )
+        next_due, worst = summarise_milestones(milestones)
+        overviews.append(CaseOverview(case, record.stage, book.id, next_due, worst))
+    return overviews
+
+
+def summarise_milestones(
+    milestones: Iterable[Milestone],
+) -> tuple[Milestone | None, MilestoneStatus | None]:
+    """The earliest pending milestone (due, due soon or overdue) and the worst status.
+
+    Only milestones that alert count: a rule read two ways alerts on its earlier reading.
+    """
+    alerting = [m for m in milestones if m.alert]
+    pending = [m for m in alerting if m.status in _PENDING and m.due is not None]
+    next_due = min(pending, key=lambda m: m.due or dt.date.max) if pending else None
+    present = {m.status for m in alerting}
+    worst = next((status for status in STATUS_SEVERITY if status in present), None)
+    return next_due, worst
+
+
+def rulebook_for(case: Case | CasePublic) -> Rulebook:
+    """The case's rulebook: the pinned one, or the edition in force at the incident date."""
+    nation = Nation(case.nation)
+    book = select_rulebook(nation, case.incident_date, pinned=case.ruleset_id)
+    if book.nation is not nation:
+        raise CaseDataInvalid(
+            f"rulebook {book.id} is for {book.nation.value}, the case is in {nation.value}; "
+            "pin a rulebook of the case's nation"
+        )
+    return book
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def record_reminder(
+    session: Session, case_id: int, milestone: str, kind: ReminderKind, for_date: dt.date
+) -> bool:
+    """Note that a reminder went out; False (and nothing written) if it had already been sent."""
+    found = session.exec(
+        select(ReminderSent.id).where(
+            ReminderSent.case_id == case_id,
+            ReminderSent.milestone == milestone,
+            ReminderSent.kind == kind,
+            ReminderSent.for_date == for_date,
+        )
+    ).first()
+    if found is not None:
+        return False
+    session.add(
+        ReminderSent.model_validate(
+            {"case_id": case_id, "milestone": milestone, "kind": kind, "for_date": for_date}
+        )
+    )
+    try:
+        session.commit()
+    except IntegrityError:  # another sweep recorded it first
+        session.rollback()
+        return False
+    return True
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _find_cases(session: Session, reference: str, partnership: str | None) -> list[Case]:
+    query = select(Case).where(Case.reference == reference.strip())
+    if partnership is not None:
+        query = query.where(Case.partnership == partnership)
+    return list(session.exec(query))
+
+
+def find_case(
+    session: Session, reference: str, partnership: str | None = None, *, lock: bool = False
+) -> Case:
+    """The case row with ``reference``; :class:`CaseNotFound` or :class:`CaseReferenceAmbiguous`."""
+    found = _find_cases(session, reference, partnership)
+    if not found:
+        where = f" in {partnership}" if partnership else ""
+        raise CaseNotFound(f"no case {reference}{where}; `cspr case list` shows the cases")
+    if len(found) > 1:
+        names = ", ".join(sorted(case.partnership for case in found))
+        raise CaseReferenceAmbiguous(
+            f"{reference} is a case of several partnerships ({names}); name one with --partnership"
+        )
+    case = found[0]
+    if lock:
+        # Serialise writers on one case (PostgreSQL row lock; SQLite has one writer anyway).
+        session.exec(select(Case.id).where(Case.id == case.id).with_for_update()).first()
+    return case
+
+
+def _event_rows(session: Session, case_id: int | None) -> list[CaseEvent]:
+    query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+    return list(session.exec(query))
+
+
+def _load_logs(session: Session, cases: Select[Any]) -> dict[int, tuple[Event, ...]]:
+    """Light events (kind, date, id, corrects) of the selected cases, in recording order."""
+    ids = cases.with_only_columns(Case.id).order_by(None)
+    query = (
+        select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.on, CaseEvent.id, CaseEvent.corrects)
+        .where(CaseEvent.case_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(CaseEvent.case_id, CaseEvent.id)
+    )
+    logs: dict[int, list[Event]] = {}
+    for case_id, kind, on, event_id, corrects in session.execute(query):
+        logs.setdefault(case_id, []).append(Event(kind, on, id=event_id, corrects=corrects))
+    return {case_id: tuple(events) for case_id, events in logs.items()}
+
+
+def _to_event(row: CaseEvent) -> Event:
+    return Event(
+        kind=EventKind(row.kind),
+        on=row.on,
+        id=row.id,
+        note=row.note,
+        corrects=row.corrects,
+        recorded_by=row.recorded_by,
+        recorded_at=row.recorded_at,
+    )
+
+
+def _event_row(case: Case, event: Event, recorded_by: str) -> CaseEvent:
+    fields = {"kind": event.kind, "on": event.on, "note": event.note, "corrects": event.corrects}
+    try:
+        return CaseEvent.model_validate({**fields, "case_id": case.id, "recorded_by": recorded_by})
+    except ValidationError as invalid:
+        raise CaseDataInvalid(invalid.errors()[0]["msg"].removeprefix("Value error, ")) from None
+
+
+def _public(case: Case) -> CasePublic:
+    return CasePublic.model_validate(case, from_attributes=True)
+
+
+def _calendars(settings: Settings) -> Callable[[Nation], WorkingCalendar]:
+    """A function nation -> calendar, with the settings' holiday overrides read once."""
+    path = settings.holiday_overrides_file
+    overrides = load_holiday_overrides(path) if path is not None else None
+    cache: dict[Nation, WorkingCalendar] = {}
+
+    def calendar(nation: Nation) -> WorkingCalendar:
+        if nation not in cache:
+            cache[nation] = calendar_for(nation, overrides)
+        return cache[nation]
+
+    return calendar

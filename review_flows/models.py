@@ -1,0 +1,349 @@
+"""Tables of the case store, as SQLModel families (``XBase`` -> ``XCreate`` / table / ``XPublic``).
+
+A case carries a pseudonymous reference, never a name: the reference must look like a code
+(``NSH-2026-004``) and free-text fields refuse a title followed by a name (``Mrs Smith``); use
+roles instead ("mother", "the GP"). The event log is append-only: nothing here updates or
+deletes an event, and the migration adds database triggers that refuse UPDATE and DELETE.
+
+``table=True`` classes skip validation when built directly (``Case(reference="x")``); build them
+with ``Model.model_validate(data)`` or from a validated ``XCreate``.
+
+No ``from __future__ import annotations`` here: it breaks SQLModel's relationship and type
+resolution (fastapi/sqlmodel#196).
+"""
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import field_validator
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+from review_flows.calendar import Nation
+from review_flows.events import EventKind
+
+ENUM_LENGTH = 40
+NOTE_MAX = 2000
+_REFERENCE = re.compile(r"^[A-Z0-9]+(?:[-/_.][A-Z0-9]+)*$")
+_LETTER_RUN = re.compile(r"[A-Z]{7,}")
+_PARTNERSHIP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 &'(),.-]{1,79}$")
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.@-]{1,63}$")
+_RULESET = re.compile(r"^[a-z][a-z0-9_-]*$")
+# A title followed by a capitalised word is a person's name ("Mrs Smith", "Dr. Khan").
+_TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Master|Dr)\.?\s+[A-Z][a-z]+")
+
+
+class Outcome(StrEnum):
+    """What happened to the child (rules.md section 2: nature of the incident)."""
+
+    DEATH = "death"
+    SERIOUS_HARM = "serious_harm"
+
+
+class AgeGroup(StrEnum):
+    """The child's age band at the incident, as the national statistics group it."""
+
+    UNDER_1 = "under_1"
+    AGE_1_4 = "1_4"
+    AGE_5_9 = "5_9"
+    AGE_10_14 = "10_14"
+    AGE_15_17 = "15_17"
+
+
+class Role(StrEnum):
+    PANEL_MEMBER = "panel_member"
+    REVIEWER = "reviewer"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+class ReminderKind(StrEnum):
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    ESCALATION = "escalation"
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC timestamp on every backend (SQLite stores it without the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware (UTC)")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def enum_column(enum: type[StrEnum]) -> sa.Enum:
+    """A VARCHAR column holding the enum's values (not its member names), no native type."""
+    return sa.Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=ENUM_LENGTH,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+def check_reference(value: str) -> str:
+    """A pseudonymous case reference such as ``NSH-2026-004``; refuses anything name-like."""
+    text = value.strip()
+    looks_like_code = (
+        3 <= len(text) <= 40
+        and _REFERENCE.match(text) is not None
+        and sum(ch.isdigit() for ch in text) >= 2
+        and _LETTER_RUN.search(text) is None
+    )
+    if not looks_like_code:
+        raise ValueError(
+            f"reference {value!r} is not a pseudonymous code: use capital letters, digits and "
+            "hyphens with at least two digits, e.g. NSH-2026-004 (never a child's name)"
+        )
+    return text
+
+
+def check_free_text(value: str | None, field: str, max_length: int = NOTE_MAX) -> str | None:
+    """Free text, trimmed; refuses a titled personal name and over-long text."""
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) > max_length:
+        raise ValueError(f"{field} is longer than {max_length} characters")
+    found = _TITLED_NAME.search(text)
+    if found:
+        raise ValueError(
+            f"{field} seems to name a person ({found.group(0)!r}); write roles instead "
+            "(mother, father, the GP, social worker)"
+        )
+    return text or None
+
+
+def check_username(value: str) -> str:
+    text = value.strip()
+    if _USERNAME.match(text) is None:
+        raise ValueError(
+            f"username {value!r}: use 2-64 lower-case letters, digits, '.', '_', '-' or '@'"
+        )
+    return text
+
+
+def utc_now() -> dt.datetime:
+    """The current time in UTC, for audit stamps (recorded_at, created_at, sent_at)."""
+    return dt.datetime.now(dt.UTC)
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+
+class CaseBase(SQLModel):
+    reference: str = Field(max_length=40)
+    partnership: str = Field(max_length=80, index=True)
+    nation: Nation = Field(sa_type=enum_column(Nation))
+    incident_date: dt.date
+    outcome: Outcome = Field(sa_type=enum_column(Outcome))
+    age_group: AgeGroup = Field(sa_type=enum_column(AgeGroup))
+    looked_after: bool = False
+    child_protection_plan: bool = False
+    ruleset_id: str | None = Field(default=None, max_length=64)
+
+    @field_validator("reference")
+    @classmethod
+    def _reference(cls, value: str) -> str:
+        return check_reference(value)
+
+    @field_validator("partnership")
+    @classmethod
+    def _partnership(cls, value: str) -> str:
+        text = value.strip()
+        if _PARTNERSHIP.match(text) is None:
+            raise ValueError(
+                f"partnership {value!r}: use 2-80 letters, digits, spaces and & ' ( ) , . -"
+            )
+        return text
+
+    @field_validator("ruleset_id")
+    @classmethod
+    def _ruleset(cls, value: str | None) -> str | None:
+        if value is not None and _RULESET.match(value) is None:
+            raise ValueError(f"ruleset {value!r} is not a rulebook id (see `cspr rules list`)")
+        return value
+
+
+class CaseCreate(CaseBase):
+    """What a user gives to open a case: the case and the date the authority became aware."""
+
+    aware_on: dt.date
+
+
+class Case(CaseBase, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.UniqueConstraint("partnership", "reference", name="uq_cases_partnership_reference"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class CasePublic(CaseBase):
+    id: int
+    created_at: dt.datetime
+
+
+# --- events (append-only) ------------------------------------------------------------------------
+
+
+class CaseEventBase(SQLModel):
+    kind: EventKind = Field(sa_type=enum_column(EventKind))
+    on: dt.date
+    note: str | None = Field(default=None, max_length=NOTE_MAX)
+    corrects: int | None = Field(default=None, foreign_key="events.id")
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, value: str | None) -> str | None:
+        return check_free_text(value, "note")
+
+
+class CaseEventCreate(CaseEventBase):
+    """What a user gives to record an event (the case and the recorder come separately)."""
+
+
+class CaseEvent(CaseEventBase, table=True):
+    """One row of the append-only log. Never updated or deleted (triggers refuse it)."""
+
+    __tablename__ = "events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    recorded_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    recorded_by: str = Field(max_length=64)
+
+    @field_validator("recorded_by")
+    @classmethod
+    def _recorded_by(cls, value: str) -> str:
+        return check_username(value)
+
+
+class CaseEventPublic(CaseEventBase):
+    id: int
+    case_id: int
+    recorded_at: dt.datetime
+    recorded_by: str
+
+
+# --- actions (recommendation -> action -> owner -> due -> done) --------------------------------
+
+
+class ActionBase(SQLModel):
+    recommendation_ref: str = Field(max_length=20)
+    recommendation: str = Field(max_length=NOTE_MAX)
+    owner: str = Field(max_length=120)
+    due: dt.date
+
+    @field_validator("recommendation_ref", "recommendation", "owner")
+    @classmethod
+    def _text(cls, value: str, info: Any) -> str:
+        text = check_free_text(value, info.field_name)
+        if not text:
+            raise ValueError(f"{info.field_name} must not be empty")
+        return text
+
+
+class ActionCreate(ActionBase):
+    pass
+
+
+class Action(ActionBase, table=True):
+    """An action taken on a recommendation. Unlike events, its done date is set once later."""
+
+    __tablename__ = "actions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    done: dt.date | None = None
+    evidence: str | None = Field(default=None, max_length=NOTE_MAX)
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class ActionPublic(ActionBase):
+    id: int
+    case_id: int
+    done: dt.date | None
+    evidence: str | None
+    created_at: dt.datetime
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+
+class UserBase(SQLModel):
+    username: str = Field(max_length=64, unique=True)
+    display_name: str = Field(max_length=80)
+    role: Role = Field(sa_type=enum_column(Role))
+    partnership: str | None = Field(default=None, max_length=80)
+
+    @field_validator("username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        return check_username(value)
+
+    @field_validator("display_name")
+    @classmethod
+    def _display_name(cls, value: str) -> str:
+        text = value.strip()
+        if not 1 <= len(text) <= 80:
+            raise ValueError("display_name must have 1-80 characters")
+        return text
+
+
+class UserCreate(UserBase):
+    password: str = Field(min_length=10, max_length=256)
+
+
+class User(UserBase, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str = Field(max_length=255)
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class UserPublic(UserBase):
+    id: int
+    created_at: dt.datetime
+
+
+# --- reminders sent (idempotence of the deadline sweep) ------------------------------------------
+
+
+class ReminderSent(SQLModel, table=True):
+    """One reminder that went out; the unique key makes a re-run of the sweep send nothing twice."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "case_id", "milestone", "kind", "for_date", name="uq_reminders_sent_once"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    milestone: str = Field(max_length=64)
+    kind: ReminderKind = Field(sa_type=enum_column(ReminderKind))
+    for_date: dt.date
+    sent_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
