@@ -6,9 +6,12 @@ one (FTS5 bm25), fused by reciprocal rank fusion. Filters restrict both sides be
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -33,6 +36,20 @@ logger = logging.getLogger(__name__)
 FUSIONS = ("rrf", "weighted")
 REVIEW_BONUS = 0.1
 _MATCH_KINDS = (str(UnitKind.FINDING), str(UnitKind.RECOMMENDATION))
+
+
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def _serialised(method: Method) -> Method:
+    """One call at a time per engine: it may be shared by threads (one app, many sessions)."""
+
+    @functools.wraps(method)
+    def locked(self: SearchEngine, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked  # type: ignore[return-value]
 
 
 def _check_query(query: str) -> QueryTerms:
@@ -60,10 +77,13 @@ class SearchEngine:
         self.fusion = fusion
         self.weights = weights
         self.pool = pool
+        self._lock = threading.RLock()
 
+    @_serialised
     def close(self) -> None:
         self.index.close()
 
+    @_serialised
     def reload_if_changed(self) -> bool:
         """Reopen the index if another process committed since it was loaded."""
         if self.index.is_current():
@@ -112,6 +132,7 @@ class SearchEngine:
             passage_hit(rows[item.key], item.score, terms) for item in ranked if item.key in rows
         ]
 
+    @_serialised
     def search_passages(
         self, query: str, k: int = 10, filters: Filters | None = None
     ) -> list[PassageHit]:
@@ -119,6 +140,7 @@ class SearchEngine:
         ranked, terms = self.rank_units(query, max(self.pool, k), filters)
         return self._hits(ranked[:k], terms)
 
+    @_serialised
     def search_reviews(
         self, query: str, k: int = 10, filters: Filters | None = None, per_review: int = 3
     ) -> list[ReviewHit]:
@@ -134,6 +156,7 @@ class SearchEngine:
             results.append(ReviewHit(**review_dict(first), score=group.score, passages=passages))
         return results
 
+    @_serialised
     def similar_cases(
         self, precis: str, k: int = 5, filters: Filters | None = None, per_review: int = 3
     ) -> list[SimilarReview]:

@@ -86,7 +86,10 @@ class UnitRow:
 
 def connect(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
     """Open ``units.sqlite`` in autocommit mode; transactions are explicit (``begin``)."""
-    connection = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+    # Shared across threads (a Streamlit app's sessions); callers serialise their use.
+    connection = sqlite3.connect(
+        str(path), timeout=timeout, isolation_level=None, check_same_thread=False
+    )
     connection.execute("PRAGMA journal_mode=WAL")
     # FULL: a committed transaction survives a power cut, as the commit point must.
     connection.execute("PRAGMA synchronous=FULL")

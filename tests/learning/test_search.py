@@ -211,3 +211,13 @@ def test_similar_cases_with_the_real_model(real_engine: SearchEngine) -> None:
     similar = real_engine.similar_cases(PRECIS, k=3)
     assert similar[0].review_id == "r-infant-bruising"
     assert any("household" in p.text or "bruising" in p.text for p in similar[0].passages)
+
+
+def test_engine_can_be_shared_by_threads(engine: SearchEngine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = ["county lines", "safer sleep", "bruising protocol", "disguised compliance"] * 3
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        tops = list(pool.map(lambda q: engine.search_passages(q, k=1)[0].review_id, queries))
+    assert tops[:4] == ["r-exploitation", "r-safe-sleep", "r-infant-bruising", "r-neglect"]
+    assert tops == tops[:4] * 3
