@@ -44,3 +44,42 @@ class EmptyQuery(LearningError, ValueError):
 class InvalidFilter(LearningError, ValueError):
     """A search filter is malformed or names an unknown field or value; the message names the
     field and the allowed values."""
+
+
+# theme errors
+class ThemeError(LearningError):
+    """Base class of the themes-and-trends errors."""
+
+
+class TaxonomyInvalid(ThemeError, ValueError):
+    """A taxonomy file cannot be used; the message names the file and the field at fault."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = Path(path)
+        self.problem = problem
+
+
+class ThemeNotFound(ThemeError, KeyError):
+    """No theme with this id in the taxonomy in use."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "theme not found"
+
+
+class ReviewNotIndexed(ThemeError, KeyError):
+    """No review with this id in the learning index."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "review not found"
+
+
+class ClusterNotFound(ThemeError, KeyError):
+    """No discovered cluster with this id for the current index, taxonomy and parameters."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "cluster not found"
+
+
+class InvalidDecision(ThemeError, ValueError):
+    """An analyst decision is malformed (unknown decision, empty analyst name)."""
