@@ -7,10 +7,12 @@ Every result serialises to the same shape: review fields, ``score`` and ``passag
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from learning.index.store import UnitRow
 from learning.query import QueryTerms, highlight_spans, mark_spans
+
+if TYPE_CHECKING:
+    from learning.index.store import UnitRow
 
 
 @dataclass(frozen=True)

@@ -89,3 +89,18 @@ def test_rrf_is_sorted_and_covers_every_item(rankings: list[list[int]]) -> None:
     scores = [item.score for item in fused]
     assert scores == sorted(scores, reverse=True)
     assert {item.key for item in fused} == {key for ranking in rankings for key in ranking}
+
+
+def test_pure_modules_import_no_index_model_or_flow_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, learning.fusion, learning.filters, learning.query, learning.results; "
+        "heavy = {'faiss', 'torch', 'sentence_transformers', 'sqlite3', 'prefect', 'streamlit'}; "
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
