@@ -92,7 +92,8 @@ class ReviewHit:
 @dataclass(frozen=True)
 class SimilarReview:
     """A past review like the case précis; ``passages`` are its best matching findings and
-    recommendations; ``similarity`` is the best cosine between the précis and its units."""
+    recommendations (its passages if it has none); ``similarity`` is the best cosine between
+    the whole précis and those units."""
 
     review_id: str
     title: str

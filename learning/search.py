@@ -115,6 +115,7 @@ class SearchEngine:
             return fuse_weighted([dense, keyword], self.weights)
         return fuse_rrf([list(dense), list(keyword)], weights=self.weights)
 
+    @_serialised
     def rank_units(
         self, query: str, limit: int, filters: Filters | None = None
     ) -> tuple[list[Fused[int]], QueryTerms]:
