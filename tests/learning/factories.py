@@ -1,6 +1,9 @@
 """Factories for the learning-engine tests: a tiny corpus of fictional reviews, hand-built
 documents and units, and encoders. Fixtures are defined here and imported by the test modules
-(``tests/learning/conftest.py`` belongs to the extraction tests)."""
+(``tests/learning/conftest.py`` belongs to the extraction tests).
+
+Test modules load the fixtures with ``pytest_plugins = ("tests.learning.factories",)``; this
+module has no assertions, so it is exempt from assertion rewriting: PYTEST_DONT_REWRITE."""
 
 from __future__ import annotations
 
