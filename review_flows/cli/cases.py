@@ -1,0 +1,413 @@
+"""``cspr case ...`` and ``cspr db ...``: open cases, record events, show clocks; migrate the store.
+
+The commands translate arguments, call one service and print. Refusals (a wrong date, an event
+out of order, an unknown case) print one line starting ``error:`` on stderr and exit with 2;
+nothing is written. The first command on an empty database creates the schema (and says so on
+stderr); a database with an older schema is left alone until ``cspr db upgrade``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from review_flows.errors import CaseDataInvalid, ReviewFlowsError
+from review_flows.events import EventKind
+
+case_app = typer.Typer(help="Cases: open, record events, show clocks.", no_args_is_help=True)
+db_app = typer.Typer(help="The case database: apply migrations.", no_args_is_help=True)
+
+REFUSED = 2
+
+TodayOption = Annotated[
+    str | None, typer.Option("--today", help="Compute as of this date (YYYY-MM-DD); default today.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+ByOption = Annotated[
+    str | None, typer.Option("--by", help="Username recording this; default your login name.")
+]
+PartnershipOption = Annotated[
+    str | None,
+    typer.Option(
+        "--partnership", "-p", help="Partnership of the case, if the reference is shared."
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Mount ``case`` and ``db`` on the ``cspr`` app."""
+    app.add_typer(case_app, name="case")
+    app.add_typer(db_app, name="db")
+
+
+# --- db ------------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def upgrade_command(
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Apply the migrations to the database of the settings (CSPR_DATABASE_URL or CSPR_DATA_DIR)."""
+    from review_flows.migrations import upgrade_database
+
+    url = _database_url()
+    with _refusals():
+        reached = upgrade_database(url, revision)
+    typer.echo(f"database {_safe(url)} is at revision {reached}")
+
+
+@db_app.command("current")
+def current_command() -> None:
+    """Show the schema revision of the database and the newest one the code has."""
+    from review_flows.migrations import current_revision, head_revision
+
+    url = _database_url()
+    with _refusals():
+        current = current_revision(url)
+    typer.echo(
+        f"database {_safe(url)}: revision {current or 'none (empty)'}; code {head_revision()}"
+    )
+
+
+# --- case ----------------------------------------------------------------------------------------
+
+
+@case_app.command("new")
+def new_command(
+    ref: Annotated[str, typer.Option("--ref", help="Pseudonymous reference, e.g. NSH-2026-004.")],
+    partnership: Annotated[str, typer.Option("--partnership", help="Safeguarding partnership.")],
+    nation: Annotated[str, typer.Option(help="england, wales, scotland or northern_ireland.")],
+    incident: Annotated[str, typer.Option(help="Date of the incident (YYYY-MM-DD).")],
+    aware: Annotated[str, typer.Option(help="Date the local authority became aware.")],
+    outcome: Annotated[str, typer.Option(help="death or serious_harm.")],
+    age_group: Annotated[str, typer.Option(help="under_1, 1_4, 5_9, 10_14 or 15_17.")],
+    looked_after: Annotated[
+        bool, typer.Option("--looked-after", help="Child looked after.")
+    ] = False,
+    cp_plan: Annotated[bool, typer.Option("--cp-plan", help="Child on a protection plan.")] = False,
+    rules: Annotated[
+        str | None, typer.Option("--rules", help="Pin a rulebook id (`cspr rules list`).")
+    ] = None,
+    by: ByOption = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Open a case; its first event is `aware` on the --aware date."""
+    from review_flows.cases import create_case, parse_input
+    from review_flows.models import CaseCreate
+
+    with _refusals(), _session() as session:
+        data = {
+            "reference": ref,
+            "partnership": partnership,
+            "nation": nation,
+            "incident_date": _date(incident, "--incident"),
+            "aware_on": _date(aware, "--aware"),
+            "outcome": outcome,
+            "age_group": age_group,
+            "looked_after": looked_after,
+            "child_protection_plan": cp_plan,
+            "ruleset_id": rules,
+        }
+        record = create_case(
+            session, parse_input(CaseCreate, data), recorded_by=_user(by), today=_today(today)
+        )
+    if as_json:
+        _print_json({"case": _dump(record.case), "stage": record.stage.value})
+        return
+    case = record.case
+    typer.echo(
+        f"opened {case.reference} ({case.partnership}, {case.nation.value}); "
+        f"stage {record.stage.value}"
+    )
+
+
+@case_app.command("event")
+def event_command(
+    ref: Annotated[str, typer.Argument(help="Case reference.")],
+    kind: Annotated[str, typer.Argument(help="Event kind, e.g. notified (see --help).")],
+    on: Annotated[str, typer.Argument(help="Date it happened (YYYY-MM-DD).")],
+    note: Annotated[str | None, typer.Option(help="Note; required for delay_recorded.")] = None,
+    corrects: Annotated[
+        int | None, typer.Option(help="Event id a correction replaces (`case show`).")
+    ] = None,
+    by: ByOption = None,
+    today: TodayOption = None,
+    partnership: PartnershipOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record an event; refused (and nothing written) if it does not fit the case."""
+    from review_flows.cases import get_case, parse_input, record_event
+    from review_flows.models import CaseEventCreate
+
+    with _refusals(), _session() as session:
+        data = {"kind": _kind(kind), "on": _date(on, "DATE"), "note": note, "corrects": corrects}
+        event = record_event(
+            session,
+            ref,
+            parse_input(CaseEventCreate, data),
+            recorded_by=_user(by),
+            today=_today(today),
+            partnership=partnership,
+        )
+        stage = get_case(session, ref, partnership=partnership).stage
+    if as_json:
+        _print_json({"event": _dump(event), "stage": stage.value})
+        return
+    typer.echo(
+        f"recorded #{event.id} {event.kind.value} on {event.on.isoformat()} for {ref}; "
+        f"stage now {stage.value}"
+    )
+
+
+@case_app.command("show")
+def show_command(
+    ref: Annotated[str, typer.Argument(help="Case reference.")],
+    today: TodayOption = None,
+    partnership: PartnershipOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A case: its stage, its events and its milestones (due date, status, rule, source)."""
+    from review_flows.cases import case_timeline
+    from review_flows.timeline import milestone_to_dict
+
+    day = None
+    with _refusals(), _session() as session:
+        day = _today(today)
+        timeline = case_timeline(session, ref, today=day, partnership=partnership)
+    if as_json:
+        _print_json(
+            {
+                "case": _dump(timeline.case),
+                "stage": timeline.stage.value,
+                "ruleset": timeline.ruleset_id,
+                "today": day.isoformat(),
+                "events": [_dump(event) for event in timeline.events],
+                "milestones": [milestone_to_dict(m) for m in timeline.milestones],
+            }
+        )
+        return
+    typer.echo(_render_timeline(timeline, day))
+
+
+@case_app.command("list")
+def list_command(
+    partnership: Annotated[str | None, typer.Option(help="Only this partnership.")] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only cases not closed.")] = False,
+    stage: Annotated[str | None, typer.Option(help="Only cases at this stage.")] = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Cases with their stage, next milestone due and worst status."""
+    from review_flows.cases import summarise_cases
+
+    with _refusals(), _session() as session:
+        day = _today(today)
+        overviews = summarise_cases(
+            session, today=day, partnership=partnership, stage=_stage(stage), open_only=open_only
+        )
+    if as_json:
+        _print_json([_overview_to_dict(overview) for overview in overviews])
+        return
+    typer.echo(_render_overviews(overviews, day))
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+def _render_timeline(timeline: Any, day: dt.date) -> str:
+    case = timeline.case
+    flags = [
+        label
+        for flag, label in (
+            (case.looked_after, "looked after"),
+            (case.child_protection_plan, "CP plan"),
+        )
+        if flag
+    ]
+    head = [
+        case.reference,
+        case.partnership,
+        case.nation.value,
+        f"incident {case.incident_date.isoformat()}",
+        case.outcome.value,
+        f"age {case.age_group.value}",
+        *flags,
+    ]
+    lines = [
+        " · ".join(head),
+        f"stage: {timeline.stage.value} · rules: {timeline.ruleset_id} · as of {day.isoformat()}",
+        "",
+        "events",
+    ]
+    for event in timeline.events:
+        what = event.kind.value + (f" of #{event.corrects}" if event.corrects else "")
+        note = f'  "{event.note}"' if event.note else ""
+        lines.append(
+            f"  #{event.id:<4} {event.on.isoformat()}  {what:<28} by {event.recorded_by}{note}"
+        )
+    lines += ["", "milestones"]
+    for m in timeline.milestones:
+        due = m.due.isoformat() if m.due else "-"
+        extra = f"done {m.done.isoformat()}" if m.done else _remaining(m.working_days_remaining)
+        lines.append(f"  {m.milestone:<32} due {due:<10}  {m.status.value:<14} {extra}")
+        lines.append(f"      rule: {m.rule}{'' if m.alert else ' (alerts on the earlier reading)'}")
+        lines.append(f"      source: {m.source} ({m.confidence.value})")
+    return "\n".join(lines)
+
+
+def _remaining(days: int | None) -> str:
+    if days is None:
+        return ""
+    return f"{days} working days left" if days >= 0 else f"{-days} working days late"
+
+
+def _overview_to_dict(overview: Any) -> dict[str, Any]:
+    case, next_due = overview.case, overview.next_due
+    return {
+        "reference": case.reference,
+        "partnership": case.partnership,
+        "nation": case.nation.value,
+        "incident_date": case.incident_date.isoformat(),
+        "stage": overview.stage.value,
+        "ruleset": overview.ruleset_id,
+        "next_due": None
+        if next_due is None
+        else {
+            "milestone": next_due.milestone,
+            "label": next_due.label,
+            "due": next_due.due.isoformat() if next_due.due else None,
+            "status": next_due.status.value,
+            "working_days_remaining": next_due.working_days_remaining,
+        },
+        "worst_status": overview.worst_status.value if overview.worst_status else None,
+    }
+
+
+def _render_overviews(overviews: list[Any], day: dt.date) -> str:
+    if not overviews:
+        return "no cases (open one with `cspr case new`)"
+    rows = [("REFERENCE", "PARTNERSHIP", "STAGE", "NEXT DUE", "MILESTONE", "STATUS", "WORST")]
+    for overview in overviews:
+        item = _overview_to_dict(overview)
+        nxt = item["next_due"] or {}
+        rows.append(
+            (
+                item["reference"],
+                item["partnership"],
+                item["stage"],
+                nxt.get("due") or "-",
+                nxt.get("milestone") or "-",
+                nxt.get("status") or "-",
+                item["worst_status"] or "-",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    return "\n".join([*lines, f"{len(overviews)} cases as of {day.isoformat()}"])
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Turn the library's named errors into one line on stderr and exit code 2."""
+    try:
+        yield
+    except ReviewFlowsError as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(REFUSED) from None
+    except DBAPIError as failed:
+        reason = str(failed.orig).splitlines()[0] if failed.orig else str(failed)
+        typer.echo(
+            f"error: the database refused or could not be reached ({reason}); "
+            "check CSPR_DATABASE_URL and run `cspr db upgrade`",
+            err=True,
+        )
+        raise typer.Exit(REFUSED) from None
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    from review_flows.db import open_session
+    from review_flows.migrations import prepare_database
+
+    url = _database_url()
+    if prepare_database(url):
+        typer.echo(f"created the case database at {_safe(url)}", err=True)
+    with open_session(url) as session:
+        yield session
+
+
+def _database_url() -> str:
+    from review_flows.settings import get_settings
+
+    return get_settings().resolved_database_url
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _date(value: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise CaseDataInvalid(f"{name}: {value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _today(value: str | None) -> dt.date:
+    return _date(value, "--today") if value else dt.date.today()
+
+
+def _kind(value: str) -> EventKind:
+    try:
+        return EventKind(value.strip().lower().replace("-", "_"))
+    except ValueError:
+        kinds = ", ".join(kind.value for kind in EventKind)
+        raise CaseDataInvalid(f"unknown event kind {value!r}; use one of: {kinds}") from None
+
+
+def _stage(value: str | None) -> Any:
+    from review_flows.lifecycle import Stage
+
+    if value is None:
+        return None
+    try:
+        return Stage(value.strip().lower())
+    except ValueError:
+        stages = ", ".join(stage.value for stage in Stage)
+        raise CaseDataInvalid(f"unknown stage {value!r}; use one of: {stages}") from None
+
+
+def _user(value: str | None) -> str:
+    if value:
+        return value
+    try:
+        login = getpass.getuser().lower()
+    except (OSError, KeyError):
+        return "cli"
+    return login if re.fullmatch(r"[a-z0-9][a-z0-9_.@-]{1,63}", login) else "cli"
+
+
+def _dump(model: Any) -> dict[str, Any]:
+    return dict(model.model_dump(mode="json"))
+
+
+def _print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, indent=2, ensure_ascii=False))
