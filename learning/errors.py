@@ -19,6 +19,39 @@ class UnreadableDocument(LearningError):
         self.reason = reason
 
 
+
+# Kinds of unreadable document: each carries a reason that says what the user can do.
+class EncryptedDocument(UnreadableDocument):
+    """The file needs a password to open."""
+
+
+class NoTextLayer(UnreadableDocument):
+    """A scanned PDF: pages are images with no text to extract (OCR it first)."""
+
+
+class CorruptDocument(UnreadableDocument):
+    """The file is damaged or truncated and cannot be parsed."""
+
+
+class EmptyDocument(UnreadableDocument):
+    """The file is empty or contains no text."""
+
+
+class WrongExtension(UnreadableDocument):
+    """The content is of a different format from the one its name says."""
+
+
+class UnsupportedFormat(UnreadableDocument):
+    """The file is of a format the extractor does not read."""
+
+
+class DocumentTooLarge(UnreadableDocument):
+    """The file is larger than the configured limit."""
+
+
+class InvalidFrontMatter(UnreadableDocument):
+    """A Markdown/text file's YAML front matter cannot be parsed."""
+
 # index errors
 class IndexNotFound(LearningError):
     """There is no index in the folder yet (run ``cspr ingest PATH`` first)."""
