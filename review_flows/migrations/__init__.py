@@ -8,6 +8,7 @@ call before they touch the store: it creates the schema in an empty database and
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 
@@ -15,8 +16,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import MetaData, inspect
 from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
 
 from review_flows.db import get_engine
 from review_flows.errors import DatabaseNotReady
@@ -24,6 +26,17 @@ from review_flows.errors import DatabaseNotReady
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
+
+# Every module that defines tables of the app database. A module that adds a table adds itself
+# here and ships a migration (autogenerate and the schema test compare against these tables).
+MODEL_MODULES: tuple[str, ...] = ("review_flows.models", "learning.themes.decisions")
+
+
+def load_models() -> MetaData:
+    """Import every module in :data:`MODEL_MODULES`; return the metadata holding their tables."""
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+    return SQLModel.metadata
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
 
-import review_flows.models  # noqa: F401  registers the tables on SQLModel.metadata
 from review_flows.db import build_engine
+from review_flows.migrations import load_models
 from review_flows.settings import get_settings
 
 config = context.config
-target_metadata = SQLModel.metadata
+target_metadata = load_models()
 
 
 def _url() -> str:
