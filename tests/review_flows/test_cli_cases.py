@@ -1,0 +1,215 @@
+"""``cspr case`` and ``cspr db`` end to end with CliRunner, on a temp data folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from review_flows.cli import cases as cli_cases
+
+NEW = [
+    "case", "new", "--ref", "NSH-2026-004", "--partnership", "Northshire", "--nation", "england",
+    "--incident", "2026-01-05", "--aware", "2026-01-06", "--outcome", "death",
+    "--age-group", "under_1", "--cp-plan", "--by", "alice", "--today", "2026-03-31",
+]  # fmt: skip
+TODAY = ["--today", "2026-03-31"]
+
+
+@pytest.fixture
+def cli(data_dir: Path) -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer()
+    cli_cases.register(app)
+    return app
+
+
+def run(cli: CliRunner, app: typer.Typer, *args: str) -> tuple[int, str, str]:
+    result = cli.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_new_event_show_list(cli: CliRunner, app: typer.Typer, data_dir: Path) -> None:
+    code, out, err = run(cli, app, *NEW)
+    assert code == 0
+    assert out == "opened NSH-2026-004 (Northshire, england); stage incident_recorded\n"
+    assert err == f"created the case database at sqlite:///{(data_dir / 'cspr.db').resolve()}\n"
+    code, out, _ = run(cli, app, "case", "event", "NSH-2026-004", "notified", "2026-01-08", *TODAY)
+    assert code == 0
+    assert out == "recorded #2 notified on 2026-01-08 for NSH-2026-004; stage now notified\n"
+    code, out, _ = run(
+        cli, app, "case", "event", "NSH-2026-004", "delay_recorded", "2026-01-09",
+        "--note", "criminal trial", "--by", "bob", "--json", *TODAY,
+    )  # fmt: skip
+    event = json.loads(out)
+    assert (code, event["stage"], event["event"]["note"]) == (0, "notified", "criminal trial")
+    assert event["event"]["recorded_by"] == "bob"
+
+    code, out, _ = run(cli, app, "case", "show", "NSH-2026-004", "--json", *TODAY)
+    shown = json.loads(out)
+    assert code == 0
+    assert shown["case"]["reference"] == "NSH-2026-004"
+    assert shown["case"]["child_protection_plan"] is True
+    assert (shown["stage"], shown["ruleset"], shown["today"]) == (
+        "notified", "england-cspr-2023", "2026-03-31"
+    )  # fmt: skip
+    assert [(e["id"], e["kind"], e["on"]) for e in shown["events"]] == [
+        (1, "aware", "2026-01-06"),
+        (2, "notified", "2026-01-08"),
+        (3, "delay_recorded", "2026-01-09"),
+    ]
+    notification = shown["milestones"][0]
+    assert {k: notification[k] for k in ("milestone", "due", "done", "status")} == {
+        "milestone": "notification",
+        "due": "2026-01-13",
+        "done": "2026-01-08",
+        "status": "done_on_time",
+    }
+    assert notification["rule"] == "5 working days from aware"
+    assert "G1" in notification["source"]
+
+    code, out, _ = run(cli, app, "case", "list", "--json", "--open", *TODAY)
+    assert code == 0
+    assert json.loads(out) == [
+        {
+            "reference": "NSH-2026-004",
+            "partnership": "Northshire",
+            "nation": "england",
+            "incident_date": "2026-01-05",
+            "stage": "notified",
+            "ruleset": "england-cspr-2023",
+            "next_due": {
+                "milestone": "rapid_review",
+                "label": shown["milestones"][1]["label"],
+                "due": "2026-01-27",
+                "status": "overdue",
+                "working_days_remaining": -45,
+            },
+            "worst_status": "overdue",
+        }
+    ]
+
+
+def test_text_output(cli: CliRunner, app: typer.Typer) -> None:
+    run(cli, app, *NEW)
+    code, out, _ = run(cli, app, "case", "show", "NSH-2026-004", *TODAY)
+    assert code == 0
+    assert out.startswith(
+        "NSH-2026-004 · Northshire · england · incident 2026-01-05 · death · age under_1"
+        " · CP plan\n"
+        "stage: incident_recorded · rules: england-cspr-2023 · as of 2026-03-31\n"
+    )
+    line = "  notification" + " " * 21 + "due 2026-01-13  overdue        55 working days late"
+    assert line in out
+    code, out, _ = run(cli, app, "case", "list", *TODAY)
+    assert out.splitlines()[0].split() == [
+        "REFERENCE", "PARTNERSHIP", "STAGE", "NEXT", "DUE", "MILESTONE", "STATUS", "WORST"
+    ]  # fmt: skip
+    assert out.splitlines()[-1] == "1 cases as of 2026-03-31"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["case", "event", "NSH-2026-004", "published", "2026-01-09"],
+         "error: a case at stage incident_recorded does not accept published; it accepts: "
+         "notified,"),
+        (["case", "event", "NSH-2026-004", "notified", "2026-04-01"],
+         "error: notified on 2026-04-01 is in the future (today is 2026-03-31)"),
+        (["case", "event", "NSH-2026-004", "delay_recorded", "2026-01-09"],
+         "error: delay_recorded needs a note giving the reason"),
+        (["case", "event", "NSH-2026-004", "correction", "2026-01-07", "--corrects", "7"],
+         "error: event #7 is not an event of this case"),
+        (["case", "event", "NSH-2026-004", "sacked", "2026-01-07"],
+         "error: unknown event kind 'sacked'; use one of: aware, notified,"),
+        (["case", "event", "NSH-2026-004", "notified", "8/1/2026"],
+         "error: DATE: '8/1/2026' is not a date; write YYYY-MM-DD"),
+        (["case", "event", "NSH-2026-004", "notified", "2026-01-08", "--note", "Mrs Smith rang"],
+         "error: note: note seems to name a person ('Mrs Smith')"),
+        (["case", "event", "NSH-2026-999", "notified", "2026-01-08"],
+         "error: no case NSH-2026-999; `cspr case list` shows the cases"),
+        ([*NEW], "error: Northshire already has a case NSH-2026-004; choose another reference"),
+        ([*NEW[:3], "Baby Jones", *NEW[4:]],
+         "error: reference: reference 'Baby Jones' is not a pseudonymous code"),
+        ([*NEW[:7], "france", *NEW[8:]], "error: nation: Input should be 'england', 'wales',"),
+        ([*NEW[:3], "NSH-2026-005", *NEW[4:], "--rules", "nope"],
+         "error: no rulebook 'nope'; known rulebooks: england-cspr-2018, england-cspr-2023,"),
+        (["case", "list", "--stage", "limbo"], "error: unknown stage 'limbo'; use one of:"),
+        (["case", "show", "NSH-2026-004", "--today", "soon"],
+         "error: --today: 'soon' is not a date; write YYYY-MM-DD"),
+    ],
+)  # fmt: skip
+def test_refusals_print_one_line_and_write_nothing(
+    cli: CliRunner, app: typer.Typer, args: list[str], message: str
+) -> None:
+    run(cli, app, *NEW)
+    before = run(cli, app, "case", "show", "NSH-2026-004", "--json", *TODAY)[1]
+    extra = [] if "--today" in args else TODAY
+    code, out, err = run(cli, app, *args, *extra)
+    assert (code, out) == (2, "")
+    assert err.startswith(message), err
+    assert err.count("\n") == 1
+    assert run(cli, app, "case", "show", "NSH-2026-004", "--json", *TODAY)[1] == before
+    assert len(json.loads(run(cli, app, "case", "list", "--json", *TODAY)[1])) == 1
+
+
+def test_db_upgrade_from_any_folder(
+    cli: CliRunner,
+    app: typer.Typer,
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from review_flows.migrations import head_revision
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    url = f"sqlite:///{(data_dir / 'cspr.db').resolve()}"
+    code, out, _ = run(cli, app, "db", "current")
+    assert (code, out) == (0, f"database {url}: revision none (empty); code {head_revision()}\n")
+    code, out, _ = run(cli, app, "db", "upgrade")
+    assert (code, out) == (0, f"database {url} is at revision {head_revision()}\n")
+    code, _, err = run(cli, app, *NEW)
+    assert (code, err) == (0, "")  # already migrated: nothing to create
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_an_older_schema_is_not_upgraded_silently(
+    cli: CliRunner, app: typer.Typer, data_dir: Path
+) -> None:
+    from sqlalchemy import text
+
+    from review_flows.db import build_engine
+
+    run(cli, app, "db", "upgrade")
+    engine = build_engine(f"sqlite:///{(data_dir / 'cspr.db').resolve()}")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0000'"))
+    engine.dispose()
+    code, out, err = run(cli, app, "case", "list", *TODAY)
+    assert (code, out) == (2, "")
+    assert "is at schema revision 0000" in err and "run `cspr db upgrade`" in err
+
+
+def test_registered_on_the_cspr_app() -> None:
+    from review_flows.cli import main
+
+    assert "review_flows.cli.cases" in main._AREAS
+    result = CliRunner().invoke(_full_app(), ["case", "--help"])
+    assert result.exit_code == 0
+    for command in ("new", "event", "show", "list"):
+        assert command in result.stdout
+
+
+def _full_app() -> typer.Typer:
+    app = typer.Typer()
+    cli_cases.register(app)
+    return app
