@@ -199,17 +199,20 @@ def test_an_older_schema_is_not_upgraded_silently(
     assert "is at schema revision 0000" in err and "run `cspr db upgrade`" in err
 
 
-def test_registered_on_the_cspr_app() -> None:
-    from review_flows.cli import main
+def test_installed_command_migrates_from_any_folder(tmp_path: Path) -> None:
+    """The real ``cspr`` entry point (``python -m review_flows``), run outside the repository."""
+    import os
+    import subprocess
+    import sys
 
-    assert "review_flows.cli.cases" in main._AREAS
-    result = CliRunner().invoke(_full_app(), ["case", "--help"])
-    assert result.exit_code == 0
-    for command in ("new", "event", "show", "list"):
-        assert command in result.stdout
+    from review_flows.migrations import head_revision
 
-
-def _full_app() -> typer.Typer:
-    app = typer.Typer()
-    cli_cases.register(app)
-    return app
+    env = {**os.environ, "CSPR_DATA_DIR": str(tmp_path / "data")}
+    env.pop("CSPR_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "review_flows", "db", "upgrade"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith(f"is at revision {head_revision()}\n")
+    assert (tmp_path / "data" / "cspr.db").is_file()
