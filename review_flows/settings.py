@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='Local targets in working days where guidance sets none, as JSON: {"wales-cpr:review_completed": 120}.',
     )
+    taxonomy_file: Path | None = Field(
+        default=None,
+        description="YAML taxonomy of themes (validated on load); default `taxonomy.yaml` in the data folder if present, else the shipped one.",
+    )
     embed_batch_size: int = Field(default=16, ge=1, description="Passages per encoder batch.")
     max_document_mb: int = Field(
         default=200, ge=1, description="Documents larger than this are refused at ingest."

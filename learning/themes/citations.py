@@ -1,0 +1,95 @@
+"""Citations of a unit: ``[Child A, Northshire SCR 2012, p. 14]``. Pure.
+
+Short title (the part before a colon), the partnership's short name, the review type and the
+year, then the page: the printed page label where the document has one, else the page number.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TYPE_LABELS = {
+    "scr": "SCR",
+    "cspr": "CSPR",
+    "lcspr": "LCSPR",
+    "national": "national review",
+    "cpr": "CPR",
+    "susr": "SUSR",
+    "learning_review": "learning review",
+    "cmr": "CMR",
+}
+_GENERIC_PARTNERSHIP_WORDS = {
+    "safeguarding",
+    "children",
+    "childrens",
+    "child",
+    "protection",
+    "partnership",
+    "partnerships",
+    "partners",
+    "board",
+    "lscb",
+    "lscp",
+    "scp",
+    "committee",
+    "regional",
+    "local",
+    "the",
+    "of",
+    "and",
+    "for",
+}
+
+
+def short_title(title: str | None, review_id: str) -> str:
+    """The title's first part (before a colon or a dash), at most 60 characters."""
+    if not title or not title.strip():
+        return review_id
+    head = re.split(r"\s*[:|]\s*|\s+[-–—]\s+", title.strip(), maxsplit=1)[0]
+    return head[:60].rstrip() or review_id
+
+
+def short_partnership(partnership: str | None) -> str:
+    """``"Northshire Safeguarding Children Partnership"`` -> ``"Northshire"``."""
+    if not partnership:
+        return ""
+    words = [w for w in re.findall(r"[\w'’-]+", partnership)]
+    kept = [w for w in words if w.lower().replace("'", "") not in _GENERIC_PARTNERSHIP_WORDS]
+    return " ".join(kept) or partnership.strip()
+
+
+def type_label(review_type: str | None) -> str:
+    if not review_type:
+        return ""
+    key = re.sub(r"[\s\-]+", "_", review_type.strip().lower())
+    return _TYPE_LABELS.get(key, review_type.strip())
+
+
+def page_text(page: int | None, page_label: str | None) -> str:
+    """The page as a reader finds it: the printed label if any, else the page number."""
+    if page_label and page_label.strip():
+        return page_label.strip()
+    return str(page) if page else "?"
+
+
+def format_citation(
+    *,
+    review_id: str,
+    title: str | None,
+    partnership: str | None,
+    review_type: str | None,
+    year: int | None,
+    page: int | None,
+    page_label: str | None = None,
+) -> str:
+    """``[Child A, Northshire SCR 2012, p. 14]`` (parts that are unknown are left out)."""
+    where = " ".join(
+        part
+        for part in (short_partnership(partnership), type_label(review_type), str(year or ""))
+        if part
+    )
+    parts = [short_title(title, review_id)]
+    if where:
+        parts.append(where)
+    parts.append(f"p. {page_text(page, page_label)}")
+    return "[" + ", ".join(parts) + "]"

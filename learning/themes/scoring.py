@@ -1,0 +1,231 @@
+"""Theme scoring: how strongly each unit, and each review, carries each theme. Pure (numpy only).
+
+A unit's score for a theme has two parts:
+
+- *semantic*: the cosine of the unit's vector with the theme's prototypes (its definition, its
+  label and each practitioner phrase), mixing the best prototype with their mean, plus how far
+  that stands above the unit's average over all themes (generic text is close to everything);
+- *lexical*: whether a practitioner phrase occurs (its content words, stemmed, close together).
+
+The two are combined and squashed by a logistic into a confidence in [0, 1]. A review's score
+for a theme is a weighted mean of its best few unit confidences, so one passing mention is not
+enough. Units in glossaries, contents lists, abbreviation lists and title blocks score zero.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from learning.query import STOPWORDS, simple_stem, words_of
+
+# Section names whose text only names things (a word in a glossary is not a finding).
+_EXCLUDED_SECTION = re.compile(
+    r"\b(glossary|contents|abbreviations?|acronyms|terminology|key terms|terms used|"
+    r"list of (figures|tables)|bibliography|references|title page|title block|front matter|"
+    r"cover( page)?)\b"
+    r"|^\s*(title|index)\s*$",
+    re.IGNORECASE,
+)
+_CHUNK = 4096
+
+
+@dataclass(frozen=True)
+class ScoringParams:
+    """Generic knobs of the scorer (never per-theme phrases): one digest identifies a setting."""
+
+    max_weight: float = 0.6
+    relative_weight: float = 1.0
+    lexical_weight: float = 0.12
+    center: float = 0.42
+    scale: float = 14.0
+    phrase_window: int = 3
+    review_weights: tuple[float, ...] = (0.5, 0.3, 0.2)
+    passage_weight: float = 0.9
+    evidence_threshold: float = 0.5
+    review_threshold: float = 0.5
+
+    @property
+    def digest(self) -> str:
+        text = json.dumps(asdict(self), sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class PhraseIndex:
+    """Practitioner phrases as stem tuples, and which theme (column) each belongs to."""
+
+    phrases: tuple[tuple[str, ...], ...]
+    theme_of: tuple[int, ...]
+    n_themes: int
+
+
+def is_excluded_section(section: str | None) -> bool:
+    """True for glossary, contents, abbreviations and title-block sections."""
+    return bool(section) and _EXCLUDED_SECTION.search(section or "") is not None
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of a text's content words, in order (stopwords and one-letter words dropped)."""
+    return [simple_stem(word) for word in words_of(text) if word not in STOPWORDS and len(word) > 1]
+
+
+def build_phrase_index(theme_phrases: Sequence[Sequence[str]]) -> PhraseIndex:
+    """Stem every theme's phrases; phrases with no content word are dropped."""
+    phrases: list[tuple[str, ...]] = []
+    theme_of: list[int] = []
+    for column, texts in enumerate(theme_phrases):
+        for text in texts:
+            stems = tuple(content_stems(text))
+            if stems:
+                phrases.append(stems)
+                theme_of.append(column)
+    return PhraseIndex(tuple(phrases), tuple(theme_of), len(theme_phrases))
+
+
+def _phrase_in(positions: dict[str, list[int]], phrase: tuple[str, ...], window: int) -> bool:
+    """All the phrase's stems occur within a span of ``len(phrase) + window`` tokens."""
+    span = len(phrase) + window
+    anchors = positions[phrase[0]]
+    for start in anchors:
+        if all(
+            any(abs(position - start) < span for position in positions[stem]) for stem in phrase[1:]
+        ):
+            return True
+    return False
+
+
+def _lexical_row(stems: list[str], index: PhraseIndex, window: int) -> np.ndarray:
+    row = np.zeros(index.n_themes, dtype=np.float32)
+    positions: dict[str, list[int]] = {}
+    for place, stem in enumerate(stems):
+        positions.setdefault(stem, []).append(place)
+    for phrase, column in zip(index.phrases, index.theme_of, strict=True):
+        if row[column] >= 1.0:
+            continue
+        present = sum(1 for stem in set(phrase) if stem in positions)
+        if present == len(set(phrase)):
+            row[column] = 1.0 if _phrase_in(positions, phrase, window) else max(row[column], 0.5)
+        elif len(set(phrase)) >= 3 and present / len(set(phrase)) >= 2 / 3:
+            row[column] = max(row[column], 0.5)
+    return row
+
+
+def lexical_scores(texts: Sequence[str], index: PhraseIndex, window: int = 3) -> np.ndarray:
+    """(units x themes): 1 where a theme's phrase occurs, 0.5 for a loose or partial match."""
+    matrix = np.zeros((len(texts), index.n_themes), dtype=np.float32)
+    for row, text in enumerate(texts):
+        stems = content_stems(text)
+        if stems:
+            matrix[row] = _lexical_row(stems, index, window)
+    return matrix
+
+
+def prototype_offsets(theme_of_prototype: Sequence[int]) -> np.ndarray:
+    """Start row of each theme's prototypes; prototypes must be grouped by theme, in order."""
+    themes = np.asarray(theme_of_prototype, dtype=np.int64)
+    steps = np.diff(themes)
+    if themes.size == 0 or themes[0] != 0 or np.any((steps != 0) & (steps != 1)):
+        raise ValueError("prototypes must be grouped by theme: 0,0,1,1,1,2,...")
+    return np.flatnonzero(np.r_[True, np.diff(themes) != 0])
+
+
+def semantic_scores(
+    unit_vectors: np.ndarray, prototypes: np.ndarray, offsets: np.ndarray, max_weight: float
+) -> np.ndarray:
+    """(units x themes): ``max_weight`` x best prototype cosine + the rest x mean cosine."""
+    counts = np.diff(np.r_[offsets, prototypes.shape[0]]).astype(np.float32)
+    out = np.zeros((unit_vectors.shape[0], offsets.size), dtype=np.float32)
+    for start in range(0, unit_vectors.shape[0], _CHUNK):
+        sims = unit_vectors[start : start + _CHUNK] @ prototypes.T
+        best = np.maximum.reduceat(sims, offsets, axis=1)
+        mean = np.add.reduceat(sims, offsets, axis=1) / counts
+        out[start : start + _CHUNK] = max_weight * best + (1.0 - max_weight) * mean
+    return out
+
+
+def combine_scores(semantic: np.ndarray, lexical: np.ndarray, params: ScoringParams) -> np.ndarray:
+    """Confidence in [0, 1] from the semantic and lexical parts (a fixed logistic calibration)."""
+    relative = semantic - semantic.mean(axis=1, keepdims=True)
+    z = semantic + params.relative_weight * relative + params.lexical_weight * lexical
+    return (1.0 / (1.0 + np.exp(-params.scale * (z - params.center)))).astype(np.float32)
+
+
+def unit_confidences(
+    unit_vectors: np.ndarray,
+    texts: Sequence[str],
+    excluded: np.ndarray,
+    prototypes: np.ndarray,
+    offsets: np.ndarray,
+    phrases: PhraseIndex,
+    params: ScoringParams,
+) -> np.ndarray:
+    """(units x themes) confidences; rows of excluded units (glossary etc.) are zero."""
+    semantic = semantic_scores(unit_vectors, prototypes, offsets, params.max_weight)
+    lexical = lexical_scores(texts, phrases, params.phrase_window)
+    confidence = combine_scores(semantic, lexical, params)
+    confidence[np.asarray(excluded, dtype=bool)] = 0.0
+    return confidence
+
+
+def review_scores(
+    confidence: np.ndarray,
+    review_of_unit: np.ndarray,
+    n_reviews: int,
+    params: ScoringParams,
+    unit_weight: np.ndarray | None = None,
+) -> np.ndarray:
+    """(reviews x themes): weighted mean of each review's best unit confidences per theme.
+
+    ``review_of_unit`` gives each unit's review row; units need not be sorted. With weights
+    (0.5, 0.3, 0.2) one strong unit gives at most 0.5, three strong units nearly 1.
+    """
+    weights = np.asarray(params.review_weights, dtype=np.float32)
+    weighted = confidence if unit_weight is None else confidence * unit_weight[:, None]
+    order = np.argsort(review_of_unit, kind="stable")
+    sorted_reviews = np.asarray(review_of_unit)[order]
+    bounds = np.searchsorted(sorted_reviews, np.arange(n_reviews + 1))
+    out = np.zeros((n_reviews, confidence.shape[1]), dtype=np.float32)
+    for row in range(n_reviews):
+        block = weighted[order[bounds[row] : bounds[row + 1]]]
+        if block.shape[0] == 0:
+            continue
+        top = -np.sort(-block, axis=0)[: weights.size]
+        out[row] = weights[: top.shape[0]] @ top
+    return out
+
+
+def choose_threshold(
+    confirmed: Sequence[float],
+    rejected: Sequence[float],
+    default: float,
+    *,
+    low: float = 0.2,
+    high: float = 0.8,
+    min_decisions: int = 4,
+) -> float:
+    """The threshold that best separates confirmed from rejected scores, within [low, high].
+
+    Candidates are midpoints between neighbouring scores (and the bounds); the one with the
+    fewest errors wins, ties going to the candidate nearest ``default``. With fewer than
+    ``min_decisions`` decisions, or only one kind, ``default`` is kept.
+    """
+    if len(confirmed) + len(rejected) < min_decisions or not confirmed or not rejected:
+        return default
+    values = sorted({*map(float, confirmed), *map(float, rejected)})
+    candidates = {low, high, default}
+    candidates.update((a + b) / 2 for a, b in zip(values, values[1:], strict=False))
+    candidates.update(v + 1e-6 for v in values)
+    best: tuple[int, float, float] | None = None
+    for candidate in sorted(c for c in candidates if low <= c <= high):
+        errors = sum(score < candidate for score in confirmed)
+        errors += sum(score >= candidate for score in rejected)
+        key = (errors, abs(candidate - default), candidate)
+        if best is None or key < best:
+            best = key
+    return round(best[2], 4) if best is not None else default
