@@ -1,0 +1,1 @@
+"""The demo corpus: fictional case reviews, their sources and the script that builds them."""

@@ -1,0 +1,1 @@
+"""Builds the generated formats (PDF, DOCX, HTML) of the demo corpus from Markdown sources."""
