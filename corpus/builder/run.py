@@ -63,8 +63,9 @@ class BuildReport:
 
 
 def build_corpus(corpus_dir: Path, out_dir: Path | None = None,
-                 update_readme: bool = True) -> BuildReport:
-    """Render ``corpus_dir/src`` into ``out_dir`` (default ``corpus_dir/reviews``)."""
+                 readme: Path | None = None, update_readme: bool = True) -> BuildReport:
+    """Render ``corpus_dir/src`` into ``out_dir`` (default ``corpus_dir/reviews``) and update
+    the table in ``readme`` (default ``corpus_dir/README.md``)."""
     started = time.perf_counter()
     out_dir = out_dir or corpus_dir / "reviews"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -81,7 +82,7 @@ def build_corpus(corpus_dir: Path, out_dir: Path | None = None,
     _write(out_dir / METADATA_CSV, render_metadata_csv(listed).encode("utf-8"), report)
     _remove_stale(out_dir, entries, report)
     if update_readme:
-        readme = corpus_dir / "README.md"
+        readme = readme or corpus_dir / "README.md"
         text = readme.read_text(encoding="utf-8") if readme.exists() else ""
         write_if_changed(readme, replace_table(text, render_table(rows)))
     report.seconds = time.perf_counter() - started
@@ -100,7 +101,7 @@ def _check_sources_catalogued(src_dir: Path, entries: list[CatalogueEntry],
 def _build_entry(corpus_dir: Path, out_dir: Path, entry: CatalogueEntry,
                  report: BuildReport) -> TableRow:
     if not entry.generated:
-        return _direct_row(out_dir / entry.file_name, entry, report)
+        return _direct_row(corpus_dir / "reviews" / entry.file_name, entry, report)
     path = corpus_dir / "src" / f"{entry.review_id}.md"
     if not path.exists():
         report.missing.append(entry.review_id)
