@@ -198,7 +198,7 @@ def draft_theme(cluster: Cluster, taxonomy: Taxonomy, label: str | None = None) 
     definition = (
         f"Emerging theme promoted from discovery cluster {cluster.cluster_id}: {cluster.size} "
         f"findings and recommendations from {len(cluster.reviews)} reviews that no existing "
-        f"theme covered, about {_readable(terms)}. Examples: {quoted}"
+        f"theme covered, about {_readable(terms, capital=False)}. Examples: {quoted}"
     )
     return ThemeSpec(
         id=slug_id(title, taxonomy.ids),
@@ -209,10 +209,10 @@ def draft_theme(cluster: Cluster, taxonomy: Taxonomy, label: str | None = None) 
     )
 
 
-def _readable(terms: list[str]) -> str:
-    if len(terms) <= 1:
-        return (terms[0] if terms else "").capitalize()
-    return (", ".join(terms[:-1]) + " and " + terms[-1]).capitalize()
+def _readable(terms: list[str], *, capital: bool = True) -> str:
+    """``["dog", "bite", "home"]`` -> ``"Dog, bite and home"``."""
+    text = terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
+    return text[:1].upper() + text[1:] if capital and text else text
 
 
 def _clip(text: str, limit: int = 160) -> str:

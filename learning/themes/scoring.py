@@ -42,7 +42,7 @@ class ScoringParams:
     max_weight: float = 0.6
     relative_weight: float = 1.0
     lexical_weight: float = 0.12
-    center: float = 0.42
+    center: float = 0.62
     scale: float = 14.0
     phrase_window: int = 3
     review_weights: tuple[float, ...] = (0.5, 0.3, 0.2)
@@ -209,23 +209,23 @@ def choose_threshold(
     high: float = 0.8,
     min_decisions: int = 4,
 ) -> float:
-    """The threshold that best separates confirmed from rejected scores, within [low, high].
+    """The threshold that best separates confirmed from rejected scores, kept within [low, high].
 
-    Candidates are midpoints between neighbouring scores (and the bounds); the one with the
-    fewest errors wins, ties going to the candidate nearest ``default``. With fewer than
-    ``min_decisions`` decisions, or only one kind, ``default`` is kept.
+    Candidates are the midpoints between neighbouring scores and the default; the one with the
+    fewest errors wins (a confirmed score below it, a rejected one at or above it), ties going
+    to the candidate nearest ``default``. With fewer than ``min_decisions`` decisions, or only
+    one kind, ``default`` is kept.
     """
     if len(confirmed) + len(rejected) < min_decisions or not confirmed or not rejected:
         return default
     values = sorted({*map(float, confirmed), *map(float, rejected)})
-    candidates = {low, high, default}
-    candidates.update((a + b) / 2 for a, b in zip(values, values[1:], strict=False))
-    candidates.update(v + 1e-6 for v in values)
+    candidates = {default, *((a + b) / 2 for a, b in zip(values, values[1:], strict=False))}
     best: tuple[int, float, float] | None = None
-    for candidate in sorted(c for c in candidates if low <= c <= high):
+    for candidate in sorted(candidates):
         errors = sum(score < candidate for score in confirmed)
         errors += sum(score >= candidate for score in rejected)
         key = (errors, abs(candidate - default), candidate)
         if best is None or key < best:
             best = key
-    return round(best[2], 4) if best is not None else default
+    chosen = best[2] if best is not None else default
+    return round(min(max(chosen, low), high), 4)

@@ -1,0 +1,150 @@
+"""Pure theme scoring: excluded sections, phrase matching, prototype mixing, review aggregation,
+threshold calibration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from learning.themes.scoring import (
+    ScoringParams,
+    build_phrase_index,
+    choose_threshold,
+    combine_scores,
+    is_excluded_section,
+    lexical_scores,
+    prototype_offsets,
+    review_scores,
+    semantic_scores,
+    unit_confidences,
+)
+
+
+@pytest.mark.parametrize(
+    ("section", "excluded"),
+    [
+        ("Glossary", True),
+        ("7. Glossary of terms", True),
+        ("Contents", True),
+        ("Table of contents", True),
+        ("Abbreviations", True),
+        ("Acronyms and abbreviations used", True),
+        ("Title", True),
+        ("Title page", True),
+        ("Findings", False),
+        ("Recommendations", False),
+        ("Entitled to support", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_excluded_sections(section: str | None, excluded: bool) -> None:
+    assert is_excluded_section(section) is excluded
+
+
+PHRASES = build_phrase_index(
+    [["coercive control", "domestic abuse"], ["respectful uncertainty"], ["bruising on a non-mobile baby"]]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("There was coercive control by the father.", [1.0, 0.0, 0.0]),
+        ("The abuse was domestic in nature", [1.0, 0.0, 0.0]),  # stems close together
+        ("Domestic arrangements were discussed at length with the wider family before any abuse", [0.5, 0.0, 0.0]),
+        ("Workers lacked respectful uncertainty", [0.0, 1.0, 0.0]),
+        ("Bruises to the non-mobile baby were missed", [0.0, 0.0, 1.0]),
+        ("Bruising was seen on the baby", [0.0, 0.0, 0.0]),  # 2 of 4 content words
+        ("Bruising to the mobile baby", [0.0, 0.0, 0.5]),  # 3 of 4 content words
+        ("Nothing relevant here", [0.0, 0.0, 0.0]),
+        ("", [0.0, 0.0, 0.0]),
+    ],
+)
+def test_lexical_phrase_matches(text: str, expected: list[float]) -> None:
+    assert lexical_scores([text], PHRASES).tolist() == [expected]
+
+
+def test_semantic_mixes_best_and_mean_prototype_per_theme() -> None:
+    units = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    prototypes = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32)
+    offsets = prototype_offsets([0, 0, 1])
+    scores = semantic_scores(units, prototypes, offsets, max_weight=0.5)
+    # unit 0: theme 0 best 1.0, mean 0.5 -> 0.75; theme 1: 0.6
+    np.testing.assert_allclose(scores, [[0.75, 0.6], [0.75, 0.8]], atol=1e-6)
+
+
+@pytest.mark.parametrize("grouping", [[1, 1, 2], [0, 2, 2], [0, 1, 0], []])
+def test_prototypes_must_be_grouped_by_theme(grouping: list[int]) -> None:
+    with pytest.raises(ValueError, match="grouped by theme"):
+        prototype_offsets(grouping)
+
+
+def test_confidence_rises_with_similarity_and_phrases() -> None:
+    params = ScoringParams(center=0.5, scale=10.0, relative_weight=0.0, lexical_weight=0.2)
+    semantic = np.array([[0.3, 0.5, 0.7]], dtype=np.float32)
+    plain = combine_scores(semantic, np.zeros((1, 3), dtype=np.float32), params)[0]
+    phrased = combine_scores(semantic, np.ones((1, 3), dtype=np.float32), params)[0]
+    assert plain[0] < plain[1] < plain[2]
+    assert plain[1] == pytest.approx(0.5)
+    assert all(phrased > plain)
+    assert all((0 <= value <= 1) for value in (*plain, *phrased))
+
+
+def test_excluded_units_score_zero() -> None:
+    vectors = np.eye(2, dtype=np.float32)
+    confidence = unit_confidences(
+        vectors,
+        ["coercive control", "coercive control"],
+        np.array([False, True]),
+        vectors,
+        prototype_offsets([0, 1]),
+        build_phrase_index([["coercive control"], ["neglect"]]),
+        ScoringParams(),
+    )
+    assert confidence[0, 0] > 0.5
+    assert confidence[1].tolist() == [0.0, 0.0]
+
+
+def test_one_passing_mention_does_not_make_a_review_tag() -> None:
+    params = ScoringParams(review_weights=(0.5, 0.3, 0.2))
+    # review 0: one strong unit; review 1: three strong units; review 2: no units
+    confidence = np.array([[0.95], [0.02], [0.0], [0.9], [0.9], [0.9]], dtype=np.float32)
+    reviews = review_scores(confidence, np.array([0, 0, 0, 1, 1, 1]), 3, params)
+    assert reviews[0, 0] == pytest.approx(0.5 * 0.95 + 0.3 * 0.02)
+    assert reviews[1, 0] == pytest.approx(0.9)
+    assert reviews[2, 0] == 0.0
+    assert reviews[0, 0] < params.review_threshold < reviews[1, 0]
+
+
+def test_review_scores_do_not_depend_on_unit_order() -> None:
+    rng = np.random.default_rng(7)
+    confidence = rng.random((50, 4)).astype(np.float32)
+    reviews = rng.integers(0, 5, 50)
+    order = rng.permutation(50)
+    params = ScoringParams()
+    np.testing.assert_allclose(
+        review_scores(confidence, reviews, 5, params),
+        review_scores(confidence[order], reviews[order], 5, params),
+    )
+
+
+@pytest.mark.parametrize(
+    ("confirmed", "rejected", "expected"),
+    [
+        ([0.9, 0.8, 0.75], [0.6, 0.55], 0.675),  # moves up to separate them
+        ([0.4, 0.35, 0.45], [0.1, 0.2], 0.275),  # moves down
+        ([0.95, 0.9], [0.1, 0.05], 0.5),  # separable at the default: stays
+        ([0.9, 0.9, 0.95], [0.85], 0.8),  # bounded above
+        ([0.3, 0.25], [0.05, 0.1], 0.2),  # bounded below (0.175 would be best)
+        ([0.9, 0.2], [0.1], 0.5),  # too few decisions: default
+        ([0.9, 0.8, 0.7, 0.6], [], 0.5),  # only confirmations: default
+    ],
+)
+def test_choose_threshold(confirmed: list[float], rejected: list[float], expected: float) -> None:
+    assert choose_threshold(confirmed, rejected, 0.5) == pytest.approx(expected, abs=1e-4)
+
+
+def test_params_digest_changes_with_any_knob() -> None:
+    assert ScoringParams().digest == ScoringParams().digest
+    assert ScoringParams().digest != ScoringParams(center=0.61).digest
