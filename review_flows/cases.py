@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from review_flows.calendar import Nation, WorkingCalendar, calendar_for, load_holiday_overrides
+from review_flows.case_logs import collector_paused, load_logs
 from review_flows.errors import (
     CaseDataInvalid,
     CaseNotFound,
@@ -183,19 +183,26 @@ def list_cases(
     open_only: bool = False,
 ) -> list[CaseRecord]:
     """Cases ordered by partnership and reference, filtered; events loaded in one query."""
-    cases = select(Case).order_by(Case.partnership, Case.reference)
+    table = Case.__table__
+    cases = select(*table.columns).order_by(table.c.partnership, table.c.reference)
     if partnership is not None:
-        cases = cases.where(Case.partnership == partnership)
+        cases = cases.where(table.c.partnership == partnership)
     if open_only:
         closed = select(CaseEvent.case_id).where(CaseEvent.kind == EventKind.CLOSED)
-        cases = cases.where(Case.id.not_in(closed))  # type: ignore[union-attr]
-    logs = _load_logs(session, cases)
+        cases = cases.where(table.c.id.not_in(closed))
+    # Core rows, not ORM objects or mappings: this is the dashboard's path over every case.
+    connection = session.connection()
+    keys = tuple(column.name for column in table.columns)
+    construct = CasePublic.model_construct
     records = []
-    for row in session.execute(cases.with_only_columns(*Case.__table__.columns)).mappings():
-        events = logs.get(row["id"], ())
-        derived = derive_stage(events)
-        if stage is None or derived is stage:
-            records.append(CaseRecord(CasePublic.model_construct(**row), derived, events))
+    with collector_paused():
+        logs = load_logs(connection, cases)
+        for row in connection.execute(cases).all():
+            fields = dict(zip(keys, row, strict=True))
+            events = logs.get(fields["id"], ())
+            derived = derive_stage(events)
+            if stage is None or derived is stage:
+                records.append(CaseRecord(construct(**fields), derived, events))
     return records
 
 
@@ -239,21 +246,23 @@ def summarise_cases(
     settings = settings or get_settings()
     calendar = _calendars(settings)
     books: dict[tuple[Any, ...], Rulebook] = {}
+    records = list_cases(session, partnership=partnership, stage=stage, open_only=open_only)
     overviews = []
-    for record in list_cases(session, partnership=partnership, stage=stage, open_only=open_only):
-        case = record.case
-        key = (case.nation, case.incident_date, case.ruleset_id)
-        book = books.get(key) or books.setdefault(key, rulebook_for(case))
-        milestones = compute_milestones(
-            record.events,
-            book,
-            calendar(Nation(case.nation)),
-            today,
-            due_soon_working_days=settings.due_soon_working_days,
-            local_targets=settings.local_targets,
-        )
-        next_due, worst = summarise_milestones(milestones)
-        overviews.append(CaseOverview(case, record.stage, book.id, next_due, worst))
+    with collector_paused():
+        for record in records:
+            case = record.case
+            key = (case.nation, case.incident_date, case.ruleset_id)
+            book = books.get(key) or books.setdefault(key, rulebook_for(case))
+            milestones = compute_milestones(
+                record.events,
+                book,
+                calendar(Nation(case.nation)),
+                today,
+                due_soon_working_days=settings.due_soon_working_days,
+                local_targets=settings.local_targets,
+            )
+            next_due, worst = summarise_milestones(milestones)
+            overviews.append(CaseOverview(case, record.stage, book.id, next_due, worst))
     return overviews
 
 
@@ -347,20 +356,6 @@ def find_case(
 def _event_rows(session: Session, case_id: int | None) -> list[CaseEvent]:
     query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
     return list(session.exec(query))
-
-
-def _load_logs(session: Session, cases: Select[Any]) -> dict[int, tuple[Event, ...]]:
-    """Light events (kind, date, id, corrects) of the selected cases, in recording order."""
-    ids = cases.with_only_columns(Case.id).order_by(None)
-    query = (
-        select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.on, CaseEvent.id, CaseEvent.corrects)
-        .where(CaseEvent.case_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(CaseEvent.case_id, CaseEvent.id)
-    )
-    logs: dict[int, list[Event]] = {}
-    for case_id, kind, on, event_id, corrects in session.execute(query):
-        logs.setdefault(case_id, []).append(Event(kind, on, id=event_id, corrects=corrects))
-    return {case_id: tuple(events) for case_id, events in logs.items()}
 
 
 def _to_event(row: CaseEvent) -> Event:
