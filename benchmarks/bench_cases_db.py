@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
+from sqlmodel import Session
 
 from benchmarks.table import BenchTable
 from review_flows.calendar import Nation, calendar_for
@@ -130,46 +131,72 @@ def _timed(work: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
+def _best_of(runs: int, work: Callable[[], Any]) -> tuple[float, float, Any]:
+    """The fastest of ``runs`` runs as (wall seconds, CPU seconds of this process, result).
+
+    Why both: the machine is shared, so wall time includes waiting for a core; CPU time does not.
+    """
+    best: tuple[float, float, Any] | None = None
+    for _ in range(runs):
+        cpu = time.process_time()
+        wall, result = _timed(work)
+        cpu = time.process_time() - cpu
+        if best is None or wall < best[0]:
+            best = (wall, cpu, result)
+    assert best is not None
+    return best
+
+
 def run() -> list[BenchTable]:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     with tempfile.TemporaryDirectory(prefix="bench-cases-") as folder:
         url = f"sqlite:///{Path(folder) / 'cspr.db'}"
         setup_s, events = _timed(lambda: load_database(url))
         engine = build_engine(url)
-        from sqlmodel import Session
 
-        with Session(engine) as session:
-            load_s, records = _timed(lambda: list_cases(session, open_only=True))
-        with Session(engine) as session:
-            full_s, overviews = _timed(
-                lambda: summarise_cases(session, today=TODAY, open_only=True, settings=settings)
-            )
+        def load() -> list[Any]:
+            with Session(engine) as session:
+                return list_cases(session, open_only=True)
+
+        def summarise() -> list[Any]:
+            with Session(engine) as session:
+                return summarise_cases(session, today=TODAY, open_only=True, settings=settings)
+
+        load_s, load_cpu, records = _best_of(2, load)
+        full_s, full_cpu, overviews = _best_of(2, summarise)
         engine.dispose()
-    pure_s = _pure_compute(records)
+    pure_s, pure_cpu, _ = _best_of(2, _pure_compute(records))
     n = len(overviews)
     rows = (
-        ("load open cases + derive stage (list_cases)", n, load_s, ""),
-        ("load + milestones + next due (summarise_cases)", n, full_s, f"< {TARGET_S:.0f} s"),
-        ("pure compute_milestones (same cases, in memory)", len(records), pure_s, ""),
+        ("load open cases + derive stage (list_cases)", n, load_s, load_cpu, ""),
+        (
+            "load + milestones + next due (summarise_cases)",
+            n,
+            full_s,
+            full_cpu,
+            f"< {TARGET_S:.0f} s",
+        ),
+        ("pure compute_milestones (same cases, in memory)", len(records), pure_s, pure_cpu, ""),
     )
     return [
         BenchTable(
             title=f"Case store on SQLite: {n:,} open cases, {events:,} events",
-            headers=("step", "cases", "seconds", "cases/s", "target"),
+            headers=("step", "cases", "wall s", "CPU s", "cases/s (wall)", "target"),
             rows=tuple(
-                (step, f"{count:,}", f"{seconds:.2f}", f"{count / seconds:,.0f}", target)
-                for step, count, seconds, target in rows
+                (step, f"{count:,}", f"{wall:.2f}", f"{cpu:.2f}", f"{count / wall:,.0f}", target)
+                for step, count, wall, cpu, target in rows
             ),
             notes=(
-                f"Setup (bulk insert of the synthetic cases, not timed as the target): "
-                f"{setup_s:.1f} s. Today = {TODAY.isoformat()}; "
+                "Best of 2 runs each (pure compute with the garbage collector on, as bench_clock). "
+                f"Setup (bulk insert of the synthetic cases, not the "
+                f"target): {setup_s:.1f} s. Today = {TODAY.isoformat()}; the database path "
                 f"{'meets' if full_s < TARGET_S else 'MISSES'} the {TARGET_S:.0f} s target."
             ),
         )
     ]
 
 
-def _pure_compute(records: list[Any]) -> float:
+def _pure_compute(records: list[Any]) -> Callable[[], int]:
     calendars = {nation: calendar_for(nation) for nation in Nation}
     books = [rulebook_for(record.case) for record in records]
 
@@ -179,5 +206,4 @@ def _pure_compute(records: list[Any]) -> float:
             for record, book in zip(records, books, strict=True)
         )
 
-    seconds, _ = _timed(compute)
-    return seconds
+    return compute
