@@ -47,6 +47,10 @@ class ExtractedDocument:
     content_hash: str
     pages: tuple[Page, ...]
     metadata: ReviewMetadata
+    # how pages were found: "physical" (PDF), "rendered" (Word's last layout), "page_breaks"
+    # (explicit breaks in a DOCX), "form_feeds" (text), "none" (one page: HTML, Markdown)
+    paging: str = "physical"
+    warnings: tuple[str, ...] = ()  # e.g. pages without a text layer
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,168 @@
+"""PDF to laid-out lines per page: pypdfium2 for the text (fast, keeps font size and position),
+pypdf only for the printed page labels. Scanned and password-protected PDFs are refused with a
+reason the user can act on."""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from learning.cleaning import LayoutLine
+from learning.errors import CorruptDocument, EncryptedDocument, NoTextLayer
+
+logger = logging.getLogger(__name__)
+
+_MIN_PAGE_CHARS = 25  # fewer non-space characters than this: a page with no text layer
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_FORCE_BOLD = 1 << 18  # PDF font descriptor flag
+
+
+@dataclass(frozen=True)
+class PdfContent:
+    """The lines of each page, the printed page labels (``None`` where the PDF has none) and
+    warnings about pages that could not be read."""
+
+    pages: tuple[tuple[LayoutLine, ...], ...]
+    labels: tuple[str | None, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def read_pdf(path: Path) -> PdfContent:
+    """Read every page of a PDF as laid-out lines, with its page labels."""
+    document = _open(path)
+    try:
+        pages = tuple(tuple(_read_page(document[i])) for i in range(len(document)))
+    except pdfium.PdfiumError as problem:
+        raise CorruptDocument(
+            path, f"damaged PDF ({problem}): export or download it again"
+        ) from None
+    finally:
+        document.close()
+    if not pages:
+        raise CorruptDocument(path, "the PDF has no pages: export or download it again")
+    warnings = _check_text_layer(path, pages)
+    return PdfContent(pages=pages, labels=read_page_labels(path, len(pages)), warnings=warnings)
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as problem:
+        if "password" in str(problem).lower():
+            raise EncryptedDocument(path, "password-protected: save an unprotected copy") from None
+        raise CorruptDocument(
+            path, "corrupt or truncated PDF: download or export it again"
+        ) from None
+
+
+def _check_text_layer(path: Path, pages: tuple[tuple[LayoutLine, ...], ...]) -> tuple[str, ...]:
+    """Refuse a scanned PDF; warn about the pages without text in a mostly readable one."""
+    empty = [
+        i + 1
+        for i, page in enumerate(pages)
+        if sum(len(line.text.replace(" ", "")) for line in page) < _MIN_PAGE_CHARS
+    ]
+    if len(empty) == len(pages) or len(empty) > len(pages) / 2:
+        have = len(pages) - len(empty)
+        raise NoTextLayer(
+            path,
+            f"no text layer on {len(empty)} of {len(pages)} pages (text on {have}): it looks "
+            "scanned; run OCR first, e.g. ocrmypdf",
+        )
+    if empty:
+        shown = ", ".join(map(str, empty[:10])) + (" ..." if len(empty) > 10 else "")
+        return (f"{len(empty)} page(s) without text (images or blank): {shown}",)
+    return ()
+
+
+def _read_page(page: pdfium.PdfPage) -> list[LayoutLine]:
+    textpage = page.get_textpage()
+    try:
+        height = page.get_height() or 1.0
+        text = textpage.get_text_range()
+        spans = [m for m in re.finditer(r"[^\r\n]+", text) if m.group().strip()]
+        raw = [_line_style(textpage, m.start() + _indent(m.group())) for m in spans]
+    finally:
+        textpage.close()
+        page.close()
+    pitch = _line_pitch([y for _, _, y in raw])
+    lines: list[LayoutLine] = []
+    prev_y: float | None = None
+    for match, (size, bold, y) in zip(spans, raw, strict=True):
+        # a gap: more space above than the usual line spacing for this font size allows
+        expected = max(pitch or 0.0, 1.2 * (size or 0.0))
+        gap = prev_y is not None and (y > prev_y + 1 or (expected and prev_y - y > 1.35 * expected))
+        lines.append(
+            LayoutLine(
+                text=_tidy_text(match.group()),
+                size=size or None,
+                bold=bold,
+                gap_before=bool(gap),
+                position=min(max(1.0 - y / height, 0.0), 1.0),
+            )
+        )
+        prev_y = y
+    return lines
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _line_style(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool, float]:
+    """Font size, boldness and baseline height of the character at ``index``."""
+    size = float(pdfium_c.FPDFText_GetFontSize(textpage, index))
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(textpage, index, name, len(name), flags)
+    weight = pdfium_c.FPDFText_GetFontWeight(textpage, index)
+    bold = (
+        weight >= 600
+        or bool(flags.value & _FORCE_BOLD)
+        or bool(_BOLD_FONT.search(name.value.decode("latin-1")))
+    )
+    return size, bold, y.value
+
+
+def _line_pitch(ys: list[float]) -> float | None:
+    """The usual distance between consecutive baselines on a page."""
+    steps = [a - b for a, b in zip(ys, ys[1:], strict=False) if a - b > 0.5]
+    return statistics.median(steps) if steps else None
+
+
+def _tidy_text(text: str) -> str:
+    # pdfium joins a word hyphenated at a line end and marks the join with U+FFFE or U+0002
+    text = text.replace("\ufffe", "").replace("\x02", "").replace("\xad", "")
+    return unicodedata.normalize("NFKC", text)
+
+
+def read_page_labels(path: Path, count: int) -> tuple[str | None, ...]:
+    """Printed page labels ("i", "ii", "1", "A-1"), or ``None`` each when the PDF defines none.
+
+    Labels are only a help for citations, so a PDF whose labels cannot be read is still
+    extracted (with a log line) rather than refused."""
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        if "/PageLabels" not in reader.trailer["/Root"]:
+            return (None,) * count
+        labels = list(reader.page_labels)
+    except (PyPdfError, KeyError, ValueError, TypeError, OSError) as problem:
+        logger.warning("page labels of %s not read: %s", path, problem)
+        return (None,) * count
+    if len(labels) != count:
+        return (None,) * count
+    return tuple(labels)

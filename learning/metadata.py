@@ -1,0 +1,356 @@
+"""Review metadata: from YAML front matter, a sidecar file, a ``metadata.csv``, else inferred from
+the text where the text is unambiguous; otherwise ``None``. Nothing is guessed.
+
+Precedence, field by field: front matter, sidecar (``<file>.meta.yaml``, ``<stem>.meta.yaml`` or
+``<stem>.yaml`` beside the file), ``metadata.csv`` in the file's folder or its parent (row matched
+by the ``file`` column or by ``review_id``), then the text. Outcome and age group come only from
+explicit metadata. Values are normalised to the vocabularies below; an explicit value outside
+them is an error that names the file, the field and the allowed values.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from learning.errors import InvalidMetadata
+from learning.models import ReviewMetadata
+
+logger = logging.getLogger(__name__)
+
+NATIONS = ("england", "wales", "scotland", "northern_ireland")
+REVIEW_TYPES = ("scr", "cspr", "national", "cpr", "susr", "learning_review", "cmr")
+OUTCOMES = ("death", "serious_harm")
+AGE_GROUPS = ("under_1", "1_4", "5_9", "10_14", "15_17", "mixed")
+
+_SYNONYMS: dict[str, dict[str, str]] = {
+    "nation": {
+        "ni": "northern_ireland",
+        "n ireland": "northern_ireland",
+        "cymru": "wales",
+        "eng": "england",
+    },
+    "review_type": {
+        "serious case review": "scr",
+        "lcspr": "cspr",
+        "child safeguarding practice review": "cspr",
+        "local child safeguarding practice review": "cspr",
+        "national review": "national",
+        "national child safeguarding practice review": "national",
+        "ncspr": "national",
+        "child practice review": "cpr",
+        "concise child practice review": "cpr",
+        "extended child practice review": "cpr",
+        "single unified safeguarding review": "susr",
+        "learning review": "learning_review",
+        "case management review": "cmr",
+    },
+    "outcome": {"died": "death", "fatal": "death", "harm": "serious_harm"},
+    "age_group": {
+        "under 1": "under_1",
+        "<1": "under_1",
+        "infant": "under_1",
+        "1 to 4": "1_4",
+        "5 to 9": "5_9",
+        "10 to 14": "10_14",
+        "15 to 17": "15_17",
+        "multiple": "mixed",
+        "siblings": "mixed",
+    },
+}
+_VOCAB = {
+    "nation": NATIONS,
+    "review_type": REVIEW_TYPES,
+    "outcome": OUTCOMES,
+    "age_group": AGE_GROUPS,
+}
+_ALIASES = {
+    "area": "partnership",
+    "type": "review_type",
+    "child_age_group": "age_group",
+    "id": "review_id",
+}
+_YEAR_KEYS = ("year", "published", "publication_date", "date_published", "date")
+_AGE_KEYS = ("age", "child_age", "age_years")
+_FIELDS = ("review_id", "title", "year", "partnership", "nation", "review_type", "outcome")
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """YAML without YAML 1.1's reading of ``1_4`` as the integer 14 (age groups stay text)."""
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:int"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+
+
+def load_yaml(text: str) -> Any:
+    """Safe YAML load in which ``1_4`` is text, not 14."""
+    return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def read_metadata(
+    path: Path, text_pages: Sequence[str], front_matter: Mapping[str, Any] | None = None
+) -> ReviewMetadata:
+    """Metadata of the review in ``path`` (see the module docstring for the sources)."""
+    path = Path(path)
+    front = _normalise(path, path, front_matter or {})
+    sidecar = _normalise(path, *_read_sidecar(path))
+    first_id = front.get("review_id") or sidecar.get("review_id")
+    table = _normalise(path, *_read_csv_row(path, first_id))
+    inferred = infer_from_text(text_pages)
+    merged: dict[str, Any] = {}
+    for source in (front, sidecar, table):
+        for key, value in source.items():
+            merged.setdefault(key, value)
+    for key in ("title", "year", "partnership", "nation", "review_type"):
+        if merged.get(key) is None and inferred.get(key) is not None:
+            merged[key] = inferred[key]
+    if merged.get("nation") is None and merged.get("review_type"):
+        merged["nation"] = implied_nation(merged["review_type"])
+    merged["review_id"] = str(merged.get("review_id") or path.stem)
+    return ReviewMetadata(**{k: merged.get(k) for k in (*_FIELDS, "age_group")})
+
+
+def implied_nation(review_type: str) -> str | None:
+    """The nation a review type belongs to, where it belongs to only one."""
+    return {
+        "cspr": "england",
+        "national": "england",
+        "cpr": "wales",
+        "susr": "wales",
+        "cmr": "northern_ireland",
+    }.get(review_type)
+
+
+def sidecar_paths(path: Path) -> list[Path]:
+    """Where a sidecar metadata file for ``path`` may be, in order of preference."""
+    return [
+        path.with_name(path.name + ".meta.yaml"),
+        path.with_name(path.stem + ".meta.yaml"),
+        path.with_name(path.stem + ".yaml"),
+    ]
+
+
+def _read_sidecar(path: Path) -> tuple[Path, dict[str, Any]]:
+    for candidate in sidecar_paths(path):
+        if candidate.is_file():
+            try:
+                data = load_yaml(candidate.read_text(encoding="utf-8-sig"))
+            except (yaml.YAMLError, UnicodeDecodeError) as problem:
+                raise InvalidMetadata(
+                    path, f"the metadata file {candidate.name} is not valid YAML ({problem})"
+                ) from None
+            if data is None:
+                return candidate, {}
+            if not isinstance(data, dict):
+                raise InvalidMetadata(
+                    path, f"the metadata file {candidate.name} is not a set of 'key: value' lines"
+                )
+            return candidate, data
+    return path, {}
+
+
+def _read_csv_row(path: Path, review_id: str | None) -> tuple[Path, dict[str, Any]]:
+    """The row describing ``path`` in the nearest metadata.csv (folder, then parent)."""
+    for folder in (path.parent, path.parent.parent):
+        table = folder / "metadata.csv"
+        if not table.is_file():
+            continue
+        row = _find_row(path, table, review_id)
+        if row is not None:
+            return table, row
+    return path, {}
+
+
+def _find_row(path: Path, table: Path, review_id: str | None) -> dict[str, Any] | None:
+    try:
+        with table.open(encoding="utf-8-sig", newline="") as handle:
+            rows = [
+                {str(k).strip().lower(): (v or "").strip() for k, v in row.items() if k}
+                for row in csv.DictReader(handle)
+            ]
+    except (csv.Error, UnicodeDecodeError) as problem:
+        raise InvalidMetadata(path, f"{table} cannot be read as CSV ({problem})") from None
+    names = {path.name.lower(), str(path.relative_to(table.parent)).lower()}
+    ids = {review_id or path.stem}
+    for row in rows:
+        listed = row.get("file", "").replace("\\", "/").lower()
+        if listed and (listed in names or Path(listed).name == path.name.lower()):
+            return row
+    for row in rows:
+        if row.get("review_id") and row["review_id"] in ids:
+            return row
+    return None
+
+
+def _normalise(path: Path, source: Path, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Known fields of one source, normalised; empty values dropped."""
+    data = {_ALIASES.get(str(k).strip().lower(), str(k).strip().lower()): v for k, v in raw.items()}
+    where = "front matter" if source == path else source.name
+    out: dict[str, Any] = {}
+    for key in ("review_id", "title", "partnership"):
+        if _present(data.get(key)):
+            out[key] = " ".join(str(data[key]).split())
+    year_key = next((k for k in _YEAR_KEYS if _present(data.get(k))), None)
+    if year_key:
+        out["year"] = _year(path, where, year_key, data[year_key])
+    for key in _VOCAB:
+        if _present(data.get(key)):
+            out[key] = normalise_value(key, data[key], path=path, where=where)
+    age_key = next((k for k in _AGE_KEYS if _present(data.get(k))), None)
+    if "age_group" not in out and age_key:
+        out["age_group"] = _age_group(path, where, data[age_key])
+    return out
+
+
+def _present(value: Any) -> bool:
+    return value is not None and str(value).strip() not in ("", "null", "none", "n/a", "unknown")
+
+
+def normalise_value(field: str, value: Any, *, path: Path, where: str = "metadata") -> str:
+    """A vocabulary value ("Northern Ireland" -> northern_ireland, "SCR" -> scr)."""
+    text = " ".join(re.sub(r"[-_/]", " ", str(value)).lower().split())
+    vocab = _VOCAB[field]
+    for candidate in (text.replace(" ", "_"), _SYNONYMS[field].get(text)):
+        if candidate in vocab:
+            return candidate
+    allowed = ", ".join(vocab)
+    raise InvalidMetadata(
+        path, f"{where}: {field} {str(value)!r} is not one of {allowed}: correct the value"
+    )
+
+
+def _year(path: Path, where: str, key: str, value: Any) -> int:
+    if isinstance(value, dt.date):
+        return value.year
+    if isinstance(value, int) and 1980 <= value <= 2099:
+        return value
+    match = re.search(r"\b(19[89]\d|20\d\d)\b", str(value))
+    if match:
+        return int(match.group(1))
+    raise InvalidMetadata(path, f"{where}: {key} {value!r} has no year (expected e.g. 2021)")
+
+
+def _age_group(path: Path, where: str, value: Any) -> str:
+    try:
+        age = float(value)
+    except (TypeError, ValueError):
+        raise InvalidMetadata(path, f"{where}: age {value!r} is not a number of years") from None
+    for upper, group in ((1, "under_1"), (5, "1_4"), (10, "5_9"), (15, "10_14"), (18, "15_17")):
+        if 0 <= age < upper:
+            return group
+    raise InvalidMetadata(path, f"{where}: age {value!r} is outside 0-17")
+
+
+# -- inference from the text ------------------------------------------------------------------
+
+_TYPE_PHRASES = (
+    ("national", r"\bnational (?:child safeguarding )?(?:practice )?review\b(?!\s+panel)"),
+    ("cspr", r"\bchild safeguarding practice review\b(?!\s+panel)|\bL?CSPR\b"),
+    ("scr", r"\bserious case review\b|\bSCR\b"),
+    ("cpr", r"\bchild practice review\b"),
+    ("susr", r"\bsingle unified safeguarding review\b|\bSUSR\b"),
+    ("cmr", r"\bcase management review\b|\bCMR\b"),
+    ("learning_review", r"\blearning review\b"),
+)
+_NATION_WORDS = (
+    ("northern_ireland", r"\bnorthern ireland\b"),
+    ("scotland", r"\bscotland\b|\bscottish government\b"),
+    ("wales", r"(?<!new south )\bwales\b|\bwelsh government\b"),
+    ("england", r"\bengland\b"),
+)
+_PARTNERSHIP = re.compile(
+    r"safeguarding (?:children )?(?:partnership|board)|safeguarding arrangements|"
+    r"\bLSCB\b|\bLSCP\b|\bSCP\b|child protection committee",
+    re.IGNORECASE,
+)
+_DATE_LINE = re.compile(r"publish|publication|\bdate\b|^dated\b", re.IGNORECASE)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_BARE_DATE = re.compile(
+    rf"^(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTHS})\s+(?:19|20)\d\d$|^(?:19|20)\d\d$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(199\d|20\d\d)\b")
+_GENERIC_HEADINGS = re.compile(
+    r"^(?:contents|table of contents|foreword|preface|official(?:[- ]sensitive)?|"
+    r"executive summary|summary|introduction|final(?: report| version)?|draft|"
+    r"private and confidential|confidential|glossary)$",
+    re.IGNORECASE,
+)
+
+
+def infer_from_text(pages: Sequence[str]) -> dict[str, Any]:
+    """What the first page says unambiguously: title, year, review type, nation, partnership."""
+    first = next((page for page in pages if page.strip()), "")
+    lines = [_plain(block) for block in first.split("\n\n") if block.strip()]
+    headings = [_plain(b) for b in first.split("\n\n") if b.lstrip().startswith("#")]
+    review_type = _infer_type(first, headings)
+    nation = implied_nation(review_type) if review_type else None
+    return {
+        "title": _infer_title(headings),
+        "year": _infer_year(lines),
+        "review_type": review_type,
+        "nation": nation or _only_match(_NATION_WORDS, first),
+        "partnership": _infer_partnership(lines),
+    }
+
+
+def _plain(block: str) -> str:
+    return " ".join(block.strip().lstrip("#").split())
+
+
+def _only_match(patterns: Sequence[tuple[str, str]], text: str) -> str | None:
+    """The one value whose pattern occurs in the text, or ``None`` if none or several do."""
+    found = {value for value, pattern in patterns if re.search(pattern, text, re.IGNORECASE)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _infer_type(first_page: str, headings: Sequence[str]) -> str | None:
+    # "Serious Case Review" in the title settles it even if the page also cites other types
+    for heading in headings[:3]:
+        found = _only_match(_TYPE_PHRASES, heading)
+        if found:
+            return found
+    return _only_match(_TYPE_PHRASES, first_page)
+
+
+def _infer_title(headings: Sequence[str]) -> str | None:
+    candidates = [h for h in headings if not _GENERIC_HEADINGS.match(h) and not _BARE_DATE.match(h)]
+    if not candidates:
+        return None
+    title = candidates[0]
+    bare_type = re.fullmatch(r"(?:local |national )?[a-z ]*review", title.lower())
+    if bare_type and len(candidates) > 1 and len(candidates[1].split()) <= 8:
+        title = f"{title}: {candidates[1]}"  # "Serious Case Review" + "Child T"
+    return title
+
+
+def _infer_year(lines: Sequence[str]) -> int | None:
+    years = {
+        int(year)
+        for line in lines
+        if len(line.split()) <= 12 and (_DATE_LINE.search(line) or _BARE_DATE.match(line))
+        for year in _YEAR.findall(line)
+    }
+    return years.pop() if len(years) == 1 else None
+
+
+def _infer_partnership(lines: Sequence[str]) -> str | None:
+    found = {
+        line.strip(" .:")
+        for line in lines
+        if len(line.split()) <= 10 and _PARTNERSHIP.search(line) and not _DATE_LINE.search(line)
+    }
+    return found.pop() if len(found) == 1 else None

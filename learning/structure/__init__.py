@@ -1,0 +1,253 @@
+"""Split an extracted review into units: findings, recommendations and passages.
+
+Pure: reads the normalised page text (blocks separated by blank lines, ``#`` heading lines) and
+returns ``Unit`` values. Sections come from headings. Findings (and learning points) and
+recommendations are recognised as their own units:
+
+- items under a findings/recommendations heading ("Findings", "Key findings", "Learning points",
+  "What we learned", "Recommendations for the partnership" ...), numbered ("3.", "2.1", "R4",
+  "(1)"), bulleted, or one per paragraph;
+- headings that name one ("Finding 3: ...", "Recommendation 2"), with everything under them;
+- lead-in paragraphs anywhere ("Finding 1: ...", "Recommendation 2 - The partnership should ...",
+  "Learning point: ...").
+
+Everything else becomes passages of at most ``max_words`` words (under the encoder's 256 tokens)
+that overlap by about ``overlap_words`` and never cross a section boundary. Nothing is dropped:
+a glossary stays as passages in a section named "Glossary" (see ``is_reference_section``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from learning.models import ExtractedDocument, Unit, UnitKind
+from learning.structure.sections import (
+    Block,
+    Role,
+    Section,
+    item_number,
+    lead_in,
+    read_blocks,
+    read_sections,
+)
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+_SUB_ITEM = re.compile(r"^(?:- |\(?(?:[a-z]|[ivx]{1,4})[.)]\s)")
+_RECOMMENDING = re.compile(
+    r"\b(?:should|must|ought to|(?:is|are) asked to|needs? to|recommend\w*|to ensure)\b",
+    re.IGNORECASE,
+)
+_REFERENCE_SECTIONS = re.compile(
+    r"\b(?:glossary|abbreviations|acronyms|references|bibliography|appendix|appendices|annex|"
+    r"contents|acknowledg(?:e)?ments|terms of reference|membership|distribution)\b",
+    re.IGNORECASE,
+)
+
+
+def is_reference_section(section: str) -> bool:
+    """Whether a section is reference apparatus (glossary, appendix, references ...) whose text
+    theme scoring should weigh down; its passages are still units."""
+    return bool(_REFERENCE_SECTIONS.search(section))
+
+
+@dataclass
+class _Segment:
+    """A run of blocks that becomes one or more units of one kind (and number)."""
+
+    kind: UnitKind
+    number: str | None
+    section: Section
+    blocks: list[Block] = field(default_factory=list)
+    title: Block | None = None
+
+
+def split_units(
+    doc: ExtractedDocument, *, max_words: int = 180, overlap_words: int = 30
+) -> list[Unit]:
+    """The review's units in reading order (``ordinal`` from 0)."""
+    if max_words < 10 or not 0 <= overlap_words < max_words // 2:
+        raise ValueError("need max_words >= 10 and 0 <= overlap_words < max_words / 2")
+    sections = read_sections(read_blocks(doc.pages))
+    segments: list[_Segment] = []
+    for section in sections:
+        segments.extend(_section_segments(section))
+    units: list[Unit] = []
+    for segment in segments:
+        for text, block in _chunk(segment, max_words, overlap_words):
+            units.append(
+                Unit(
+                    review_id=doc.metadata.review_id,
+                    ordinal=len(units),
+                    kind=segment.kind,
+                    text=text,
+                    section=segment.section.name,
+                    page=block.page,
+                    page_label=block.label,
+                    number=segment.number,
+                    headings=segment.section.path,
+                )
+            )
+    return units
+
+
+def _mode_kind(role: Role, text: str) -> UnitKind:
+    if role is Role.RECOMMENDATIONS:
+        return UnitKind.RECOMMENDATION
+    if role is Role.MIXED and _RECOMMENDING.search(text):
+        return UnitKind.RECOMMENDATION
+    return UnitKind.FINDING
+
+
+class _SectionReader:
+    """Walks one section's blocks, opening segments in reading order."""
+
+    def __init__(self, section: Section) -> None:
+        self.section = section
+        self.segments: list[_Segment] = []
+        self.base: _Segment | None = None
+        self.current: _Segment | None = None
+        self.passage: _Segment | None = None
+        if section.item is not None:
+            kind, number = section.item
+            self.base = self._open(kind, number, title=section.heading)
+            self.current = self.base
+
+    def _open(self, kind: UnitKind, number: str | None, title: Block | None = None) -> _Segment:
+        segment = _Segment(kind, number, self.section, title=title)
+        self.segments.append(segment)
+        self.passage = None
+        return segment
+
+    def _reopen_base(self) -> None:
+        if self.base is not None:
+            self.current = self._open(self.base.kind, self.base.number)
+        else:
+            self.current = None
+
+    def _add_passage(self, block: Block) -> None:
+        if self.passage is None:
+            self.passage = self._open(UnitKind.PASSAGE, None)
+            self.current = None
+        self.passage.blocks.append(block)
+
+    def read(self, block: Block) -> None:
+        lead = lead_in(block.text)
+        if lead is not None:
+            self.current = self._open(*lead)
+            self.current.blocks.append(block)
+            return
+        if self.current is not None and self._attaches(block):
+            self.current.blocks.append(block)
+            return
+        if self.current is not None and self.current is not self.base:
+            self._reopen_base()
+            if self.current is not None:
+                self.current.blocks.append(block)
+                return
+        if self._starts_item(block):
+            number = item_number(block.text)
+            kind = _mode_kind(self.section.role, block.text)  # type: ignore[arg-type]
+            self.current = self._open(kind, number)
+            self.current.blocks.append(block)
+            return
+        self._add_passage(block)
+
+    def _attaches(self, block: Block) -> bool:
+        """Whether a block continues the open item rather than starting something else."""
+        current = self.current
+        assert current is not None
+        if current is self.base:
+            return True
+        last = current.blocks[-1].text if current.blocks else ""
+        if _SUB_ITEM.match(block.text) or last.endswith(":"):
+            return True
+        style = self.section.style
+        if style == "leadin":
+            return self.section.role is not None and self.base is None
+        if style == "numbered":
+            return item_number(block.text) is None and self.section.role is not None
+        return False
+
+    def _starts_item(self, block: Block) -> bool:
+        style = self.section.style
+        if self.section.role is None or style in ("leadin", "headings"):
+            return False
+        if style == "numbered":
+            return item_number(block.text) is not None
+        if style == "bullets":
+            return block.text.startswith("- ")
+        return True  # "plain": each paragraph under the heading is one item
+
+
+def _section_segments(section: Section) -> list[_Segment]:
+    reader = _SectionReader(section)
+    for block in section.blocks:
+        reader.read(block)
+    return [s for s in reader.segments if s.blocks or s.title is not None]
+
+
+# -- chunking ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A sentence (or a slice of a very long one) with where it is."""
+
+    words: tuple[str, ...]
+    block: Block
+    index: int  # which block of the segment, to keep paragraph breaks
+
+
+def _pieces(segment: _Segment, max_words: int, overlap: int) -> Iterator[_Piece]:
+    blocks = ([segment.title] if segment.title is not None else []) + segment.blocks
+    for index, block in enumerate(blocks):
+        text = block.text.lstrip("#").strip() if block is segment.title else block.text
+        for sentence in _SENTENCE_BREAK.split(text):
+            words = sentence.split()
+            step = max_words - overlap
+            for start in range(0, max(len(words), 1), step if len(words) > max_words else 10**9):
+                part = tuple(words[start : start + max_words])
+                if part:
+                    yield _Piece(part, block, index)
+
+
+def _chunk(segment: _Segment, max_words: int, overlap: int) -> Iterator[tuple[str, Block]]:
+    """Greedy packing of sentences into chunks of at most ``max_words`` words; each new chunk
+    starts with the last sentences of the previous one (up to ``overlap`` words)."""
+    current: list[_Piece] = []
+    fresh = False  # whether ``current`` holds anything not yet emitted
+    for piece in _pieces(segment, max_words, overlap):
+        if current and sum(len(p.words) for p in current) + len(piece.words) > max_words:
+            if fresh:
+                yield _render(current), current[0].block
+            current = _tail(current, overlap)
+            while current and sum(len(p.words) for p in current) + len(piece.words) > max_words:
+                current.pop(0)
+        current.append(piece)
+        fresh = True
+    if current and fresh:
+        yield _render(current), current[0].block
+
+
+def _tail(pieces: Sequence[_Piece], overlap: int) -> list[_Piece]:
+    carried: list[_Piece] = []
+    total = 0
+    for piece in reversed(pieces):
+        if total + len(piece.words) > overlap:
+            break
+        carried.insert(0, piece)
+        total += len(piece.words)
+    return carried
+
+
+def _render(pieces: Sequence[_Piece]) -> str:
+    paragraphs: list[list[str]] = []
+    last_index = None
+    for piece in pieces:
+        if piece.index != last_index:
+            paragraphs.append([])
+            last_index = piece.index
+        paragraphs[-1].append(" ".join(piece.words))
+    return "\n".join(" ".join(sentences) for sentences in paragraphs)
