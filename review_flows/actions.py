@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from review_flows.cases import find_case
 from review_flows.errors import ActionNotFound, CaseDataInvalid, EventDateInvalid
-from review_flows.models import Action, ActionCreate, ActionPublic, check_free_text
+from review_flows.models import Action, ActionCreate, ActionPublic, check_free_text, read_as
 
 
 def add_action(
@@ -22,7 +22,7 @@ def add_action(
     action = Action.model_validate({**data.model_dump(), "case_id": case.id})
     session.add(action)
     session.commit()
-    return ActionPublic.model_validate(action, from_attributes=True)
+    return read_as(ActionPublic, action)
 
 
 def complete_action(
@@ -43,7 +43,7 @@ def complete_action(
     action.done = done
     session.add(action)
     session.commit()
-    return ActionPublic.model_validate(action, from_attributes=True)
+    return read_as(ActionPublic, action)
 
 
 def list_actions(
@@ -52,4 +52,4 @@ def list_actions(
     """The case's actions, by due date."""
     case = find_case(session, reference, partnership)
     rows = session.exec(select(Action).where(Action.case_id == case.id).order_by(Action.due))
-    return [ActionPublic.model_validate(row, from_attributes=True) for row in rows]
+    return [read_as(ActionPublic, row) for row in rows]

@@ -38,6 +38,7 @@ from review_flows.models import (
     CasePublic,
     ReminderKind,
     ReminderSent,
+    read_as,
 )
 from review_flows.rulebook import Rulebook, select_rulebook
 from review_flows.settings import Settings, get_settings
@@ -165,7 +166,7 @@ def record_event(
         session.rollback()
         raise
     logger.info("case %s: %s on %s recorded", case.reference, new.kind.value, new.on)
-    return CaseEventPublic.model_validate(row, from_attributes=True)
+    return read_as(CaseEventPublic, row)
 
 
 def get_case(session: Session, reference: str, *, partnership: str | None = None) -> CaseRecord:
@@ -228,7 +229,7 @@ def case_timeline(
         due_soon_working_days=settings.due_soon_working_days,
         local_targets=settings.local_targets,
     )
-    public_rows = tuple(CaseEventPublic.model_validate(r, from_attributes=True) for r in rows)
+    public_rows = tuple(read_as(CaseEventPublic, r) for r in rows)
     stage = derive_stage(events)
     return CaseTimeline(_public(case), stage, book.id, public_rows, tuple(milestones))
 
@@ -379,7 +380,7 @@ def _event_row(case: Case, event: Event, recorded_by: str) -> CaseEvent:
 
 
 def _public(case: Case) -> CasePublic:
-    return CasePublic.model_validate(case, from_attributes=True)
+    return read_as(CasePublic, case)
 
 
 def _calendars(settings: Settings) -> Callable[[Nation], WorkingCalendar]:

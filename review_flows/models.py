@@ -15,7 +15,7 @@ resolution (fastapi/sqlmodel#196).
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from pydantic import field_validator
@@ -24,6 +24,8 @@ from sqlmodel import Field, SQLModel
 
 from review_flows.calendar import Nation
 from review_flows.events import EventKind
+
+PublicModel = TypeVar("PublicModel", bound=SQLModel)
 
 ENUM_LENGTH = 40
 NOTE_MAX = 2000
@@ -139,6 +141,15 @@ def check_username(value: str) -> str:
             f"username {value!r}: use 2-64 lower-case letters, digits, '.', '_', '-' or '@'"
         )
     return text
+
+
+def read_as(public: type[PublicModel], row: SQLModel) -> PublicModel:
+    """The ``XPublic`` view of a stored row, without validating it again.
+
+    Stored rows were validated when written; re-validating on read would make old rows
+    unreadable if a rule (say, the reference pattern) is tightened later.
+    """
+    return public.model_construct(**{name: getattr(row, name) for name in public.model_fields})
 
 
 def utc_now() -> dt.datetime:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from review_flows.errors import CaseDataInvalid, DuplicateUsername, UserNotFound
-from review_flows.models import Role, User, UserCreate, UserPublic
+from review_flows.models import Role, User, UserCreate, UserPublic, read_as
 
 _N, _R, _P = 2**14, 8, 1  # about 16 MiB and a few tens of ms per hash
 _KEY_BYTES = 32
@@ -36,7 +36,7 @@ def create_user(session: Session, data: UserCreate) -> UserPublic:
     except IntegrityError:
         session.rollback()
         raise DuplicateUsername(f"user {data.username} already exists") from None
-    return UserPublic.model_validate(user, from_attributes=True)
+    return read_as(UserPublic, user)
 
 
 def verify_password(session: Session, username: str, password: str) -> UserPublic | None:
@@ -47,7 +47,7 @@ def verify_password(session: Session, username: str, password: str) -> UserPubli
         return None
     if not check_password(password, user.password_hash):
         return None
-    return UserPublic.model_validate(user, from_attributes=True)
+    return read_as(UserPublic, user)
 
 
 def get_user(session: Session, username: str) -> UserPublic:
@@ -55,7 +55,7 @@ def get_user(session: Session, username: str) -> UserPublic:
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         raise UserNotFound(f"no user {username}")
-    return UserPublic.model_validate(user, from_attributes=True)
+    return read_as(UserPublic, user)
 
 
 def hash_password(password: str) -> str:

@@ -298,3 +298,23 @@ def test_reminders_are_recorded_once(session: Session, case_factory: Any) -> Non
 def test_services_offer_no_way_to_change_or_remove_events() -> None:
     names = [name for module in (cases, actions) for name in dir(module)]
     assert not [n for n in names if n.startswith(("update_", "delete_", "remove_", "edit_"))]
+
+
+def test_rows_are_read_without_validating_them_again(session: Session, today: D) -> None:
+    """A rule tightened later must not make stored cases unreadable."""
+    from sqlalchemy import insert
+
+    row = {k: v for k, v in NEW_CASE.items() if k != "aware_on"}
+    legacy = {**row, "reference": "old ref 7", "created_at": dt.datetime(2026, 1, 6, tzinfo=dt.UTC)}
+    case_id = session.execute(insert(Case).values(**legacy)).inserted_primary_key[0]
+    session.execute(
+        insert(CaseEvent).values(
+            case_id=case_id, kind="aware", on=D(2026, 1, 6), recorded_by="legacy",
+            recorded_at=dt.datetime(2026, 1, 6, tzinfo=dt.UTC), note="Mr Legacy note",
+        )
+    )  # fmt: skip
+    session.commit()
+    record = get_case(session, "old ref 7")
+    assert (record.case.reference, record.stage) == ("old ref 7", Stage.INCIDENT_RECORDED)
+    timeline = case_timeline(session, "old ref 7", today=today, settings=_settings())
+    assert timeline.events[0].note == "Mr Legacy note"
