@@ -140,6 +140,9 @@ def create_case(
         raise DuplicateCaseReference(
             f"{case.partnership} already has a case {case.reference}; choose another reference"
         ) from None
+    except Exception:
+        session.rollback()  # never leave a case without its first event in the session
+        raise
     logger.info("case %s opened in %s", case.reference, case.partnership)
     return get_case(session, case.reference, partnership=case.partnership)
 

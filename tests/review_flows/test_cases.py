@@ -107,6 +107,15 @@ def test_create_case_refusals_write_nothing(
     assert (_count(session, Case), _count(session, CaseEvent)) == (0, 0)
 
 
+def test_create_case_with_a_bad_recorder_leaves_nothing_behind(session: Session, today: D) -> None:
+    with pytest.raises(CaseDataInvalid, match="username 'Alice Smith'"):
+        create_case(
+            session, parse_input(CaseCreate, NEW_CASE), recorded_by="Alice Smith", today=today
+        )
+    session.commit()  # whatever the caller does next, no half-made case is written
+    assert (_count(session, Case), _count(session, CaseEvent)) == (0, 0)
+
+
 def test_parse_input_names_the_bad_fields() -> None:
     with pytest.raises(CaseDataInvalid, match=r"reference: reference 'Jane Smith' .*; outcome: "):
         parse_input(CaseCreate, {**NEW_CASE, "reference": "Jane Smith", "outcome": "fine"})
