@@ -45,14 +45,15 @@ def format_number(value: int, fmt: str) -> str:
 
 def table_row_block(cells: Sequence[str]) -> str:
     """A table row as one block: cells joined by " | "; a row whose first cell is a number
-    ("3", "R2", "Recommendation 4") becomes the numbered item "3. ..."."""
+    ("3", "R2", "Recommendation 4") becomes a numbered item ("3. ...", "2. ...",
+    "Recommendation 4. ...")."""
     cells = [" ".join(cell.split()) for cell in cells]
     cells = [cell for cell in cells if cell]
     if not cells:
         return ""
     number = _ROW_NUMBER.match(cells[0])
     if number and len(cells) > 1:
-        first = cells[0][:1].lower()
-        kind = {"r": "Recommendation ", "f": "Finding "}.get(first, "")
+        first = cells[0].lower()
+        kind = next((w for w in ("Recommendation ", "Finding ") if first.startswith(w.lower())), "")
         return f"{kind}{number.group(1)}. " + " | ".join(cells[1:])
     return " | ".join(cells)

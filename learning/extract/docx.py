@@ -28,7 +28,7 @@ from learning.extract.blocks import table_row_block
 from learning.extract.docx_numbering import ListNumbering
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
-_BREAK = "\f"  # marks a page break inside the collected text
+_BREAK = "\ue000"  # marks a page break in the collected text (a private-use character)
 
 
 @dataclass(frozen=True)

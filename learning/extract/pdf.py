@@ -37,19 +37,29 @@ class PdfContent:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class _RawLine:
+    text: str
+    size: float
+    bold: bool
+    y: float  # baseline, from the bottom of the page
+    height: float  # of the page
+
+
 def read_pdf(path: Path) -> PdfContent:
     """Read every page of a PDF as laid-out lines, with its page labels."""
     document = _open(path)
     try:
-        pages = tuple(tuple(_read_page(document[i])) for i in range(len(document)))
+        raw = [_read_page(document[i]) for i in range(len(document))]
     except pdfium.PdfiumError as problem:
-        raise CorruptDocument(
-            path, f"damaged PDF ({problem}): export or download it again"
-        ) from None
+        reason = f"damaged PDF ({problem}): export or download it again"
+        raise CorruptDocument(path, reason) from None
     finally:
         document.close()
-    if not pages:
+    if not raw:
         raise CorruptDocument(path, "the PDF has no pages: export or download it again")
+    pitches = _line_pitches(raw)
+    pages = tuple(tuple(_layout_lines(page, pitches)) for page in raw)
     warnings = _check_text_layer(path, pages)
     return PdfContent(pages=pages, labels=read_page_labels(path, len(pages)), warnings=warnings)
 
@@ -85,33 +95,51 @@ def _check_text_layer(path: Path, pages: tuple[tuple[LayoutLine, ...], ...]) -> 
     return ()
 
 
-def _read_page(page: pdfium.PdfPage) -> list[LayoutLine]:
+def _read_page(page: pdfium.PdfPage) -> list[_RawLine]:
     textpage = page.get_textpage()
     try:
         height = page.get_height() or 1.0
         text = textpage.get_text_range()
-        spans = [m for m in re.finditer(r"[^\r\n]+", text) if m.group().strip()]
-        raw = [_line_style(textpage, m.start() + _indent(m.group())) for m in spans]
+        lines = []
+        for match in re.finditer(r"[^\r\n]+", text):
+            if match.group().strip():
+                size, bold, y = _line_style(textpage, match.start() + _indent(match.group()))
+                lines.append(_RawLine(_tidy_text(match.group()), size, bold, y, height))
+        return lines
     finally:
         textpage.close()
         page.close()
-    pitch = _line_pitch([y for _, _, y in raw])
+
+
+def _line_pitches(pages: list[list[_RawLine]]) -> dict[float, float]:
+    """The usual distance between consecutive baselines, per font size, over the document."""
+    steps: dict[float, list[float]] = {}
+    for page in pages:
+        for above, below in zip(page, page[1:], strict=False):
+            step = above.y - below.y
+            if step > 0.5 and round(above.size) == round(below.size):
+                steps.setdefault(round(below.size), []).append(step)
+    return {size: statistics.median(values) for size, values in steps.items()}
+
+
+def _layout_lines(page: list[_RawLine], pitches: dict[float, float]) -> list[LayoutLine]:
     lines: list[LayoutLine] = []
     prev_y: float | None = None
-    for match, (size, bold, y) in zip(spans, raw, strict=True):
-        # a gap: more space above than the usual line spacing for this font size allows
-        expected = max(pitch or 0.0, 1.2 * (size or 0.0))
-        gap = prev_y is not None and (y > prev_y + 1 or (expected and prev_y - y > 1.35 * expected))
+    for raw in page:
+        # a gap: moving up the page (a new column), or more space above than this font's
+        # usual line spacing allows (paragraph spacing)
+        expected = pitches.get(round(raw.size)) or 1.2 * raw.size
+        gap = prev_y is not None and (raw.y > prev_y + 1 or prev_y - raw.y > 1.3 * expected)
         lines.append(
             LayoutLine(
-                text=_tidy_text(match.group()),
-                size=size or None,
-                bold=bold,
-                gap_before=bool(gap),
-                position=min(max(1.0 - y / height, 0.0), 1.0),
+                text=raw.text,
+                size=raw.size or None,
+                bold=raw.bold,
+                gap_before=gap,
+                position=min(max(1.0 - raw.y / raw.height, 0.0), 1.0),
             )
         )
-        prev_y = y
+        prev_y = raw.y
     return lines
 
 
@@ -134,12 +162,6 @@ def _line_style(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool, 
         or bool(_BOLD_FONT.search(name.value.decode("latin-1")))
     )
     return size, bold, y.value
-
-
-def _line_pitch(ys: list[float]) -> float | None:
-    """The usual distance between consecutive baselines on a page."""
-    steps = [a - b for a, b in zip(ys, ys[1:], strict=False) if a - b > 0.5]
-    return statistics.median(steps) if steps else None
 
 
 def _tidy_text(text: str) -> str:

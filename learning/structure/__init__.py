@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from learning.models import ExtractedDocument, Unit, UnitKind
 from learning.structure.sections import (
+    REFERENCE_HEADING,
     Block,
     Role,
     Section,
@@ -39,17 +40,12 @@ _RECOMMENDING = re.compile(
     r"\b(?:should|must|ought to|(?:is|are) asked to|needs? to|recommend\w*|to ensure)\b",
     re.IGNORECASE,
 )
-_REFERENCE_SECTIONS = re.compile(
-    r"\b(?:glossary|abbreviations|acronyms|references|bibliography|appendix|appendices|annex|"
-    r"contents|acknowledg(?:e)?ments|terms of reference|membership|distribution)\b",
-    re.IGNORECASE,
-)
 
 
 def is_reference_section(section: str) -> bool:
     """Whether a section is reference apparatus (glossary, appendix, references ...) whose text
     theme scoring should weigh down; its passages are still units."""
-    return bool(_REFERENCE_SECTIONS.search(section))
+    return bool(REFERENCE_HEADING.search(section))
 
 
 @dataclass
@@ -160,6 +156,8 @@ class _SectionReader:
         assert current is not None
         if current is self.base:
             return True
+        if " | " in block.text and item_number(block.text) is None:
+            return False  # a table's header row
         last = current.blocks[-1].text if current.blocks else ""
         if _SUB_ITEM.match(block.text) or last.endswith(":"):
             return True

@@ -56,6 +56,12 @@ _TAIL_RECOMMENDATIONS = re.compile(r"\brecommendations$", re.I)
 _GENERIC = re.compile(
     r"^(?:introduction|overview|background|context|summary|methodology|conclusions?)$", re.I
 )
+# reference apparatus: such a heading ends any findings/recommendations heading above it
+REFERENCE_HEADING = re.compile(
+    r"\b(?:glossary|abbreviations|acronyms|references|bibliography|appendix|appendices|annex|"
+    r"contents|acknowledg(?:e)?ments|terms of reference|membership|distribution)\b",
+    re.IGNORECASE,
+)
 
 
 class Role(Enum):
@@ -159,11 +165,16 @@ def heading_role(text: str) -> Role | None:
     # "Improving systems and practice: recommendations" names its recommendations after a
     # colon; "Analysis: what we learned" is analysis, so findings need the whole heading
     tails = re.split(r"\s*(?::|\s[–—-])\s+", title)[1:]
+    bracketed = re.findall(r"\(([^)]*)\)", title)  # "Key learning (findings)"
+    title = re.sub(r"\s*\([^)]*\)", "", title) or title
+    tails += bracketed
     if _MIXED.match(title):
         return Role.MIXED
     if words <= 12 and any(_RECOMMENDATIONS.match(part) for part in (title, *tails)):
         return Role.RECOMMENDATIONS
-    if words <= 7 and (_FINDINGS.match(title) or _TAIL_FINDINGS.search(title)):
+    if words <= 7 and any(
+        _FINDINGS.match(p) or _TAIL_FINDINGS.search(p) for p in (title, *bracketed)
+    ):
         return Role.FINDINGS
     if words <= 6 and _TAIL_RECOMMENDATIONS.search(title):
         return Role.RECOMMENDATIONS
@@ -204,7 +215,10 @@ def read_sections(blocks: Sequence[Block]) -> list[Section]:
         role = heading_role(block.text)
         mode = (modes[-1][0], modes[-1][1]) if modes else None
         item = _heading_item(block, mode) if role is None else None
-        if item is None or role is not None:
+        if REFERENCE_HEADING.search(block.text) and role is None:
+            modes.clear()
+            item = None
+        elif item is None or role is not None:
             while modes and modes[-1][0] >= block.level:
                 modes.pop()
             if role is not None:
@@ -225,22 +239,21 @@ def read_sections(blocks: Sequence[Block]) -> list[Section]:
 
 
 def _mark_styles(sections: Sequence[Section]) -> None:
-    """How items are marked in each findings/recommendations region, from all of its text."""
-    by_region: dict[int, list[Section]] = {}
+    """How items are marked in each section under a findings/recommendations heading: by
+    lead-ins, numbers, bullets, or one item per paragraph ("plain"); "headings" for the
+    introduction of a region whose items are subheadings ("Finding 1: ...")."""
+    with_items = {s.region for s in sections if s.item is not None and s.region >= 0}
     for section in sections:
-        if section.region >= 0:
-            by_region.setdefault(section.region, []).append(section)
-    for members in by_region.values():
-        texts = [b.text for s in members for b in s.blocks]
+        if section.region < 0:
+            continue
+        texts = [b.text for b in section.blocks]
         if any(lead_in(t) for t in texts):
-            style = "leadin"
-        elif any(s.item for s in members):
-            style = "headings"
+            section.style = "leadin"
         elif any(item_number(t) for t in texts):
-            style = "numbered"
+            section.style = "numbered"
         elif any(t.startswith("- ") for t in texts):
-            style = "bullets"
+            section.style = "bullets"
+        elif section.region in with_items:
+            section.style = "headings"
         else:
-            style = "plain"
-        for section in members:
-            section.style = style
+            section.style = "plain"
