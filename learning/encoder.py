@@ -6,7 +6,9 @@ Every encoder returns float32 rows of unit length, so an inner product is a cosi
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -45,13 +47,19 @@ def normalise_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 class SentenceTransformerEncoder:
-    """The bundled all-MiniLM-L6-v2 (or another local sentence-transformers folder), on CPU."""
+    """A local sentence-transformers model (the bundled all-MiniLM-L6-v2 by default), on CPU.
 
-    def __init__(self, model: Any, name: str, batch_size: int = 16) -> None:
-        self._model = model
+    The model is loaded on the first ``encode``, so work that needs none (a re-ingest of
+    unchanged files, opening an index) does not pay the seconds it takes.
+    """
+
+    def __init__(self, model_path: Path, name: str, batch_size: int = 16) -> None:
+        self._path = model_path
         self._name = name
         self._batch_size = batch_size
-        self._dimension = int(model.get_embedding_dimension())
+        self._model: Any = None
+        self._dimension = _pooling_dimension(model_path)
+        self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -59,12 +67,20 @@ class SentenceTransformerEncoder:
 
     @property
     def dimension(self) -> int:
+        if self._dimension is None:
+            self._dimension = int(self._loaded().get_embedding_dimension())
         return self._dimension
+
+    def _loaded(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                self._model = _load_model(self._path)
+            return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, self._dimension), dtype=np.float32)
-        vectors = self._model.encode(
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._loaded().encode(
             list(texts),
             batch_size=self._batch_size,
             normalize_embeddings=True,
@@ -72,6 +88,25 @@ class SentenceTransformerEncoder:
             show_progress_bar=False,
         )
         return normalise_rows(vectors)
+
+
+def _pooling_dimension(model_path: Path) -> int | None:
+    """The embedding size from the model folder's pooling config, without loading the model."""
+    try:
+        config = json.loads((model_path / "1_Pooling" / "config.json").read_text("utf-8"))
+        return int(config["word_embedding_dimension"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _load_model(model_path: Path) -> Any:
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    # No "Loading weights" progress bar in CLI output, logs or the app.
+    transformers_logging.disable_progress_bar()
+    logger.info("loading sentence-transformers model from %s", model_path)
+    return SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
 
 
 def resolve_model_path(model_path: Path | None = None) -> Path:
@@ -94,16 +129,10 @@ def model_name_for(model_path: Path) -> str:
 def load_sentence_encoder(
     model_path: Path | None = None, batch_size: int = 16
 ) -> SentenceTransformerEncoder:
-    """Load the model once per process (cached by path and batch size), offline, on CPU."""
-    from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as transformers_logging
-
-    # No "Loading weights" progress bar in CLI output, logs or the app.
-    transformers_logging.disable_progress_bar()
+    """The encoder for a model folder, one per process (cached by path and batch size);
+    offline, on CPU. The weights load on first use."""
     path = resolve_model_path(model_path)
-    logger.info("loading sentence-transformers model from %s", path)
-    model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-    return SentenceTransformerEncoder(model, model_name_for(path), batch_size=batch_size)
+    return SentenceTransformerEncoder(path, model_name_for(path), batch_size=batch_size)
 
 
 def _bucket(feature: str, dimension: int) -> tuple[int, float]:

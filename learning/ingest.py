@@ -22,6 +22,7 @@ from learning.encoder import Encoder
 from learning.errors import LearningError, UnreadableDocument
 from learning.extract import SUPPORTED_SUFFIXES, content_hash, extract_document
 from learning.index import LearningIndex, create_index, index_exists, open_index
+from learning.index.store import FileStamp
 from learning.index.vectors import HNSW_THRESHOLD
 from learning.structure import split_units
 
@@ -149,9 +150,8 @@ class _Run:
             return self.fail(path, conflict)
         replaced = self._remove_previous(str(path), document.metadata.review_id)
         vectors = self.encoder.encode([unit.text for unit in units])
-        store = self.index.store
-        store.insert_document(document, str(path), digest, stat.st_size, stat.st_mtime_ns, self.now)
-        self.index.vectors.add(store.insert_units(units), vectors)
+        stamp = FileStamp(str(path), digest, stat.st_size, stat.st_mtime_ns)
+        self.index.add_document(document, units, vectors, stamp, self.now)
         self.claimed[document.metadata.review_id] = path
         self.counts["units_added"] += len(units)
         self.pending_units += len(units)

@@ -19,9 +19,11 @@ import fcntl
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+import numpy as np
 
 from learning.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 from learning.index.manifest import (
@@ -32,7 +34,7 @@ from learning.index.manifest import (
     save_manifest,
     stamp_versions,
 )
-from learning.index.store import IndexState, UnitStore
+from learning.index.store import FileStamp, IndexState, UnitStore
 from learning.index.vectors import (
     FLAT,
     HNSW_THRESHOLD,
@@ -40,6 +42,7 @@ from learning.index.vectors import (
     choose_index_type,
     file_sha256,
 )
+from learning.models import ExtractedDocument, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +77,8 @@ class LearningIndex:
         self.store = store
         self.vectors = vectors
         self.manifest = manifest
+        # The vectors' change count at the last commit: if it is unchanged, so are the files.
+        self._committed_changes = vectors.changes
 
     @property
     def model_name(self) -> str:
@@ -101,6 +106,27 @@ class LearningIndex:
                 f"{self.directory} was changed by another process while open; open it again"
             )
 
+    def add_document(
+        self,
+        document: ExtractedDocument,
+        units: Sequence[Unit],
+        vectors: np.ndarray,
+        stamp: FileStamp,
+        ingested_at: str | None = None,
+    ) -> list[int]:
+        """Add a review's document, units and their vectors (inside the open transaction)."""
+        self.store.insert_document(
+            document,
+            stamp.source,
+            stamp.content_hash,
+            stamp.size_bytes,
+            stamp.mtime_ns,
+            ingested_at,
+        )
+        ids = self.store.insert_units(units)
+        self.vectors.add(ids, vectors)
+        return ids
+
     def remove_review(self, review_id: str) -> int:
         """Remove a review's document, units and vectors (inside the open transaction)."""
         ids = self.store.delete_review(review_id)
@@ -109,6 +135,10 @@ class LearningIndex:
 
     def commit(self, now: str | None = None, hnsw_threshold: int = HNSW_THRESHOLD) -> Manifest:
         """Make the open transaction and the vectors durable together (see the module doc)."""
+        if self.vectors.changes == self._committed_changes:
+            # Only file stamps changed (or nothing): the vectors and the manifest stay as they are.
+            self.store.commit()
+            return self.manifest
         if self.vectors.needs_rebuild(hnsw_threshold):
             kind = choose_index_type(self.vectors.count, self.vectors.index_type, hnsw_threshold)
             logger.info("rebuilding vectors as %s (%d live)", kind, self.vectors.count)
@@ -117,6 +147,7 @@ class LearningIndex:
             self.manifest = _commit_files(
                 self.directory, self.store, self.vectors, self.manifest, now
             )
+        self._committed_changes = self.vectors.changes
         return self.manifest
 
 

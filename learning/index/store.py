@@ -43,6 +43,16 @@ class IndexState:
 
 
 @dataclass(frozen=True)
+class FileStamp:
+    """Which file a review came from and its state when read: decides "unchanged" next time."""
+
+    source: str
+    content_hash: str
+    size_bytes: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
 class StoredDocument:
     review_id: str
     source: str

@@ -67,6 +67,8 @@ class VectorIndex:
         self._index = index
         self.index_type = index_type
         self.tombstones: set[int] = set(tombstones)
+        #: How many times vectors were added or removed since this object was made.
+        self.changes = 0
 
     @classmethod
     def create(cls, dimension: int, index_type: str = FLAT) -> VectorIndex:
@@ -95,6 +97,7 @@ class VectorIndex:
             return
         matrix = np.ascontiguousarray(vectors, dtype=np.float32)
         self._index.add_with_ids(matrix, _as_ids(ids))
+        self.changes += 1
 
     def remove(self, ids: Iterable[int]) -> None:
         """Remove ids: really for flat, as tombstones for HNSW (which has no removal)."""
@@ -105,6 +108,7 @@ class VectorIndex:
             self._index.remove_ids(wanted)
         else:
             self.tombstones.update(int(i) for i in wanted)
+        self.changes += 1
 
     def vectors_for(self, ids: Sequence[int]) -> np.ndarray:
         """The stored vectors of ``ids`` (rows in the same order)."""

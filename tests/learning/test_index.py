@@ -23,7 +23,7 @@ from learning.index import (
     disk,
     open_index,
 )
-from learning.index.store import UnitStore
+from learning.index.store import FileStamp, UnitStore
 from learning.index.vectors import choose_index_type
 from learning.models import UnitKind
 from tests.learning.factories import make_document, make_units
@@ -43,17 +43,9 @@ EXPLOITATION = [
 
 def _add(index: LearningIndex, encoder: FakeEncoder, review_id: str, texts, **meta) -> list[int]:
     units = make_units(review_id, texts)
-    index.store.insert_document(
-        make_document(review_id, **meta),
-        f"/reviews/{review_id}.pdf",
-        f"hash-{review_id}",
-        100,
-        1,
-        None,
-    )
-    ids = index.store.insert_units(units)
-    index.vectors.add(ids, encoder.encode([u.text for u in units]))
-    return ids
+    stamp = FileStamp(f"/reviews/{review_id}.pdf", f"hash-{review_id}", 100, 1)
+    vectors = encoder.encode([u.text for u in units])
+    return index.add_document(make_document(review_id, **meta), units, vectors, stamp)
 
 
 def _build(index_dir: Path, encoder: FakeEncoder, **commit_options) -> None:
@@ -233,6 +225,23 @@ def test_crash_during_commit_leaves_a_consistent_index(
         want = "r-sleep" if survivor == "new" else "r-exploitation"
         query = "co-sleeping on a sofa" if survivor == "new" else "county lines exploitation"
         assert _top(reopened, fake_encoder, query) == want
+    finally:
+        reopened.close()
+
+
+def test_commit_without_vector_changes_leaves_the_files_alone(
+    index_dir: Path, fake_encoder
+) -> None:
+    _build(index_dir, fake_encoder)
+    before = {name: (index_dir / name).read_bytes() for name in (MANIFEST_FILE, VECTORS_FILE)}
+    index = open_index(index_dir, write=True)
+    index.store.update_file_stat("r-bruising", "/moved/r-bruising.pdf", 100, 2)
+    assert index.commit("2027-01-01T00:00:00+00:00").generation == 2
+    index.close()
+    assert {name: (index_dir / name).read_bytes() for name in before} == before
+    reopened = open_index(index_dir)
+    try:
+        assert reopened.store.document_by_review("r-bruising").source == "/moved/r-bruising.pdf"
     finally:
         reopened.close()
 
