@@ -229,6 +229,8 @@ def _starts_block(line: LayoutLine, text: str, prev: LayoutLine | None, style: B
     """Whether a line begins a new paragraph rather than continuing the previous one."""
     if prev is None or line.gap_before or text.startswith("- "):
         return True
+    if re.search(r"[A-Za-z]-$", prev.text):
+        return False  # a word hyphenated across the line break
     if len(prev.text) < 0.6 * style.line_chars:
         return True  # only the last line of a paragraph stops well short of the margin
     ended = bool(_SENTENCE_END.search(prev.text))

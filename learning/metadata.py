@@ -282,6 +282,7 @@ _BARE_DATE = re.compile(
     rf"^(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTHS})\s+(?:19|20)\d\d$|^(?:19|20)\d\d$",
     re.IGNORECASE,
 )
+_SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s")  # "1. Introduction" is no title
 _YEAR = re.compile(r"\b(199\d|20\d\d)\b")
 _GENERIC_HEADINGS = re.compile(
     r"^(?:contents|table of contents|foreword|preface|official(?:[- ]sensitive)?|"
@@ -327,7 +328,11 @@ def _infer_type(first_page: str, headings: Sequence[str]) -> str | None:
 
 
 def _infer_title(headings: Sequence[str]) -> str | None:
-    candidates = [h for h in headings if not _GENERIC_HEADINGS.match(h) and not _BARE_DATE.match(h)]
+    candidates = [
+        h
+        for h in headings
+        if not (_GENERIC_HEADINGS.match(h) or _BARE_DATE.match(h) or _SECTION_NUMBER.match(h))
+    ]
     if not candidates:
         return None
     title = candidates[0]

@@ -48,7 +48,8 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     try:
         data = load_yaml(match.group(1))
     except yaml.YAMLError as problem:
-        mark = getattr(problem, "problem_mark", None)
+        # where the broken construct starts, else where the parser gave up
+        mark = getattr(problem, "context_mark", None) or getattr(problem, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
         raise InvalidFrontMatter(
             path, f"the YAML front matter is not valid{where}: fix it or remove it"
