@@ -41,12 +41,24 @@ _GENERIC_PARTNERSHIP_WORDS = {
 }
 
 
+_GENERIC_TITLE = re.compile(
+    r"\b(review|report|overview|serious case|practice|learning|briefing|summary)\b", re.IGNORECASE
+)
+_TITLE_PARTS = re.compile(r"\s*[:|]\s*|\s+[-–—]\s+")
+
+
 def short_title(title: str | None, review_id: str) -> str:
-    """The title's first part (before a colon or a dash), at most 60 characters."""
+    """The part of the title that names the case: ``"Serious Case Review: Child A"`` ->
+    ``"Child A"``, ``"Child A: a review of ..."`` -> ``"Child A"``; at most 60 characters."""
     if not title or not title.strip():
         return review_id
-    head = re.split(r"\s*[:|]\s*|\s+[-–—]\s+", title.strip(), maxsplit=1)[0]
-    return head[:60].rstrip() or review_id
+    parts = [part for part in _TITLE_PARTS.split(title.strip()) if part]
+    if not parts:
+        return review_id
+    chosen = parts[0]
+    if len(parts) > 1 and _GENERIC_TITLE.search(parts[0]):
+        chosen = parts[1]
+    return chosen[:60].rstrip() or review_id
 
 
 def short_partnership(partnership: str | None) -> str:

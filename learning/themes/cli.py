@@ -15,15 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from learning.cli import (
-    AsJson,
-    DataDir,
-    FilterOpt,
-    _fail,
-    _print_json,
-    build_encoder,
-    index_dir_for,
-)
+import learning.cli as learning_cli
+from learning.cli import AsJson, DataDir, FilterOpt, _fail, _print_json, index_dir_for
 from learning.errors import LearningError
 from learning.themes import render
 
@@ -83,7 +76,10 @@ def _workspace(data_dir: Path | None) -> ThemeWorkspace:
     taxonomy = _taxonomy(data_dir)
     decisions = load_decisions(_settings(data_dir).resolved_database_url)
     index = open_index(index_dir_for(data_dir))
-    return ThemeWorkspace(index, taxonomy, build_encoder, decisions=decisions)
+    # Looked up at call time, so the encoder is loaded only if scores are not cached.
+    return ThemeWorkspace(
+        index, taxonomy, lambda: learning_cli.build_encoder(), decisions=decisions
+    )
 
 
 @app.command("list")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from learning.index import LearningIndex, StoredDocument, UnitRow
-from learning.themes.scoring import is_excluded_section
+from learning.themes.scoring import is_excluded_unit
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class UnitTable:
     review_ids: tuple[str, ...]
     review_of_unit: np.ndarray
     documents: dict[str, StoredDocument]
+    excluded: np.ndarray
 
     @property
     def unit_ids(self) -> list[int]:
@@ -32,10 +33,6 @@ class UnitTable:
     @property
     def texts(self) -> list[str]:
         return [row.text for row in self.rows]
-
-    @property
-    def excluded(self) -> np.ndarray:
-        return np.array([is_excluded_section(row.section) for row in self.rows], dtype=bool)
 
     def positions_of_review(self, row: int) -> np.ndarray:
         """Row positions of one review's units (units are stored review by review)."""
@@ -50,10 +47,15 @@ class UnitTable:
             [
                 place
                 for place, row in enumerate(self.rows)
-                if (not wanted or row.kind in wanted) and not is_excluded_section(row.section)
+                if (not wanted or row.kind in wanted) and not self.excluded[place]
             ],
             dtype=np.int64,
         )
+
+
+def is_excluded_row(row: UnitRow) -> bool:
+    """Whether a unit may not earn a tag (glossary, contents, abbreviations, title block)."""
+    return is_excluded_unit(row.section, row.text, row.title)
 
 
 def load_unit_table(index: LearningIndex) -> UnitTable:
@@ -66,7 +68,13 @@ def load_unit_table(index: LearningIndex) -> UnitTable:
         units = index.store.units_of_review(review_id)
         rows.extend(units)
         review_of_unit.extend([position] * len(units))
-    return UnitTable(tuple(rows), review_ids, np.array(review_of_unit, dtype=np.int64), documents)
+    return UnitTable(
+        tuple(rows),
+        review_ids,
+        np.array(review_of_unit, dtype=np.int64),
+        documents,
+        np.array([is_excluded_row(row) for row in rows], dtype=bool),
+    )
 
 
 def unit_vectors(index: LearningIndex, unit_ids: Sequence[int]) -> np.ndarray:

@@ -117,7 +117,7 @@ def find_recurring(
     found = []
     for members in group_vectors(vectors, params.threshold, method=params.linkage):
         chosen = [rows[i] for i in members]
-        if len({row.review_id for row in chosen}) < params.min_reviews:
+        if len(chosen) < 2 or len({row.review_id for row in chosen}) < params.min_reviews:
             continue
         found.append(_recurring(chosen, vectors[members], params, _theme_of(members, themes)))
     found.sort(

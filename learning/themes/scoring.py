@@ -18,7 +18,8 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -32,6 +33,8 @@ _EXCLUDED_SECTION = re.compile(
     r"|^\s*(title|index)\s*$",
     re.IGNORECASE,
 )
+# A contents list: dot leaders or tabs running to a page number ("Findings . . . . 14").
+_CONTENTS_LINE = re.compile(r"(?:\.\s?){4,}\s*[\divxlc]+\b", re.IGNORECASE)
 _CHUNK = 4096
 
 
@@ -58,11 +61,13 @@ class ScoringParams:
 
 @dataclass(frozen=True)
 class PhraseIndex:
-    """Practitioner phrases as stem tuples, and which theme (column) each belongs to."""
+    """Practitioner phrases as stem tuples, which theme (column) each belongs to, and for each
+    stem the phrases that contain it (so a unit is checked only against phrases it touches)."""
 
     phrases: tuple[tuple[str, ...], ...]
     theme_of: tuple[int, ...]
     n_themes: int
+    by_stem: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 def is_excluded_section(section: str | None) -> bool:
@@ -70,22 +75,46 @@ def is_excluded_section(section: str | None) -> bool:
     return bool(section) and _EXCLUDED_SECTION.search(section or "") is not None
 
 
+def _normalised(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def looks_like_contents(text: str) -> bool:
+    """True for text that is (mostly) a contents list with dot leaders to page numbers."""
+    return len(_CONTENTS_LINE.findall(text)) >= 2
+
+
+def is_excluded_unit(section: str | None, text: str, title: str | None = None) -> bool:
+    """Units that only name things: glossary-like sections, contents lists, and the title
+    block (the section headed by the review's own title)."""
+    if is_excluded_section(section) or looks_like_contents(text):
+        return True
+    return bool(section and title) and _normalised(section or "") == _normalised(title or "")
+
+
+_stem = lru_cache(maxsize=1 << 16)(simple_stem)
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of a text's content words, in order (stopwords and one-letter words dropped)."""
-    return [simple_stem(word) for word in words_of(text) if word not in STOPWORDS and len(word) > 1]
+    return [_stem(word) for word in words_of(text) if word not in STOPWORDS and len(word) > 1]
 
 
 def build_phrase_index(theme_phrases: Sequence[Sequence[str]]) -> PhraseIndex:
     """Stem every theme's phrases; phrases with no content word are dropped."""
     phrases: list[tuple[str, ...]] = []
     theme_of: list[int] = []
+    by_stem: dict[str, list[int]] = {}
     for column, texts in enumerate(theme_phrases):
         for text in texts:
             stems = tuple(content_stems(text))
             if stems:
+                for stem in set(stems):
+                    by_stem.setdefault(stem, []).append(len(phrases))
                 phrases.append(stems)
                 theme_of.append(column)
-    return PhraseIndex(tuple(phrases), tuple(theme_of), len(theme_phrases))
+    frozen = {stem: tuple(ids) for stem, ids in by_stem.items()}
+    return PhraseIndex(tuple(phrases), tuple(theme_of), len(theme_phrases), frozen)
 
 
 def _phrase_in(positions: dict[str, list[int]], phrase: tuple[str, ...], window: int) -> bool:
@@ -94,7 +123,8 @@ def _phrase_in(positions: dict[str, list[int]], phrase: tuple[str, ...], window:
     anchors = positions[phrase[0]]
     for start in anchors:
         if all(
-            any(abs(position - start) < span for position in positions[stem]) for stem in phrase[1:]
+            any(abs(position - start) < span for position in positions[stem])
+            for stem in phrase[1:]
         ):
             return True
     return False
@@ -105,13 +135,18 @@ def _lexical_row(stems: list[str], index: PhraseIndex, window: int) -> np.ndarra
     positions: dict[str, list[int]] = {}
     for place, stem in enumerate(stems):
         positions.setdefault(stem, []).append(place)
-    for phrase, column in zip(index.phrases, index.theme_of, strict=True):
+    present: dict[int, int] = {}
+    for stem in positions:
+        for phrase in index.by_stem.get(stem, ()):
+            present[phrase] = present.get(phrase, 0) + 1
+    for phrase_id in sorted(present):
+        phrase, column = index.phrases[phrase_id], index.theme_of[phrase_id]
+        needed = len(set(phrase))
         if row[column] >= 1.0:
             continue
-        present = sum(1 for stem in set(phrase) if stem in positions)
-        if present == len(set(phrase)):
+        if present[phrase_id] == needed:
             row[column] = 1.0 if _phrase_in(positions, phrase, window) else max(row[column], 0.5)
-        elif len(set(phrase)) >= 3 and present / len(set(phrase)) >= 2 / 3:
+        elif needed >= 3 and present[phrase_id] / needed >= 2 / 3:
             row[column] = max(row[column], 0.5)
     return row
 

@@ -100,7 +100,10 @@ def open_workspace(
         options.setdefault("params", FAKE_PARAMS)
         chosen = options.pop("taxonomy", taxonomy)
         workspace = ThemeWorkspace(
-            open_index(index_dir), chosen, lambda: fake_encoder, **options  # type: ignore[arg-type]
+            open_index(index_dir),
+            chosen,
+            lambda: fake_encoder,
+            **options,  # type: ignore[arg-type]
         )
         opened.append(workspace)
         return workspace

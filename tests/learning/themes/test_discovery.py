@@ -13,7 +13,7 @@ from learning.themes.discovery import DiscoveryParams, discover_clusters, promot
 from learning.themes.grouping import components, group_vectors
 from learning.themes.taxonomy import SHIPPED_TAXONOMY, load_taxonomy
 from learning.themes.terms import distinctive_terms
-from tests.learning.themes.conftest import F, R, Doc, build_index
+from tests.learning.themes.conftest import Doc, F, R, build_index
 
 DOG = [
     "The family dog had bitten the child before and nobody assessed the dog.",
@@ -34,7 +34,15 @@ OTHER = [
 
 def corpus() -> list[Doc]:
     return [
-        Doc(f"r{i}", ((F, DOG[i], "Findings", 3), (F, WATER[i], "Findings", 4), (R, OTHER[i], "Recommendations", 5)), year=2015 + i)
+        Doc(
+            f"r{i}",
+            (
+                (F, DOG[i], "Findings", 3),
+                (F, WATER[i], "Findings", 4),
+                (R, OTHER[i], "Recommendations", 5),
+            ),
+            year=2015 + i,
+        )
         for i in range(3)
     ]
 
@@ -120,7 +128,9 @@ def test_grouping_is_exact_on_separated_vectors() -> None:
     rows /= np.linalg.norm(rows, axis=1, keepdims=True)
     order = rng.permutation(20)
     groups = group_vectors(rows[order].astype(np.float32), 0.9)
-    assert sorted(sorted(int(order[i]) // 5 for i in g) for g in groups) == [[k] * 5 for k in range(4)]
+    assert sorted(sorted(int(order[i]) // 5 for i in g) for g in groups) == [
+        [k] * 5 for k in range(4)
+    ]
     assert [int(g[0]) for g in groups] == sorted(int(g[0]) for g in groups)
     assert len(components(rows.astype(np.float32), 0.9)) == 4
 

@@ -43,7 +43,11 @@ def test_excluded_sections(section: str | None, excluded: bool) -> None:
 
 
 PHRASES = build_phrase_index(
-    [["coercive control", "domestic abuse"], ["respectful uncertainty"], ["bruising on a non-mobile baby"]]
+    [
+        ["coercive control", "domestic abuse"],
+        ["respectful uncertainty"],
+        ["bruising on a non-mobile baby"],
+    ]
 )
 
 
@@ -52,7 +56,10 @@ PHRASES = build_phrase_index(
     [
         ("There was coercive control by the father.", [1.0, 0.0, 0.0]),
         ("The abuse was domestic in nature", [1.0, 0.0, 0.0]),  # stems close together
-        ("Domestic arrangements were discussed at length with the wider family before any abuse", [0.5, 0.0, 0.0]),
+        (
+            "Domestic arrangements were discussed at length with the wider family before any abuse",
+            [0.5, 0.0, 0.0],
+        ),
         ("Workers lacked respectful uncertainty", [0.0, 1.0, 0.0]),
         ("Bruises to the non-mobile baby were missed", [0.0, 0.0, 1.0]),
         ("Bruising was seen on the baby", [0.0, 0.0, 0.0]),  # 2 of 4 content words
@@ -148,3 +155,30 @@ def test_choose_threshold(confirmed: list[float], rejected: list[float], expecte
 def test_params_digest_changes_with_any_knob() -> None:
     assert ScoringParams().digest == ScoringParams().digest
     assert ScoringParams().digest != ScoringParams(center=0.61).digest
+
+
+@pytest.mark.parametrize(
+    ("section", "text", "title", "excluded"),
+    [
+        ("Glossary", "MARAC multi-agency risk assessment conference", None, True),
+        (
+            "Overview Report",
+            "Finding 1: Domestic abuse was missed . . . . . . 9\nFinding 2: Neglect . . . . . 11",
+            None,
+            True,
+        ),
+        ("Findings", "Domestic abuse was missed . . . and nobody asked.", None, False),
+        (
+            "Serious Case Review: Baby D",
+            "Review type: serious case review",
+            "Serious Case Review: Baby D",
+            True,
+        ),
+        ("SERIOUS CASE REVIEW: BABY D", "Published 2014", "Serious Case Review: Baby D", True),
+        ("Findings", "Domestic abuse was missed.", "Serious Case Review: Baby D", False),
+    ],
+)
+def test_excluded_units(section: str, text: str, title: str | None, excluded: bool) -> None:
+    from learning.themes.scoring import is_excluded_unit
+
+    assert is_excluded_unit(section, text, title) is excluded

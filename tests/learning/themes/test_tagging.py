@@ -14,15 +14,37 @@ from learning.themes.decisions import load_decisions, save_decision
 from learning.themes.scoring import ScoringParams
 from learning.themes.taxonomy import load_taxonomy
 from learning.themes.values import AnalystDecision, Decision, TagSource
-from tests.learning.themes.conftest import F, P, R, Doc, build_index
+from tests.learning.themes.conftest import Doc, F, P, R, build_index
 
 DA_REVIEW = Doc(
     "r-da",
     (
-        (P, "Child E lived with her mother and her stepfather in a rented flat in town.", "Background", 2),
-        (F, "Domestic abuse and coercive control by the stepfather were not recognised by agencies.", "Findings", 3),
-        (F, "The MARAC did not consider the domestic abuse and its risk to the children.", "Findings", 3),
-        (R, "Agencies should respond to every domestic abuse notification with a risk assessment for the children.", "Recommendations", 4),
+        (
+            P,
+            "Child E lived with her mother and her stepfather in a rented flat in town.",
+            "Background",
+            2,
+        ),
+        (
+            F,
+            "Domestic abuse and coercive control by the stepfather were not recognised "
+            "by agencies.",
+            "Findings",
+            3,
+        ),
+        (
+            F,
+            "The MARAC did not consider the domestic abuse and its risk to the children.",
+            "Findings",
+            3,
+        ),
+        (
+            R,
+            "Agencies should respond to every domestic abuse notification with a risk "
+            "assessment for the children.",
+            "Recommendations",
+            4,
+        ),
         (P, "MARAC: multi-agency risk assessment conference.", "Glossary", 9),
     ),
     year=2020,
@@ -34,7 +56,8 @@ GLOSSARY_REVIEW = Doc(
         (F, "The nursery did not record the injuries to his legs.", "Findings", 3),
         (
             P,
-            "Domestic abuse: coercive control, domestic violence and abuse between partners (MARAC).",
+            "Domestic abuse: coercive control, domestic violence and abuse between "
+            "partners (MARAC).",
             "Glossary",
             8,
         ),
@@ -74,7 +97,9 @@ def test_glossary_mention_earns_no_tag(index_dir: Path, open_workspace) -> None:
     workspace = open_workspace(index_dir)
     assert tag_of(workspace.tags(), "r-glossary", "domestic_abuse") is None
     glossary_rows = [
-        i for i, row in enumerate(workspace.table.rows) if row.section in ("Glossary", "Abbreviations")
+        i
+        for i, row in enumerate(workspace.table.rows)
+        if row.section in ("Glossary", "Abbreviations")
     ]
     assert workspace.scores.unit_conf[glossary_rows].max() == 0.0
 
@@ -131,7 +156,9 @@ def test_encoder_of_another_model_is_refused(index_dir: Path, open_workspace) ->
 
 
 def decision(review_id: str, theme_id: str, verdict: Decision, minute: int = 0) -> AnalystDecision:
-    return AnalystDecision(review_id, theme_id, verdict, "ana", datetime(2026, 1, 5, 9, minute, tzinfo=UTC))
+    return AnalystDecision(
+        review_id, theme_id, verdict, "ana", datetime(2026, 1, 5, 9, minute, tzinfo=UTC)
+    )
 
 
 def test_analyst_decisions_win_over_the_model(index_dir: Path, open_workspace) -> None:
@@ -153,8 +180,22 @@ def test_decisions_survive_reingest(
     index_dir: Path, open_workspace, fake_encoder, database_url: str
 ) -> None:
     at = datetime(2026, 2, 1, 10, 0, tzinfo=UTC)
-    save_decision(database_url, review_id="r-da", theme_id="domestic_abuse", decision="reject", by="ana", at=at)
-    save_decision(database_url, review_id="r-glossary", theme_id="neglect", decision="confirm", by="ana", at=at)
+    save_decision(
+        database_url,
+        review_id="r-da",
+        theme_id="domestic_abuse",
+        decision="reject",
+        by="ana",
+        at=at,
+    )
+    save_decision(
+        database_url,
+        review_id="r-glossary",
+        theme_id="neglect",
+        decision="confirm",
+        by="ana",
+        at=at,
+    )
     before = open_workspace(index_dir)
     old_ids = set(before.table.unit_ids)
     build_index(index_dir, REVIEWS, fake_encoder)  # both reviews removed and added again
@@ -168,8 +209,18 @@ def test_decisions_survive_reingest(
 def test_latest_decision_is_in_force(database_url: str) -> None:
     first = datetime(2026, 2, 1, 10, 0, tzinfo=UTC)
     later = datetime(2026, 2, 2, 10, 0, tzinfo=UTC)
-    save_decision(database_url, review_id="r1", theme_id="neglect", decision="confirm", by="ana", at=later)
-    save_decision(database_url, review_id="r1", theme_id="neglect", decision="reject", by="bo", at=first, note="no")
+    save_decision(
+        database_url, review_id="r1", theme_id="neglect", decision="confirm", by="ana", at=later
+    )
+    save_decision(
+        database_url,
+        review_id="r1",
+        theme_id="neglect",
+        decision="reject",
+        by="bo",
+        at=first,
+        note="no",
+    )
     (only,) = load_decisions(database_url).values()
     assert (only.decision, only.by, only.at) == (Decision.CONFIRM, "ana", later)
 
@@ -187,15 +238,21 @@ def test_bad_decisions_are_refused(database_url: str, fields: dict, message: str
     from learning.errors import InvalidDecision
 
     values = {
-        "review_id": "r1", "theme_id": "neglect", "decision": "confirm", "by": "ana",
-        "at": datetime(2026, 1, 1, tzinfo=UTC), **fields,
+        "review_id": "r1",
+        "theme_id": "neglect",
+        "decision": "confirm",
+        "by": "ana",
+        "at": datetime(2026, 1, 1, tzinfo=UTC),
+        **fields,
     }
     with pytest.raises(InvalidDecision, match=message):
         save_decision(database_url, **values)
     assert load_decisions(database_url) == {}
 
 
-def test_decisions_calibrate_the_theme_threshold(tmp_path: Path, open_workspace, fake_encoder) -> None:
+def test_decisions_calibrate_the_theme_threshold(
+    tmp_path: Path, open_workspace, fake_encoder
+) -> None:
     reviews = [
         Doc(f"r{i}", ((F, text, "Findings", 2), (F, text, "Findings", 3), (F, text, "Findings", 4)))
         for i, text in enumerate(
@@ -218,8 +275,11 @@ def test_decisions_calibrate_the_theme_threshold(tmp_path: Path, open_workspace,
     decisions = {
         (r, "domestic_abuse"): decision(r, "domestic_abuse", verdict)
         for r, verdict in [
-            ("r0", Decision.CONFIRM), ("r1", Decision.CONFIRM), ("r2", Decision.CONFIRM),
-            ("r3", Decision.REJECT), ("r4", Decision.REJECT),
+            ("r0", Decision.CONFIRM),
+            ("r1", Decision.CONFIRM),
+            ("r2", Decision.CONFIRM),
+            ("r3", Decision.REJECT),
+            ("r4", Decision.REJECT),
         ]
     }
     calibrated = open_workspace(index_dir, decisions=decisions)
@@ -229,6 +289,8 @@ def test_decisions_calibrate_the_theme_threshold(tmp_path: Path, open_workspace,
     assert plain.params.review_threshold <= rejected  # the model alone tags a rejected review
     assert rejected < moved <= min(scores["r0"], scores["r1"], scores["r2"])
     assert {t.review_id for t in calibrated.tags() if t.theme_id == "domestic_abuse"} == {
-        "r0", "r1", "r2"
+        "r0",
+        "r1",
+        "r2",
     }
     assert calibrated.thresholds["neglect"] == plain.params.review_threshold  # no decisions

@@ -63,7 +63,8 @@ def test_digest_ignores_comments_but_not_content(tmp_path: Path) -> None:
         ({"version": 1, "themes": []}, r"themes: List should have at least 1 item"),
         (
             {"themes": [{**GOOD_THEME, "definition": None}]},
-            r"themes\[0\]\.definition \(theme 'private_fostering'\): Input should be a valid string",
+            r"themes\[0\]\.definition \(theme 'private_fostering'\): "
+            r"Input should be a valid string",
         ),
         (
             {"themes": [{k: v for k, v in GOOD_THEME.items() if k != "label"}]},

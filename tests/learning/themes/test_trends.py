@@ -78,8 +78,7 @@ facts_strategy = st.lists(
 @given(facts=facts_strategy, data=st.data())
 def test_groups_add_up_to_the_reviews(facts: list[ReviewFacts], data: st.DataObject) -> None:
     tags = {
-        fact.review_id: frozenset(data.draw(st.sets(st.sampled_from(THEMES))))
-        for fact in facts
+        fact.review_id: frozenset(data.draw(st.sets(st.sampled_from(THEMES)))) for fact in facts
     }
     for dimension in DIMENSIONS:
         table = prevalence(facts, tags, THEMES, dimension)
@@ -115,7 +114,11 @@ def test_cooccurrence_is_ordered_by_lift_then_count() -> None:
     items = cooccurrence([f.review_id for f in FACTS], TAGS, THEMES)
     keys = [(-round(i.lift, 9), -i.observed, i.themes) for i in items]
     assert keys == sorted(keys)
-    assert items[0].themes == ("domestic_abuse", "parental_mental_health", "parental_substance_misuse")
+    assert items[0].themes == (
+        "domestic_abuse",
+        "parental_mental_health",
+        "parental_substance_misuse",
+    )
     assert cooccurrence([], {}, THEMES) == []
     assert cooccurrence(["r1"], TAGS, THEMES, min_observed=1)[0].lift == pytest.approx(1.0)
 
@@ -133,8 +136,7 @@ def test_new_and_rising_themes() -> None:
 
 def test_window_can_end_at_a_given_year() -> None:
     changes = {
-        c.theme_id: c
-        for c in theme_changes(FACTS, TAGS, THEMES, recent_years=1, latest_year=2019)
+        c.theme_id: c for c in theme_changes(FACTS, TAGS, THEMES, recent_years=1, latest_year=2019)
     }
     assert changes["parental_mental_health"].status == "rising"  # 1/1 in 2019 vs 1/2 before
     assert changes["neglect"].status == "absent"  # its only review is after 2019
