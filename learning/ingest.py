@@ -21,8 +21,7 @@ from typing import Any
 from learning.encoder import Encoder
 from learning.errors import LearningError, UnreadableDocument
 from learning.extract import SUPPORTED_SUFFIXES, content_hash, extract_document
-from learning.index import LearningIndex, create_index, index_exists, open_index
-from learning.index.store import FileStamp
+from learning.index import FileStamp, LearningIndex, create_index, index_exists, open_index
 from learning.index.vectors import HNSW_THRESHOLD
 from learning.structure import split_units
 

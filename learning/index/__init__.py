@@ -10,7 +10,7 @@ from learning.index.disk import (
     open_index,
 )
 from learning.index.manifest import Manifest
-from learning.index.store import StoredDocument, UnitRow, UnitStore
+from learning.index.store import FileStamp, StoredDocument, UnitRow, UnitStore
 from learning.index.vectors import FLAT, HNSW, HNSW_THRESHOLD, VectorHit, VectorIndex
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "MANIFEST_FILE",
     "UNITS_FILE",
     "VECTORS_FILE",
+    "FileStamp",
     "LearningIndex",
     "Manifest",
     "StoredDocument",
