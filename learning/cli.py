@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from learning.encoder import Encoder
     from learning.ingest import IngestReport
     from learning.results import PassageHit
+    from learning.search import SearchEngine
     from review_flows.settings import Settings
 
 _OFFLINE_DEFAULTS = {
@@ -188,25 +189,38 @@ def _search(
     batch: Path | None,
 ) -> int:
     from learning.filters import parse_filters
-    from learning.search import open_engine
 
     filters = parse_filters(filter_args)
     queries = _inputs(query, batch, "QUERY")
+
+    def ask(engine: SearchEngine, text: str) -> list[Any]:
+        if reviews:
+            return engine.search_reviews(text, k, filters)
+        return engine.search_passages(text, k, filters)
+
+    _answer_each(queries, index_dir, ask, as_json or batch is not None)
+    return 0
+
+
+def _answer_each(
+    inputs: list[str],
+    index_dir: Path,
+    ask: Callable[[SearchEngine, str], list[Any]],
+    as_json: bool,
+) -> None:
+    """Open the index and load the model once, then print the answer to each input."""
+    from learning.search import open_engine
+
     engine = open_engine(index_dir, build_encoder())
     try:
-        for text in queries:
-            hits = (
-                engine.search_reviews(text, k, filters)
-                if reviews
-                else engine.search_passages(text, k, filters)
-            )
-            if as_json or batch is not None:
-                _print_json([hit.to_dict() for hit in hits])
+        for text in inputs:
+            results = ask(engine, text)
+            if as_json:
+                _print_json([result.to_dict() for result in results])
             else:
-                _print_hits(hits)
+                _print_hits(results)
     finally:
         engine.close()
-    return 0
 
 
 def _inputs(single: str | None, batch: Path | None, what: str) -> list[str]:
@@ -270,7 +284,6 @@ def _similar(
     batch: Path | None,
 ) -> int:
     from learning.filters import parse_filters
-    from learning.search import open_engine
 
     if text is not None and file is not None:
         raise _fail("give --text or --file, not both")
@@ -281,16 +294,11 @@ def _similar(
             raise _fail(f"cannot read {file}: {problem.strerror}") from problem
     filters = parse_filters(filter_args)
     precises = _inputs(text, batch, "--text TEXT or --file FILE")
-    engine = open_engine(index_dir, build_encoder())
-    try:
-        for precis in precises:
-            results = engine.similar_cases(precis, k, filters)
-            if as_json or batch is not None:
-                _print_json([result.to_dict() for result in results])
-            else:
-                _print_hits(results)
-    finally:
-        engine.close()
+
+    def ask(engine: SearchEngine, precis: str) -> list[Any]:
+        return engine.similar_cases(precis, k, filters)
+
+    _answer_each(precises, index_dir, ask, as_json or batch is not None)
     return 0
 
 

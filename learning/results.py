@@ -6,7 +6,7 @@ Every result serialises to the same shape: review fields, ``score`` and ``passag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from learning.query import QueryTerms, highlight_spans, mark_spans
@@ -16,10 +16,9 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class PassageHit:
-    """One unit of a review that matched, with where to find it and why it matched."""
+class ReviewFields:
+    """Which review a result belongs to: the fields every result carries."""
 
-    unit_id: int
     review_id: str
     title: str
     source: str
@@ -29,6 +28,13 @@ class PassageHit:
     review_type: str | None
     outcome: str | None
     age_group: str | None
+
+
+@dataclass(frozen=True)
+class PassageHit(ReviewFields):
+    """One unit of a review that matched, with where to find it and why it matched."""
+
+    unit_id: int
     kind: str
     number: str | None
     section: str
@@ -66,18 +72,9 @@ class PassageHit:
 
 
 @dataclass(frozen=True)
-class ReviewHit:
+class ReviewHit(ReviewFields):
     """A review ranked by its best passages, with the passages that earned the rank."""
 
-    review_id: str
-    title: str
-    source: str
-    year: int | None
-    nation: str | None
-    partnership: str | None
-    review_type: str | None
-    outcome: str | None
-    age_group: str | None
     score: float
     passages: tuple[PassageHit, ...]
 
@@ -90,20 +87,11 @@ class ReviewHit:
 
 
 @dataclass(frozen=True)
-class SimilarReview:
+class SimilarReview(ReviewFields):
     """A past review like the case précis; ``passages`` are its best matching findings and
     recommendations (its passages if it has none); ``similarity`` is the best cosine between
     the whole précis and those units."""
 
-    review_id: str
-    title: str
-    source: str
-    year: int | None
-    nation: str | None
-    partnership: str | None
-    review_type: str | None
-    outcome: str | None
-    age_group: str | None
     score: float
     similarity: float
     passages: tuple[PassageHit, ...]
@@ -117,34 +105,15 @@ class SimilarReview:
         }
 
 
-def review_dict(hit: PassageHit | ReviewHit | SimilarReview) -> dict[str, Any]:
+def review_dict(hit: ReviewFields) -> dict[str, Any]:
     """The fields that say which review a hit belongs to."""
-    return {
-        "review_id": hit.review_id,
-        "title": hit.title,
-        "source": hit.source,
-        "year": hit.year,
-        "nation": hit.nation,
-        "partnership": hit.partnership,
-        "review_type": hit.review_type,
-        "outcome": hit.outcome,
-        "age_group": hit.age_group,
-    }
+    return {field.name: getattr(hit, field.name) for field in fields(ReviewFields)}
 
 
 def review_fields(row: UnitRow) -> dict[str, Any]:
     """The review part of a stored unit, as keyword arguments for the hit classes."""
-    return {
-        "review_id": row.review_id,
-        "title": row.title or row.review_id,
-        "source": row.source,
-        "year": row.year,
-        "nation": row.nation,
-        "partnership": row.partnership,
-        "review_type": row.review_type,
-        "outcome": row.outcome,
-        "age_group": row.age_group,
-    }
+    values = {field.name: getattr(row, field.name) for field in fields(ReviewFields)}
+    return {**values, "title": row.title or row.review_id}
 
 
 def passage_hit(
