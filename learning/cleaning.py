@@ -278,7 +278,6 @@ class BodyStyle:
     emphasis: bool = False  # whether any line is set larger or bolder than the body
 
 
-
 def measure_body(lines: Sequence[LayoutLine]) -> BodyStyle:
     """Measure the body style of a document from all its lines."""
     lengths = sorted(len(line.text) for line in lines if len(line.text.split()) >= 4)

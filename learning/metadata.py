@@ -258,7 +258,7 @@ def _age_group(path: Path, where: str, value: Any) -> str:
 
 _TYPE_PHRASES = (
     ("national", r"\bnational (?:child safeguarding )?(?:practice )?review\b(?!\s+panel)"),
-    ("cspr", r"\bchild safeguarding practice review\b(?!\s+panel)|\bL?CSPR\b"),
+    ("cspr", r"(?<!national )\bchild safeguarding practice review\b(?!\s+panel)|\bL?CSPR\b"),
     ("scr", r"\bserious case review\b|\bSCR\b"),
     ("cpr", r"\bchild practice review\b"),
     ("susr", r"\bsingle unified safeguarding review\b|\bSUSR\b"),
@@ -276,6 +276,7 @@ _PARTNERSHIP = re.compile(
     r"\bLSCB\b|\bLSCP\b|\bSCP\b|child protection committee",
     re.IGNORECASE,
 )
+_PUBLISHED = re.compile(r"publish|publication", re.IGNORECASE)
 _DATE_LINE = re.compile(r"publish|publication|\bdate\b|^dated\b", re.IGNORECASE)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _BARE_DATE = re.compile(
@@ -343,13 +344,16 @@ def _infer_title(headings: Sequence[str]) -> str | None:
 
 
 def _infer_year(lines: Sequence[str]) -> int | None:
-    years = {
-        int(year)
-        for line in lines
-        if len(line.split()) <= 12 and (_DATE_LINE.search(line) or _BARE_DATE.match(line))
-        for year in _YEAR.findall(line)
-    }
-    return years.pop() if len(years) == 1 else None
+    """The one year on the publication line(s); failing that, on the other date lines."""
+    short = [line for line in lines if len(line.split()) <= 12]
+    for wanted in (
+        _PUBLISHED.search,
+        lambda line: _DATE_LINE.search(line) or _BARE_DATE.match(line),
+    ):
+        years = {int(year) for line in short if wanted(line) for year in _YEAR.findall(line)}
+        if years:
+            return years.pop() if len(years) == 1 else None
+    return None
 
 
 def _infer_partnership(lines: Sequence[str]) -> str | None:

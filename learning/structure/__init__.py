@@ -159,7 +159,11 @@ class _SectionReader:
         if " | " in block.text and item_number(block.text) is None:
             return False  # a table's header row
         last = current.blocks[-1].text if current.blocks else ""
-        if _SUB_ITEM.match(block.text) or last.endswith(":"):
+        if last.endswith(":"):
+            return True
+        # a bullet or (a)/(i) point under an item belongs to it, unless items are bullets
+        first = current.blocks[0].text if current.blocks else ""
+        if _SUB_ITEM.match(block.text) and not (first.startswith("- ") and block.text[:2] == "- "):
             return True
         style = self.section.style
         if style == "leadin":

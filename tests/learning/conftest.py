@@ -315,7 +315,8 @@ REVIEW_HTML = """<!DOCTYPE html>
 <script>var tracking = "do not index me";</script></head>
 <body>
 <header class="site-header"><a href="/">Riverton Safeguarding Children Partnership</a>
-  <nav><ul><li><a href="/reviews">Case reviews</a></li><li><a href="/about">About us</a></li></ul></nav>
+  <nav><ul><li><a href="/reviews">Case reviews</a></li>
+    <li><a href="/about">About us</a></li></ul></nav>
 </header>
 <main>
   <h1>Serious Case Review: Child G</h1>
@@ -338,7 +339,8 @@ REVIEW_HTML = """<!DOCTYPE html>
       <ol type="a"><li>in writing</li><li>within a week</li></ol>
     </li>
   </ol>
-  <table><tr><th>No.</th><th>Action</th></tr><tr><td>5</td><td>Audit strategy meetings.</td></tr></table>
+  <table><tr><th>No.</th><th>Action</th></tr>
+    <tr><td>5</td><td>Audit strategy meetings.</td></tr></table>
   <p><b>Glossary</b></p>
   <p>CAMHS: child and adolescent mental health services.</p>
 </main>

@@ -50,7 +50,13 @@ def test_mask_line(a: str, b: str, same: bool) -> None:
     assert (mask_line(a) == mask_line(b)) is same
 
 
-WORDS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet".split()
+WORDS = ["alpha", "bravo", "charlie", "delta", "echo"] + [
+    "foxtrot",
+    "golf",
+    "hotel",
+    "india",
+    "juliet",
+]
 
 
 def _body(n: int) -> list[str]:
@@ -227,7 +233,8 @@ def test_render_joins_paragraphs_and_keeps_items_apart() -> None:
             "and a baby crying for a long time.",
             "• The GP was not told.",
             "▪ Nor was the school.",
-            "Although the father was known to the police, the social worker did not complete the assess-",
+            "Although the father was known to the police, the social worker did not complete "
+            "the assess-",
             "ment of the household before closing the case on the Friday before the move, on",
             "12 May 2020 when the family moved.",
             "3",

@@ -59,14 +59,21 @@ def test_units_from_html(child_g) -> None:
         (UnitKind.RECOMMENDATION, "5"),
     ]
     rec4 = next(u for u in units if u.number == "4")
-    assert rec4.text == "4. Schools should share concerns with the GP.\na. in writing\nb. within a week"
+    assert (
+        rec4.text
+        == "4. Schools should share concerns with the GP.\na. in writing\nb. within a week"
+    )
     glossary = units[-1]
     assert (glossary.kind, glossary.section) == (UnitKind.PASSAGE, "Glossary")
 
 
 def test_metadata_from_the_page(child_g) -> None:
     meta = child_g.metadata
-    assert (meta.title, meta.year, meta.review_type) == ("Serious Case Review: Child G", 2016, "scr")
+    assert (meta.title, meta.year, meta.review_type) == (
+        "Serious Case Review: Child G",
+        2016,
+        "scr",
+    )
 
 
 @pytest.mark.parametrize(

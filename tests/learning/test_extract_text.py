@@ -123,7 +123,8 @@ TXT = "\f".join(
     [
         _txt_page(
             1,
-            "Child Practice Review: Child S\n\nContents\n\n1. Introduction .......... 1\n2. Learning points .......... 2\n"
+            "Child Practice Review: Child S\n\nContents\n\n1. Introduction .......... 1\n"
+            "2. Learning points .......... 2\n"
             "3. Recommendations ..... 3\n\n1. Introduction\n\nChild S was fifteen when he was "
             "found with serious\ninjuries. The review looked at the two years before. The "
             "assess-\nment of risk was never completed.",
@@ -149,7 +150,8 @@ def test_text_file_pages_and_cleaning(tmp_path: Path) -> None:
     assert doc.paging == "form_feeds" and [p.number for p in doc.pages] == [1, 2, 3]
     first, second, third = (p.text for p in doc.pages)
     assert first == (
-        "## Child Practice Review: Child S\n\n## 1. Introduction\n\nChild S was fifteen when he was found with serious injuries. "
+        "## Child Practice Review: Child S\n\n## 1. Introduction\n\n"
+        "Child S was fifteen when he was found with serious injuries. "
         "The review looked at the two years before. The assessment of risk was never completed."
     )
     assert second.startswith("## 2. Learning Points\n\nLearning point 1: Exploitation")
@@ -222,4 +224,4 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
+    assert {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"} == SUPPORTED_SUFFIXES
