@@ -1,1 +1,4 @@
-"""Benchmarks: each ``bench_*.py`` module has ``run() -> list[BenchTable]``; ``make bench`` prints them."""
+"""Benchmarks: each ``bench_*.py`` module has ``run() -> list[BenchTable]``.
+
+``make bench`` prints them all.
+"""

@@ -12,7 +12,8 @@ from sqlmodel import Session, create_engine
 
 
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets the app read while a flow writes; the busy timeout waits instead of failing on a lock.
+    # WAL lets the app read while a flow writes; the busy timeout waits instead of failing
+    # on a lock.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")

@@ -23,32 +23,47 @@ class Settings(BaseSettings):
     )
     database_url: str | None = Field(
         default=None,
-        description="SQLAlchemy URL of the case database; default SQLite file `cspr.db` in the data folder.",
+        description=(
+            "SQLAlchemy URL of the case database; default SQLite file `cspr.db` in the data "
+            "folder."
+        ),
     )
     index_dir: Path | None = Field(
-        default=None, description="Folder of the learning index; default `index/` in the data folder."
+        default=None,
+        description="Folder of the learning index; default `index/` in the data folder.",
     )
     model_path: Path | None = Field(
         default=None,
-        description="Folder of the sentence-transformers model; default the bundled all-MiniLM-L6-v2.",
+        description=(
+            "Folder of the sentence-transformers model; default the bundled all-MiniLM-L6-v2."
+        ),
     )
     corpus_dir: Path = Field(
-        default=Path("corpus/reviews"), description="Folder of published reviews that `make run` ingests."
+        default=Path("corpus/reviews"),
+        description="Folder of published reviews that `make run` ingests.",
     )
     holiday_overrides_file: Path | None = Field(
         default=None,
-        description="YAML file of announced one-off bank holidays per nation, added to the calendars.",
+        description=(
+            "YAML file of announced one-off bank holidays per nation, added to the calendars."
+        ),
     )
     due_soon_working_days: int = Field(
         default=5, ge=0, description="A milestone is 'due soon' within this many working days."
     )
     local_targets: dict[str, int] = Field(
         default_factory=dict,
-        description='Local targets in working days where guidance sets none, as JSON: {"wales-cpr:review_completed": 120}.',
+        description=(
+            "Local targets in working days where guidance sets none, as JSON: "
+            '{"wales-cpr:review_completed": 120}.'
+        ),
     )
     taxonomy_file: Path | None = Field(
         default=None,
-        description="YAML taxonomy of themes (validated on load); default `taxonomy.yaml` in the data folder if present, else the shipped one.",
+        description=(
+            "YAML taxonomy of themes (validated on load); default `taxonomy.yaml` in the data "
+            "folder if present, else the shipped one."
+        ),
     )
     embed_batch_size: int = Field(default=16, ge=1, description="Passages per encoder batch.")
     max_document_mb: int = Field(
