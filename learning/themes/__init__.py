@@ -1,0 +1,13 @@
+"""Themes and trends across published reviews.
+
+- ``taxonomy``: the curated themes as data (validated YAML; analysts' own file).
+- ``scoring`` (pure): unit x theme confidences from embeddings and phrases; review aggregation;
+  threshold calibration.
+- ``tagging``: :class:`~learning.themes.tagging.ThemeWorkspace`, tags with evidence, the cache.
+- ``decisions``: analysts' confirm/reject in the app database.
+- ``trends`` (pure) and ``report``: prevalence, co-occurrence, rising and new themes.
+- ``discovery``: clusters that no theme covers, promoted into the taxonomy.
+- ``recurring``: recommendations made again and again.
+- ``packs`` and ``pack_export``: cited evidence packs (CSV, Markdown, PDF).
+- ``cli``: ``cspr themes ...``.
+"""

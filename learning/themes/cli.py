@@ -314,7 +314,7 @@ def promote_command(
 def recurring_command(
     threshold: Annotated[
         float, typer.Option("--threshold", min=0.0, max=1.0, help="Similarity to group.")
-    ] = 0.72,
+    ] = 0.65,
     min_reviews: Annotated[int, typer.Option("--min-reviews", min=2, help="Fewest reviews.")] = 2,
     data_dir: DataDir = None,
     as_json: AsJson = False,

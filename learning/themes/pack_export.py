@@ -75,51 +75,51 @@ def _provenance(pack: EvidencePack) -> str:
     )
 
 
+def _review_row(theme_id: str, review: PackReview) -> dict[str, object]:
+    return {
+        "theme_id": theme_id,
+        "part": "review",
+        "review_id": review.review_id,
+        "title": review.title,
+        "year": review.year,
+        "nation": review.nation,
+        "review_type": review.review_type,
+        "kind": "review",
+        "page": review.page,
+        "page_label": review.page_label,
+        "confidence": review.confidence,
+        "citation": review.citation,
+    }
+
+
+def _entry_row(theme_id: str, entry: PackEntry) -> dict[str, object]:
+    return {
+        "theme_id": theme_id,
+        "part": entry.kind,
+        "review_id": entry.review_id,
+        "title": entry.title,
+        "year": entry.year,
+        "nation": entry.nation,
+        "review_type": entry.review_type,
+        "kind": entry.kind,
+        "number": entry.number,
+        "section": entry.section,
+        "page": entry.page,
+        "page_label": entry.page_label,
+        "confidence": entry.confidence,
+        "text": _flat(entry.text),
+        "citation": entry.citation,
+    }
+
+
 def pack_csv(pack: EvidencePack) -> str:
     """One row per review, finding and recommendation; every row has a page and a citation."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n", restval="")
     writer.writeheader()
-    for review in pack.reviews:
-        writer.writerow(
-            {
-                "theme_id": pack.theme_id,
-                "part": "review",
-                "review_id": review.review_id,
-                "title": review.title,
-                "year": review.year,
-                "nation": review.nation,
-                "review_type": review.review_type,
-                "kind": "review",
-                "number": "",
-                "section": "",
-                "page": review.page,
-                "page_label": review.page_label,
-                "confidence": review.confidence,
-                "text": "",
-                "citation": review.citation,
-            }
-        )
-    for entry in (*pack.findings, *pack.recommendations):
-        writer.writerow(
-            {
-                "theme_id": pack.theme_id,
-                "part": entry.kind,
-                "review_id": entry.review_id,
-                "title": entry.title,
-                "year": entry.year,
-                "nation": entry.nation,
-                "review_type": entry.review_type,
-                "kind": entry.kind,
-                "number": entry.number,
-                "section": entry.section,
-                "page": entry.page,
-                "page_label": entry.page_label,
-                "confidence": entry.confidence,
-                "text": _flat(entry.text),
-                "citation": entry.citation,
-            }
-        )
+    writer.writerows(_review_row(pack.theme_id, review) for review in pack.reviews)
+    entries = (*pack.findings, *pack.recommendations)
+    writer.writerows(_entry_row(pack.theme_id, entry) for entry in entries)
     return buffer.getvalue()
 
 

@@ -25,7 +25,7 @@ from learning.themes.tagging import ThemeWorkspace, citation_for
 
 @dataclass(frozen=True)
 class RecurringParams:
-    threshold: float = 0.72
+    threshold: float = 0.65
     linkage: str = "average"
     min_reviews: int = 2
 
