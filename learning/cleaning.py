@@ -27,8 +27,9 @@ _MASK_ROMAN = re.compile(rf"\b{_ROMAN}\b", re.IGNORECASE)
 _CONTENTS_TITLE = re.compile(r"^(?:#+\s*)?(?:table of )?contents?(?: page)?:?$", re.IGNORECASE)
 _LEADER = re.compile(r"(?:\.\s?){4,}|…{2,}|_{4,}")
 _TOC_ENTRY = re.compile(
-    rf"^(?P<title>.*?\S)\s*(?:(?:\.\s?){{2,}}|…+|\s)\s*(?:\d{{1,3}}|{_ROMAN})$", re.I
+    rf"^(?P<title>.*?\S)\s*(?:(?:\.\s?){{2,}}|…+|\s|(?<=[)\]]))\s*(?:\d{{1,3}}|{_ROMAN})$", re.I
 )
+_LEADER_ONLY = re.compile(rf"^(?:(?:\.\s?){{3,}}|…+|_{{3,}})\s*(?:\d{{1,3}}|{_ROMAN})?$", re.I)
 _BULLET = re.compile(r"^[•▪◦●○■□·*‣⁃–-]\s+(?=\S)")
 _NUMBER_ONLY = re.compile(r"^(?:R|Rec\.?\s*)?\d{1,2}(?:\.\d{1,2})*[.)]?$")
 _NUMBERED = re.compile(
@@ -174,11 +175,11 @@ def _contents_run(flat: Sequence[tuple[int, int, str]], start: int) -> int:
     end = start
     while k < len(flat) and misses <= 2:
         text = flat[k][2]
-        if is_contents_entry(text):
+        if is_contents_entry(text) or _LEADER_ONLY.match(text):
             entries += 1
-            leaders += bool(_LEADER.search(text))
+            leaders += bool(_LEADER.search(text) or _LEADER_ONLY.match(text))
             misses, end = 0, k + 1
-        elif len(text.split()) <= 12 and (titled or _LEADER.search(text)):
+        elif len(text.split()) <= 20 and (titled or leaders):
             misses += 1  # a wrapped entry title, kept only if an entry follows
         else:
             break

@@ -273,3 +273,19 @@ def test_clean_layout_pages_end_to_end() -> None:
 def test_markdown_heading_lines_in_text_are_kept() -> None:
     lines = lines_from_text("## Findings\n\nThe review found three things.")
     assert render_page(lines, STYLE) == "## Findings\n\nThe review found three things."
+
+
+def test_contents_with_wrapped_entries_and_stray_leaders_is_removed() -> None:
+    # as pdfium reads a contents page whose long entries wrap: the leader and page number of a
+    # wrapped entry can come before its text, and an overlong title pushes its number against it
+    page = _page(
+        "Contents",
+        "1. Introduction . . . . . . . . . . . . 4",
+        "3.5 Episode 5: Missing episodes and the arrest (September 2016 – March 2017)8",
+        " . . . . . . . . . . . . . . . . . . . . 14",
+        "Finding 1: Child N was seen as an offender making choices, rather than as a child being",
+        "exploited",
+        " . . . . . . . . . . 14",
+        "Finding 2: Professional perceptions were shaped by racialised assumptions . . 15",
+    )
+    assert strip_contents([page, _page(*BODY)]) == [[], _page(*BODY)]
