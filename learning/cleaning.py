@@ -154,7 +154,9 @@ def is_contents_entry(text: str) -> bool:
 def strip_contents(pages: Sequence[Sequence[LayoutLine]]) -> list[list[LayoutLine]]:
     """Drop tables of contents: a "Contents" title and the entries after it (across pages), or
     a run of four or more entries with dot leaders wherever it is."""
-    flat = [(p, i, line.text) for p, page in enumerate(pages) for i, line in enumerate(page)]
+    flat = [
+        (p, i, line.text.strip()) for p, page in enumerate(pages) for i, line in enumerate(page)
+    ]
     drop: set[tuple[int, int]] = set()
     k = 0
     while k < len(flat):
