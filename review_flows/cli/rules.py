@@ -95,7 +95,8 @@ def list_command(
         return
     table = Table(title="Rulebooks")
     for header in ("id", "title", "nation", "type", "incidents from", "to", "rules"):
-        table.add_column(header)
+        # Ids and dates are what users copy: never cut or wrap them.
+        table.add_column(header, no_wrap=header in {"id", "nation", "incidents from", "to"})
     for book in books:
         row = _summary(book)
         table.add_row(
@@ -209,13 +210,18 @@ def _default_incident(events: list[Event]) -> dt.date:
 
 
 def _print_timeline(book: Rulebook, milestones: list[Milestone], as_of: dt.date) -> None:
-    table = Table(title=f"{book.title}: milestones as of {as_of.isoformat()}")
+    table = Table(
+        title=f"{book.title}: milestones as of {as_of.isoformat()}",
+        caption="* the later of two readings of the guidance; alerts follow the earlier one",
+    )
     for header in ("milestone", "due", "done", "status", "days", "rule", "confidence"):
-        table.add_column(header, overflow="fold")
+        table.add_column(
+            header, overflow="fold", no_wrap=header in {"milestone", "due", "done", "status"}
+        )
     for milestone in milestones:
         status = milestone.status.value
         table.add_row(
-            milestone.milestone + ("" if milestone.alert else " (later reading)"),
+            milestone.milestone + ("" if milestone.alert else " *"),
             milestone.due.isoformat() if milestone.due else "-",
             milestone.done.isoformat() if milestone.done else "-",
             f"[{_STATUS_STYLE.get(status, '')}]{status}[/]" if status in _STATUS_STYLE else status,
