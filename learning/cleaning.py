@@ -34,7 +34,7 @@ _BULLET = re.compile(r"^[•▪◦●○■□·*‣⁃–-]\s+(?=\S)")
 _NUMBER_ONLY = re.compile(r"^(?:R|Rec\.?\s*)?\d{1,2}(?:\.\d{1,2})*[.)]?$")
 _NUMBERED = re.compile(
     r"^\(?(?:\d{1,2}(?:\.\d{1,2}){0,3}|[a-z]|[ivx]{1,4})[.)]\s+\S"
-    r"|^\d{1,2}\.\d{1,2}(?:\.\d{1,2})*\s+\S"
+    r"|^\d{1,2}\.\d{1,2}(?:\.\d{1,2})*\s+\S|^\d{1,2}\s+[A-Z]"
 )
 _LEAD_IN = re.compile(
     r"^(?:key\s+)?(?:finding|recommendation|learning\s+point|lesson)\s*(?:no\.?\s*)?\d", re.I

@@ -116,12 +116,6 @@ class _SectionReader:
         self.passage = None
         return segment
 
-    def _reopen_base(self) -> None:
-        if self.base is not None:
-            self.current = self._open(self.base.kind, self.base.number)
-        else:
-            self.current = None
-
     def _add_passage(self, block: Block) -> None:
         if self.passage is None:
             self.passage = self._open(UnitKind.PASSAGE, None)
@@ -138,8 +132,9 @@ class _SectionReader:
             self.current.blocks.append(block)
             return
         if self.current is not None and self.current is not self.base:
-            self._reopen_base()
-            if self.current is not None:
+            self.current = None
+            if self.base is not None and self._base_takes(block):
+                self.current = self._open(self.base.kind, self.base.number)
                 self.current.blocks.append(block)
                 return
         if self._starts_item(block):
@@ -155,7 +150,7 @@ class _SectionReader:
         current = self.current
         assert current is not None
         if current is self.base:
-            return True
+            return self._base_takes(block)
         if " | " in block.text and item_number(block.text) is None:
             return False  # a table's header row
         last = current.blocks[-1].text if current.blocks else ""
@@ -172,6 +167,14 @@ class _SectionReader:
             return item_number(block.text) is None and self.section.role is not None
         return False
 
+    def _base_takes(self, block: Block) -> bool:
+        """Whether text under an item heading belongs to it. Numbered points under a
+        subheading that only places them ("Working with fathers", a table's header row) are
+        items of their own."""
+        assert self.base is not None
+        numbered = self.section.role is not None and item_number(block.text) is not None
+        return self.section.named or self.base.number is not None or not numbered
+
     def _starts_item(self, block: Block) -> bool:
         style = self.section.style
         if self.section.role is None or style in ("leadin", "headings"):
@@ -187,6 +190,9 @@ def _section_segments(section: Section) -> list[_Segment]:
     reader = _SectionReader(section)
     for block in section.blocks:
         reader.read(block)
+    base = reader.base
+    if base is not None and not base.blocks and not section.named:
+        base.kind, base.number = UnitKind.PASSAGE, None  # a bare subheading is no finding
     return [s for s in reader.segments if s.blocks or s.title is not None]
 
 

@@ -92,6 +92,7 @@ class Section:
     path: tuple[str, ...]
     role: Role | None = None
     item: tuple[UnitKind, str | None] | None = None
+    named: bool = False  # the heading names its item ("Finding 3: ..."), not just its place
     region: int = -1
     style: str = "none"
     blocks: list[Block] = field(default_factory=list)
@@ -231,6 +232,7 @@ def read_sections(blocks: Sequence[Block]) -> list[Section]:
                 path=tuple(b.text for b in path),
                 role=top[1] if top else None,
                 item=item,
+                named=item is not None and lead_in(block.text) is not None,
                 region=top[2] if top else -1,
             )
         )

@@ -171,3 +171,38 @@ def test_bad_pdf_files(tmp_path: Path, content: bytes, error: type[Exception], r
     path.write_bytes(content)
     with pytest.raises(error, match=reason):
         extract_document(path)
+
+
+def test_recommendations_table_rows_become_numbered_recommendations(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "table.pdf"
+    out = canvas.Canvas(str(path), pagesize=A4)
+    out.setFont("Helvetica-Bold", 14)
+    out.drawString(72, 760, "6. Recommendations")
+    out.setFont("Helvetica-Bold", 10)
+    for x, text in ((72, "No."), (110, "Recommendation"), (420, "Lead agency")):
+        out.drawString(x, 730, text)
+    out.setFont("Helvetica", 10)
+    rows = [
+        ("1", "The partnership should ensure that every agency", "asks about all adults.", "LSCP"),
+        ("2", "Health visitors should give safer sleep advice", "to both parents.", "ICB"),
+    ]
+    y = 710
+    for number, first, second, lead in rows:  # a two-line cell, then a gap to the next row
+        out.drawString(72, y, number)
+        out.drawString(110, y, first)
+        out.drawString(420, y, lead)
+        out.drawString(110, y - 13, second)
+        y -= 38
+    out.showPage()
+    out.save()
+    units = split_units(extract_document(path))
+    assert [(u.kind, u.number) for u in units] == [
+        (UnitKind.PASSAGE, None),  # the header row
+        (UnitKind.RECOMMENDATION, "1"),
+        (UnitKind.RECOMMENDATION, "2"),
+    ]
+    assert units[2].text.startswith("2 Health visitors should give safer sleep advice")
+    assert units[2].text.endswith("to both parents.")

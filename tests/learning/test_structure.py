@@ -287,3 +287,18 @@ def test_units_are_bounded_and_lose_no_words(pages: list[str], max_words: int) -
             if block and not block.startswith("#"):
                 assert set(block.split()) <= unit_words, block
     assert all(u.section in headings | {""} for u in units)
+
+
+def test_numbered_points_under_a_placing_subheading_are_their_own_items() -> None:
+    doc = make_doc(
+        "## Findings\n\n### Working with fathers\n\n1. Fathers were not invited.\n\n"
+        "2. Fathers were not assessed.\n\n### Finding 3: Records\n\n1. Records were late."
+    )
+    units = split_units(doc)
+    assert [(u.kind, u.number, u.section) for u in units] == [
+        (P, None, "Working with fathers"),
+        (F, "1", "Working with fathers"),
+        (F, "2", "Working with fathers"),
+        (F, "3", "Finding 3: Records"),
+    ]
+    assert units[3].text == "Finding 3: Records\n1. Records were late."
