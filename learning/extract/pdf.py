@@ -102,7 +102,11 @@ def _read_page(page: pdfium.PdfPage) -> list[_RawLine]:
         lines = []
         for match in re.finditer(r"[^\r\n]+", text):
             if match.group().strip():
-                size, bold, y = _line_style(textpage, match.start() + _indent(match.group()))
+                first = match.start() + _indent(match.group())
+                last = match.start() + len(match.group().rstrip()) - 1
+                size, bold, y = _line_style(textpage, first)
+                # a bold lead-in ("Finding 1: ...") does not make the whole line bold
+                bold = bold and (last == first or _is_bold(textpage, last))
                 lines.append(_RawLine(_tidy_text(match.group()), size, bold, y, height))
         return lines
     finally:
@@ -152,16 +156,19 @@ def _line_style(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool, 
     size = float(pdfium_c.FPDFText_GetFontSize(textpage, index))
     x, y = ctypes.c_double(), ctypes.c_double()
     pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
+    return size, _is_bold(textpage, index), y.value
+
+
+def _is_bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
     name = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
     pdfium_c.FPDFText_GetFontInfo(textpage, index, name, len(name), flags)
     weight = pdfium_c.FPDFText_GetFontWeight(textpage, index)
-    bold = (
+    return (
         weight >= 600
         or bool(flags.value & _FORCE_BOLD)
         or bool(_BOLD_FONT.search(name.value.decode("latin-1")))
     )
-    return size, bold, y.value
 
 
 def _tidy_text(text: str) -> str:

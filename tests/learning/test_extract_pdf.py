@@ -206,3 +206,31 @@ def test_recommendations_table_rows_become_numbered_recommendations(tmp_path: Pa
     ]
     assert units[2].text.startswith("2 Health visitors should give safer sleep advice")
     assert units[2].text.endswith("to both parents.")
+
+
+def test_bold_lead_ins_are_findings_not_headings(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "leadins.pdf"
+    out = canvas.Canvas(str(path), pagesize=A4)
+    out.setFont("Helvetica-Bold", 14)
+    out.drawString(72, 780, "Findings")
+    text = out.beginText(72, 750)
+    for number, first, second in (
+        (1, "The health visitor did not see the father at any of the six", "Home visits."),
+        (2, "Bruising on a baby who could not crawl was not referred to", "Children's services."),
+    ):
+        text.setFont("Helvetica-Bold", 10.5)
+        text.textOut(f"Finding {number}: ")
+        text.setFont("Helvetica", 10.5)
+        text.textLine(first)
+        text.textLine(second)
+        text.textLine("")
+    out.drawText(text)
+    out.showPage()
+    out.save()
+    doc = extract_document(path)
+    assert doc.pages[0].text.split("\n\n")[1].startswith("Finding 1: The health visitor")
+    units = split_units(doc)
+    assert [(u.kind, u.number) for u in units] == [(UnitKind.FINDING, "1"), (UnitKind.FINDING, "2")]
