@@ -41,8 +41,9 @@ class _RawLine:
     text: str
     size: float
     bold: bool
-    y: float  # baseline, from the bottom of the page
+    y: float  # baseline of its first character, from the bottom of the page
     height: float  # of the page
+    y_end: float  # baseline of its last character: lower when pdfium joined hyphenated lines
 
 
 def read_pdf(path: Path) -> PdfContent:
@@ -107,7 +108,8 @@ def _read_page(page: pdfium.PdfPage) -> list[_RawLine]:
                 size, bold, y = _line_style(textpage, first)
                 # a bold lead-in ("Finding 1: ...") does not make the whole line bold
                 bold = bold and (last == first or _is_bold(textpage, last))
-                lines.append(_RawLine(_tidy_text(match.group()), size, bold, y, height))
+                y_end = _baseline(textpage, last)
+                lines.append(_RawLine(_tidy_text(match.group()), size, bold, y, height, y_end))
         return lines
     finally:
         textpage.close()
@@ -119,7 +121,7 @@ def _line_pitches(pages: list[list[_RawLine]]) -> dict[float, float]:
     steps: dict[float, list[float]] = {}
     for page in pages:
         for above, below in zip(page, page[1:], strict=False):
-            step = above.y - below.y
+            step = above.y_end - below.y
             if step > 0.5 and round(above.size) == round(below.size):
                 steps.setdefault(round(below.size), []).append(step)
     # a low percentile, not the median: in a table of two-line cells half the steps are gaps
@@ -134,6 +136,8 @@ def _layout_lines(page: list[_RawLine], pitches: dict[float, float]) -> list[Lay
         # usual line spacing allows (paragraph spacing)
         expected = pitches.get(round(raw.size)) or 1.2 * raw.size
         gap = prev_y is not None and (raw.y > prev_y + 1 or prev_y - raw.y > 1.3 * expected)
+        if prev_y is not None and raw.y > prev_y + 1 and raw.y < prev_y + 0.6 * expected:
+            gap = False  # a superscript or a slightly raised run, not a new column
         lines.append(
             LayoutLine(
                 text=raw.text,
@@ -143,7 +147,7 @@ def _layout_lines(page: list[_RawLine], pitches: dict[float, float]) -> list[Lay
                 position=min(max(1.0 - raw.y / raw.height, 0.0), 1.0),
             )
         )
-        prev_y = raw.y
+        prev_y = raw.y_end
     return lines
 
 
@@ -157,6 +161,12 @@ def _line_style(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool, 
     x, y = ctypes.c_double(), ctypes.c_double()
     pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
     return size, _is_bold(textpage, index), y.value
+
+
+def _baseline(textpage: pdfium.PdfTextPage, index: int) -> float:
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
+    return y.value
 
 
 def _is_bold(textpage: pdfium.PdfTextPage, index: int) -> bool:

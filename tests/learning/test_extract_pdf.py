@@ -234,3 +234,22 @@ def test_bold_lead_ins_are_findings_not_headings(tmp_path: Path) -> None:
     assert doc.pages[0].text.split("\n\n")[1].startswith("Finding 1: The health visitor")
     units = split_units(doc)
     assert [(u.kind, u.number) for u in units] == [(UnitKind.FINDING, "1"), (UnitKind.FINDING, "2")]
+
+
+def test_paragraph_with_a_hyphenated_break_stays_one_paragraph(tmp_path: Path) -> None:
+    # pdfium joins "assess-" and "ment" into one line; the lines after it are still the same
+    # paragraph, not a new one after a gap
+    lines = [
+        "The review found that the social worker did not complete the assess-",
+        "ment of the family before the case was closed in May, and that nobody at",
+        "all checked whether the father still lived at the address afterwards.",
+        "The health visitor was not told that the case had been closed at all.",
+    ]
+    path = build_pdf(tmp_path / "hyphen.pdf", [[("line", line) for line in lines]], header=None)
+    blocks = extract_document(path).pages[0].text.split("\n\n")
+    assert blocks == [
+        "The review found that the social worker did not complete the assessment of the family "
+        "before the case was closed in May, and that nobody at all checked whether the father "
+        "still lived at the address afterwards. The health visitor was not told that the case "
+        "had been closed at all."
+    ]
