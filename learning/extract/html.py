@@ -19,6 +19,7 @@ _CONTAINERS = {
     "div", "section", "article", "main", "body", "html", "header", "footer", "aside",
     "figure", "details", "summary", "center", "dl", "tbody", "thead", "tfoot",
 }  # fmt: skip
+_BLOCK_TAGS = {*_HEADINGS, *_LEAF_BLOCKS, *_CONTAINERS, "ol", "ul", "table", "li", "tr", "hr", "br"}
 _LIST_STYLES = {"a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}
 
 
@@ -79,12 +80,7 @@ class _Walker:
                 continue
             if not isinstance(child, Tag):
                 continue
-            if (
-                child.name in _HEADINGS
-                or child.name in _LEAF_BLOCKS
-                or child.name in _CONTAINERS
-                or child.name in ("ol", "ul", "table", "li", "tr", "hr", "br")
-            ):
+            if child.name in _BLOCK_TAGS:
                 if child.name != "br" or "".join(loose).strip():
                     yield " ".join(" ".join(loose).split())
                     loose = []
