@@ -19,7 +19,6 @@ class UnreadableDocument(LearningError):
         self.reason = reason
 
 
-
 # Kinds of unreadable document: each carries a reason that says what the user can do.
 class EncryptedDocument(UnreadableDocument):
     """The file needs a password to open."""
@@ -56,6 +55,7 @@ class InvalidFrontMatter(UnreadableDocument):
 class InvalidMetadata(UnreadableDocument):
     """A review's metadata (front matter, sidecar file or metadata.csv) cannot be read or has
     a value outside the vocabulary; the reason names the file, the field and the allowed values."""
+
 
 # index errors
 class IndexNotFound(LearningError):
