@@ -1,0 +1,55 @@
+"""The pure core imports no database, index, model, flow or UI library (style.md: layers)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+PURE_MODULES = (
+    "review_flows.calendar",
+    "review_flows.rulebook",
+    "review_flows.timeline",
+    "review_flows.lifecycle",
+    "review_flows.events",
+    "learning.cleaning",
+    "learning.structure",
+    "learning.fusion",
+    "learning.filters",
+    "learning.query",
+    "learning.results",
+    "learning.themes.scoring",
+    "learning.themes.trends",
+)
+HEAVY = (
+    "faiss",
+    "torch",
+    "sentence_transformers",
+    "sqlmodel",
+    "sqlalchemy",
+    "sqlite3",
+    "prefect",
+    "streamlit",
+)
+
+
+@pytest.mark.parametrize("module", PURE_MODULES)
+def test_pure_module_imports_nothing_heavy(module: str) -> None:
+    code = (
+        f"import sys, {module}; "
+        f"print(sorted({set(HEAVY)!r} & {{name.split('.')[0] for name in sys.modules}}))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
+
+
+def test_a_heavy_import_would_be_caught() -> None:
+    # The check itself must be able to fail: a module that pulls in sqlalchemy is reported.
+    code = f"import sys, review_flows.db; print(sorted({set(HEAVY)!r} & set(sys.modules)))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "sqlalchemy" in loaded.stdout
