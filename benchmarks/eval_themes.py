@@ -198,8 +198,8 @@ def tags_for(inputs: ScoringInputs, params: ScoringParams) -> dict[str, frozense
 GRID: dict[str, tuple[float, ...]] = {
     "max_weight": (0.6, 0.8),
     "relative_weight": (0.5, 1.0, 1.5),
-    "lexical_weight": (0.06, 0.12, 0.2),
-    "center": (0.52, 0.57, 0.62, 0.67, 0.72),
+    "lexical_weight": (0.06, 0.12, 0.2, 0.3),
+    "center": (0.57, 0.62, 0.67, 0.72, 0.77),
     "review_threshold": (0.4, 0.5, 0.6),
 }
 
