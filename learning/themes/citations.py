@@ -34,6 +34,10 @@ _GENERIC_PARTNERSHIP_WORDS = {
     "committee",
     "regional",
     "local",
+    "practice",
+    "review",
+    "panel",
+    "national",
     "the",
     "of",
     "and",
@@ -65,9 +69,10 @@ def short_partnership(partnership: str | None) -> str:
     """``"Northshire Safeguarding Children Partnership"`` -> ``"Northshire"``."""
     if not partnership:
         return ""
-    words = [w for w in re.findall(r"[\w'’-]+", partnership)]
+    # Parenthesised notes ("(fictional example)") are not part of the name.
+    words = re.findall(r"[\w'’-]+", re.sub(r"\([^)]*\)", " ", partnership))
     kept = [w for w in words if w.lower().replace("'", "") not in _GENERIC_PARTNERSHIP_WORDS]
-    return " ".join(kept) or partnership.strip()
+    return " ".join(kept)
 
 
 def type_label(review_type: str | None) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 from learning.errors import ClusterNotFound
 from learning.index.store import UnitRow
 from learning.models import UnitKind
+from learning.query import words_of
 from learning.themes.corpus import unit_key, unit_vectors
 from learning.themes.grouping import group_vectors
 from learning.themes.recurring import central_row, group_id
@@ -47,6 +48,8 @@ class DiscoveryParams:
     linkage: str = "average"
     min_size: int = 3
     min_reviews: int = 2
+    # Clusters from one partnership's reviews are often its own name and bodies: not a theme.
+    min_partnerships: int = 2
     terms: int = 6
     examples: int = 3
 
@@ -126,14 +129,18 @@ def discover_clusters(
     groups = [
         members
         for members in group_vectors(vectors, params.similarity, method=params.linkage)
-        if members.size >= params.min_size
-        and len({rows[i].review_id for i in members}) >= params.min_reviews
+        if _spread_enough([rows[i] for i in members], params)
     ]
     in_groups = {int(i) for members in groups for i in members}
     covered = set(positions.tolist()) - set(uncovered.tolist())
     rest = [row.text for i, row in enumerate(rows) if i not in in_groups]
     rest += [table.rows[i].text for i in sorted(covered)]
-    labels = distinctive_terms([[rows[i].text for i in g] for g in groups], rest, params.terms)
+    labels = distinctive_terms(
+        [[rows[i].text for i in g] for g in groups],
+        rest,
+        params.terms,
+        exclude=_metadata_words(workspace),
+    )
     clusters = [
         _cluster(workspace, [rows[i] for i in g], vectors[g], uncovered[g], terms, params)
         for g, terms in zip(groups, labels, strict=True)
@@ -141,6 +148,21 @@ def discover_clusters(
     clusters.sort(key=lambda c: (-c.size, -len(c.reviews), c.cluster_id))
     version = {**workspace.version, "discovery": params.digest}
     return DiscoveryResult(version, tuple(clusters), len(rows), int(positions.size))
+
+
+def _spread_enough(rows: list[UnitRow], params: DiscoveryParams) -> bool:
+    partnerships = {(row.partnership or row.review_id).strip().lower() for row in rows}
+    return (
+        len(rows) >= params.min_size
+        and len({row.review_id for row in rows}) >= params.min_reviews
+        and len(partnerships) >= params.min_partnerships
+    )
+
+
+def _metadata_words(workspace: ThemeWorkspace) -> frozenset[str]:
+    """Words of partnership names: they say where a review comes from, not what it is about."""
+    names = " ".join(doc.partnership or "" for doc in workspace.table.documents.values())
+    return frozenset(words_of(names))
 
 
 def _cluster(

@@ -22,12 +22,12 @@ _REPORT_TEXT = """
 _REPORT_WORDS = frozenset(_REPORT_TEXT.split())
 
 
-def text_terms(text: str) -> list[str]:
-    """Content words (3+ letters, not numbers) and adjacent pairs of them."""
+def text_terms(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:
+    """Content words (3+ letters, not numbers, not in ``exclude``) and adjacent pairs of them."""
     words = [
         word
         for word in words_of(text)
-        if len(word) >= 3 and not word.isdigit() and word not in STOPWORDS
+        if len(word) >= 3 and not word.isdigit() and word not in STOPWORDS and word not in exclude
     ]
     content = [word for word in words if word not in _REPORT_WORDS]
     pairs = [f"{a} {b}" for a, b in zip(content, content[1:], strict=False)]
@@ -35,12 +35,16 @@ def text_terms(text: str) -> list[str]:
 
 
 def distinctive_terms(
-    groups: Sequence[Sequence[str]], rest: Sequence[str], count: int = 6
+    groups: Sequence[Sequence[str]],
+    rest: Sequence[str],
+    count: int = 6,
+    exclude: frozenset[str] = frozenset(),
 ) -> list[list[str]]:
-    """The ``count`` most distinctive terms of each group of texts, best first."""
-    per_text = [[set(text_terms(text)) for text in group] for group in groups]
-    classes = [Counter(t for text in group for t in text_terms(text)) for group in groups]
-    classes.append(Counter(t for text in rest for t in text_terms(text)))
+    """The ``count`` most distinctive terms of each group of texts, best first; words in
+    ``exclude`` (place and partnership names) never make a term."""
+    per_text = [[set(text_terms(text, exclude)) for text in group] for group in groups]
+    classes = [Counter(t for text in group for t in text_terms(text, exclude)) for group in groups]
+    classes.append(Counter(t for text in rest for t in text_terms(text, exclude)))
     totals: Counter[str] = Counter()
     for counter in classes:
         totals.update(counter)

@@ -30,7 +30,9 @@ def test_short_title(title: str | None, expected: str) -> None:
         ("Eastbridge LSCB", "Eastbridge"),
         ("Dyfnant Regional Safeguarding Children Board", "Dyfnant"),
         ("Glenmorven Child Protection Committee", "Glenmorven"),
-        ("Safeguarding Partnership", "Safeguarding Partnership"),
+        ("Safeguarding Partnership", ""),
+        ("Child Safeguarding Practice Review Panel (fictional example)", ""),
+        ("Safeguarding Board for Northern Ireland (fictional example)", "Northern Ireland"),
         (None, ""),
     ],
 )

@@ -32,7 +32,10 @@ OTHER = [
 ]
 
 
-def corpus() -> list[Doc]:
+AREAS = ("Northshire Safeguarding Partnership", "Dyfnant Regional Board", "Kingsford LSCB")
+
+
+def corpus(areas: tuple[str, ...] = AREAS) -> list[Doc]:
     return [
         Doc(
             f"r{i}",
@@ -42,6 +45,7 @@ def corpus() -> list[Doc]:
                 (R, OTHER[i], "Recommendations", 5),
             ),
             year=2015 + i,
+            partnership=areas[i],
         )
         for i in range(3)
     ]
@@ -88,6 +92,30 @@ def test_parameters_are_part_of_the_id(index_dir: Path, open_workspace) -> None:
     one = {c.cluster_id for c in discover_clusters(workspace, PARAMS).clusters}
     other = DiscoveryParams(coverage_threshold=1.01, similarity=0.34, min_size=3)
     assert one.isdisjoint(c.cluster_id for c in discover_clusters(workspace, other).clusters)
+
+
+def test_one_partnership_is_not_a_theme(tmp_path: Path, open_workspace, fake_encoder) -> None:
+    one_area = ("Northshire Safeguarding Partnership",) * 3
+    index_dir = build_index(tmp_path / "one", corpus(one_area), fake_encoder)
+    assert discover_clusters(open_workspace(index_dir), PARAMS).clusters == ()
+    relaxed = DiscoveryParams(coverage_threshold=1.01, similarity=0.35, min_partnerships=1)
+    assert discover_clusters(open_workspace(index_dir), relaxed).clusters
+
+
+def test_labels_leave_out_partnership_names(tmp_path: Path, open_workspace, fake_encoder) -> None:
+    named = [
+        Doc(
+            f"n{i}",
+            ((F, f"{area.split()[0]} dog wardens did not assess the dog bite risk.", "Findings", 2),),
+            partnership=area,
+        )
+        for i, area in enumerate(AREAS)
+    ]
+    index_dir = build_index(tmp_path / "named", named, fake_encoder)
+    params = DiscoveryParams(coverage_threshold=1.01, similarity=0.2)
+    (cluster,) = discover_clusters(open_workspace(index_dir), params).clusters
+    assert "dog" in " ".join(cluster.terms)
+    assert not {"northshire", "dyfnant", "kingsford"} & set(" ".join(cluster.terms).split())
 
 
 def test_covered_units_are_not_clustered(index_dir: Path, open_workspace) -> None:
