@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -54,8 +55,12 @@ def _review_line(review: PackReview) -> str:
 
 
 def _entry_line(entry: PackEntry) -> str:
-    number = f"{entry.number}. " if entry.number else ""
-    return f"{number}{_flat(entry.text)} {entry.citation}"
+    text = _flat(entry.text)
+    # "4. ..." unless the text already starts with its number ("4. The police ...",
+    # "Finding 4: ...").
+    shown = entry.number and not re.match(rf"^\W*(?:\w+\s+)?{re.escape(entry.number)}\b", text)
+    number = f"{entry.number}. " if shown else ""
+    return f"{number}{text} {entry.citation}"
 
 
 def _summary(pack: EvidencePack) -> str:
