@@ -50,7 +50,19 @@ def _passages(count: int) -> list[str]:
         return generate_passages(count, seed=SEED)
     except (ImportError, OSError, RuntimeError, ValueError):
         rng = random.Random(SEED)
-        words = ["child", "mother", "father", "police", "school", "health", "visitor", "neglect", "abuse", "risk", "home"]
+        words = [
+            "child",
+            "mother",
+            "father",
+            "police",
+            "school",
+            "health",
+            "visitor",
+            "neglect",
+            "abuse",
+            "risk",
+            "home",
+        ]
         return [" ".join(rng.choice(words) for _ in range(120)) for _ in range(count)]
 
 

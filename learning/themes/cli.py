@@ -74,8 +74,12 @@ def _workspace(data_dir: Path | None) -> ThemeWorkspace:
     from learning.themes.tagging import ThemeWorkspace
 
     taxonomy = _taxonomy(data_dir)
-    decisions = load_decisions(_settings(data_dir).resolved_database_url)
     index = open_index(index_dir_for(data_dir))
+    try:
+        decisions = load_decisions(_settings(data_dir).resolved_database_url)
+    except BaseException:
+        index.close()
+        raise
     # Looked up at call time, so the encoder is loaded only if scores are not cached.
     return ThemeWorkspace(
         index, taxonomy, lambda: learning_cli.build_encoder(), decisions=decisions

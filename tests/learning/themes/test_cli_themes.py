@@ -107,6 +107,7 @@ def test_list_and_show(cspr, data_dir: Path) -> None:
     assert set(themes[0]) == {"id", "label", "group", "definition", "phrases"}
     shown = as_json(cspr("themes", "show", "neglect", "--json"))
     assert shown["label"] == "Neglect" and shown["tags"] == []  # no index yet
+    assert not (data_dir / "cspr.db").exists()  # nothing created for a read
     text = cspr("themes", "list")
     assert "domestic_abuse" in text.stdout and "27 themes" in text.stdout
 

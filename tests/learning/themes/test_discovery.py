@@ -106,7 +106,14 @@ def test_labels_leave_out_partnership_names(tmp_path: Path, open_workspace, fake
     named = [
         Doc(
             f"n{i}",
-            ((F, f"{area.split()[0]} dog wardens did not assess the dog bite risk.", "Findings", 2),),
+            (
+                (
+                    F,
+                    f"{area.split()[0]} dog wardens did not assess the dog bite risk.",
+                    "Findings",
+                    2,
+                ),
+            ),
             partnership=area,
         )
         for i, area in enumerate(AREAS)

@@ -14,7 +14,7 @@ from learning.themes.recurring import RecurringParams, recurring_recommendations
 from learning.themes.tagging import ThemeWorkspace
 from learning.themes.taxonomy import load_taxonomy
 from tests.conftest import REPO_ROOT
-from tests.learning.themes.conftest import F, R, Doc, build_index
+from tests.learning.themes.conftest import Doc, F, R, build_index
 
 pytest_plugins = ("tests.learning.factories",)
 pytestmark = pytest.mark.slow
@@ -105,7 +105,10 @@ def test_corpus_reviews_get_their_themes_with_evidence(tmp_path: Path, real_enco
             assert expected in found, (review_id, sorted(found))
             assert all(item.page >= 1 and item.text for item in found[expected].evidence)
             catalogued = labels[review_id]
-            assert len(catalogued & set(found)) / len(catalogued) >= 0.5, (catalogued, sorted(found))
+            assert len(catalogued & set(found)) / len(catalogued) >= 0.5, (
+                catalogued,
+                sorted(found),
+            )
         assert np.all(workspace.scores.unit_conf[workspace.table.excluded] == 0)
     finally:
         workspace.index.close()
