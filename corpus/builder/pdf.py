@@ -18,6 +18,7 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -42,6 +43,7 @@ from corpus.builder.source import (
     Inline,
     ListBlock,
     ReviewSource,
+    is_notice,
     plain,
 )
 from corpus.builder.source import Paragraph as SourceParagraph
@@ -148,19 +150,33 @@ class _ReportTemplate(BaseDocTemplate):
         canvas.setFillColor(colors.HexColor("#444444"))
         top = A4[1] - house.margins[2] * cm + 0.9 * cm
         left, right = house.margins[0] * cm, A4[0] - house.margins[1] * cm
-        title = _clean(self.source.title)
         if house.header == "official":
             canvas.setFont(house.fonts[1], 9)
             canvas.drawCentredString(A4[0] / 2, top, "OFFICIAL")
         elif house.header == "panel":
-            canvas.drawString(left, top, "Child Safeguarding Practice Review Panel")
-            canvas.drawRightString(right, top, title)
+            panel = "Child Safeguarding Practice Review Panel"
+            canvas.drawString(left, top, panel)
+            room = right - left - stringWidth(panel, house.fonts[2], 8.5) - 1 * cm
+            canvas.drawRightString(right, top, self._fitted_title(room))
         else:
-            canvas.drawString(left, top, f"{_clean(meta.partnership)} | {title}")
+            partnership = f"{_clean(meta.partnership)} | "
+            room = right - left - stringWidth(partnership, house.fonts[2], 8.5)
+            canvas.drawString(left, top, partnership + self._fitted_title(room))
         canvas.setStrokeColor(colors.HexColor(house.accent))
         canvas.setLineWidth(0.5)
         canvas.line(left, top - 0.2 * cm, right, top - 0.2 * cm)
         canvas.restoreState()
+
+    def _fitted_title(self, room: float) -> str:
+        """The title, or its part before a colon, or a cut title, whichever fits ``room``."""
+        font = self.house.fonts[2]
+        title = _clean(self.source.title)
+        for candidate in (title, title.split(":")[0].strip()):
+            if stringWidth(candidate, font, 8.5) <= room:
+                return candidate
+        while title and stringWidth(title + "...", font, 8.5) > room:
+            title = title[:-1]
+        return title.rstrip() + "..."
 
     def draw_footer(self, canvas: Canvas, page: int, total: int) -> None:
         """Called by the canvas once the page count is known."""
@@ -227,7 +243,7 @@ def _title_page(source: ReviewSource, styles: dict[str, Any]) -> list[Flowable]:
     ]
     notice_seen = False
     for block in source.preamble:
-        if isinstance(block, SourceParagraph) and "fictional" in plain(block.runs).lower():
+        if is_notice(block):
             story.append(_notice_box(markup(block.runs), styles))
             notice_seen = True
         elif isinstance(block, SourceParagraph):

@@ -40,16 +40,16 @@ class HouseStyle:
 HOUSE_STYLES = {
     "board": HouseStyle(
         "board", ("Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic"),
-        "#1F3864", 11.5, 15.5, (2.6, 2.6, 2.6, 2.4), "title", "page_of", False, True,
+        "#1F3864", 12.0, 17.0, (2.6, 2.6, 2.6, 2.4), "title", "page_of", False, True,
     ),
     "partnership": HouseStyle(
         "partnership",
         ("Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique"),
-        "#00646E", 10.5, 15.0, (2.5, 2.5, 2.8, 2.6), "official", "number", True, False,
+        "#00646E", 11.0, 16.5, (2.5, 2.5, 2.8, 2.6), "official", "number", True, False,
     ),
     "panel": HouseStyle(
         "panel", ("Vera", "VeraBd", "VeraIt", "VeraBI"),
-        "#4B2A6B", 10.0, 15.0, (3.4, 2.4, 2.8, 2.6), "panel", "number", True, True,
+        "#4B2A6B", 10.5, 16.5, (3.4, 2.4, 2.8, 2.6), "panel", "number", True, True,
     ),
 }
 # Which partnership (by place name) uses which style; national reviews use "panel".
@@ -108,7 +108,8 @@ def paragraph_styles(house: HouseStyle) -> dict[str, ParagraphStyle]:
                                alignment=TA_LEFT, spaceAfter=0, hyphenationLang=""),
         "cover_partnership": ParagraphStyle("cover_partnership", parent=body, fontName=bold,
                                             fontSize=size + 5, leading=size + 9,
-                                            textColor=accent, alignment=TA_LEFT),
+                                            textColor=accent, alignment=TA_LEFT,
+                                            hyphenationLang=""),
         "cover_title": ParagraphStyle("cover_title", parent=body, fontName=bold,
                                       fontSize=size + 15, leading=size + 21, alignment=TA_LEFT,
                                       spaceBefore=18, spaceAfter=12, hyphenationLang=""),

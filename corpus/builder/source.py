@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 from markdown_it import MarkdownIt
@@ -145,6 +145,15 @@ class Table:
 Block = Heading | Paragraph | ListBlock | Table
 
 
+def is_notice(block: Block) -> TypeGuard[Paragraph]:
+    """Whether a block is the "this is a fictional example" notice (not merely a name that
+    says "fictional example")."""
+    if not isinstance(block, Paragraph):
+        return False
+    text = plain(block.runs).lower()
+    return "fictional" in text and "real" in text
+
+
 @dataclass(frozen=True)
 class ReviewSource:
     """A parsed source: metadata, title, the front part (before the first section) and the body.
@@ -162,10 +171,7 @@ class ReviewSource:
 
     @property
     def has_notice(self) -> bool:
-        return any(
-            isinstance(b, Paragraph) and "fictional" in plain(b.runs).lower()
-            for b in self.preamble
-        )
+        return any(is_notice(b) for b in self.preamble)
 
     def headings(self, max_level: int = 3) -> list[Heading]:
         return [b for b in self.body if isinstance(b, Heading) and b.level <= max_level]

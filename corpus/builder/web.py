@@ -19,6 +19,7 @@ from corpus.builder.source import (
     ListItem,
     ReviewSource,
     Table,
+    is_notice,
     plain,
 )
 from corpus.builder.source import Paragraph as SourceParagraph
@@ -101,7 +102,7 @@ def _article_head(source: ReviewSource) -> list[str]:
     ]
     notice_seen = False
     for block in source.preamble:
-        if isinstance(block, SourceParagraph) and "fictional" in plain(block.runs).lower():
+        if is_notice(block):
             lines.append(f'<p class="notice"><strong>{_inline(block.runs)}</strong></p>')
             notice_seen = True
         else:

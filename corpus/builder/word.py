@@ -28,6 +28,7 @@ from corpus.builder.source import (
     ListItem,
     ReviewSource,
     Table,
+    is_notice,
     plain,
 )
 from corpus.builder.source import Paragraph as SourceParagraph
@@ -98,9 +99,7 @@ def _add_title_page(doc: DocxDocument, source: ReviewSource) -> None:
     doc.add_paragraph(f"Published {meta.published.day} {meta.published:%B %Y}")
     notice_seen = False
     for block in source.preamble:
-        is_notice = isinstance(block, SourceParagraph) and "fictional" in plain(
-            block.runs).lower()
-        if is_notice:
+        if is_notice(block):
             _add_runs(doc.add_paragraph(style="Intense Quote"), block.runs)
             notice_seen = True
         else:
