@@ -81,17 +81,26 @@ def default_labels_path() -> Path:
     return VERIFIED_LABELS if VERIFIED_LABELS.exists() else CATALOGUE
 
 
-def read_labels(path: Path) -> dict[str, frozenset[str]]:
-    """review_id -> theme ids, from a CSV with ``review_id`` and ``themes`` columns."""
+def read_labels(path: Path, min_grade: int = 1) -> dict[str, frozenset[str]]:
+    """review_id -> theme ids, from either labels format.
+
+    Long format (``review_id, theme_id, grade``, as in the evaluation set): a theme counts when
+    its grade is at least ``min_grade`` (2 = a main theme, 1 = present and analysed). Wide
+    format (``review_id, themes``, as in the catalogue): ``;``-separated ids, all counted.
+    """
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    labels: dict[str, frozenset[str]] = {}
+    labels: dict[str, set[str]] = {}
     for row in rows:
-        themes = row.get("themes") or row.get("theme_ids") or ""
-        labels[row["review_id"].strip()] = frozenset(
-            t.strip() for t in themes.replace(",", ";").split(";") if t.strip()
-        )
-    return labels
+        review_id = row["review_id"].strip()
+        themes = labels.setdefault(review_id, set())
+        if "theme_id" in row:
+            if int(row.get("grade") or 2) >= min_grade:
+                themes.add(row["theme_id"].strip())
+            continue
+        listed = row.get("themes") or row.get("theme_ids") or ""
+        themes.update(t.strip() for t in listed.replace(",", ";").split(";") if t.strip())
+    return {review_id: frozenset(themes) for review_id, themes in labels.items()}
 
 
 def cohen_kappa(gold: np.ndarray, predicted: np.ndarray) -> float:
@@ -258,13 +267,18 @@ def open_workspace(data_dir: Path):  # noqa: ANN201
     return ThemeWorkspace(index, load_taxonomy(), build_encoder, decisions={})
 
 
-def evaluate_index(data_dir: Path, labels: Path | None = None) -> ThemeEvaluation:
+def evaluate_index(
+    data_dir: Path, labels: Path | None = None, min_grade: int = 2
+) -> ThemeEvaluation:
     """The default tagger (shipped taxonomy, default parameters) on the index in ``data_dir``."""
     labels = labels or default_labels_path()
     workspace = open_workspace(data_dir)
     try:
         return evaluate_tags(
-            workspace.tag_sets(), read_labels(labels), workspace.taxonomy.ids, str(labels)
+            workspace.tag_sets(),
+            read_labels(labels, min_grade),
+            workspace.taxonomy.ids,
+            f"{labels} (grade >= {min_grade})",
         )
     finally:
         workspace.index.close()
@@ -293,14 +307,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--labels", type=Path, default=None)
+    parser.add_argument("--min-grade", type=int, default=2, choices=(1, 2))
     parser.add_argument("--tune", action="store_true", help="Also grid-search generic knobs.")
     args = parser.parse_args(argv)
     labels = args.labels or default_labels_path()
-    result = evaluate_index(args.data_dir, labels)
+    result = evaluate_index(args.data_dir, labels, args.min_grade)
     print(format_evaluation("Default parameters", result))
     if args.tune:
         workspace = open_workspace(args.data_dir)
-        gold = read_labels(labels)
+        gold = read_labels(labels, args.min_grade)
         inputs = scoring_inputs(workspace, GRID["max_weight"])
         evaluation, chosen = cross_validated(inputs, gold, ScoringParams())
         evaluation = replace(evaluation, labels_file=str(labels))
