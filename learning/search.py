@@ -2,6 +2,8 @@
 
 Each query runs on two sides, the dense one (FAISS, cosine of MiniLM vectors) and the keyword
 one (FTS5 bm25), fused by reciprocal rank fusion. Filters restrict both sides before ranking.
+``weights`` (dense, keyword) scale the two sides; a side weighted 0 is not run at all, which is
+how the evaluation measures each side alone.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ class SearchEngine:
     ) -> None:
         if fusion not in FUSIONS:
             raise ValueError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
+        if min(weights) < 0 or max(weights) <= 0:
+            raise ValueError(f"weights must be non-negative and not both 0, not {weights!r}")
         self.index = index
         self.encoder = encoder
         self.fusion = fusion
@@ -123,8 +127,8 @@ class SearchEngine:
         terms = _check_query(query)
         allowed = self._allowed(filters)
         vector = self.encoder.encode([query])[0]
-        dense = self._dense(vector, limit, allowed)
-        keyword = self._keyword(terms, limit, filters)
+        dense = self._dense(vector, limit, allowed) if self.weights[0] > 0 else {}
+        keyword = self._keyword(terms, limit, filters) if self.weights[1] > 0 else {}
         return self._fuse(dense, keyword), terms
 
     def _hits(self, ranked: Sequence[Fused[int]], terms: QueryTerms) -> list[PassageHit]:
@@ -171,12 +175,14 @@ class SearchEngine:
         per_sentence = [self._dense(v, max(self.pool // 2, 50), allowed) for v in vectors[1:]]
         keyword = self._keyword(terms, max(self.pool, 200), filters)
         rows = self.index.store.fetch_units(list({*whole, *keyword, *_keys(per_sentence)}))
-        rankings = [
-            _best_per_review(whole, rows),
-            _coverage_per_review(per_sentence, rows) if per_sentence else [],
-            _best_per_review(keyword, rows),
+        dense_weight, keyword_weight = self.weights
+        weighted = [
+            (_best_per_review(whole, rows), dense_weight),
+            (_coverage_per_review(per_sentence, rows), dense_weight),
+            (_best_per_review(keyword, rows), keyword_weight),
         ]
-        fused = fuse_rrf([r for r in rankings if r])
+        weighted = [(ranking, weight) for ranking, weight in weighted if ranking and weight > 0]
+        fused = fuse_rrf([r for r, _ in weighted], weights=[w for _, w in weighted])
         results = []
         for item in fused[:k]:
             matches, similarity = self._matches(item.key, queries, vectors, filters, per_review)
@@ -261,4 +267,8 @@ def _coverage_per_review(
 def open_engine(index_dir: Path, encoder: Encoder, **options: object) -> SearchEngine:
     """Open the index at ``index_dir`` for ``encoder`` (checks that they match)."""
     index = open_index(index_dir, model_name=encoder.name, dimension=encoder.dimension)
-    return SearchEngine(index, encoder, **options)  # type: ignore[arg-type]
+    try:
+        return SearchEngine(index, encoder, **options)  # type: ignore[arg-type]
+    except ValueError:
+        index.close()
+        raise

@@ -221,3 +221,27 @@ def test_engine_can_be_shared_by_threads(engine: SearchEngine) -> None:
         tops = list(pool.map(lambda q: engine.search_passages(q, k=1)[0].review_id, queries))
     assert tops[:4] == ["r-exploitation", "r-safe-sleep", "r-infant-bruising", "r-neglect"]
     assert tops == tops[:4] * 3
+
+
+def test_a_side_weighted_zero_is_not_run(tmp_path: Path) -> None:
+    """Keyword-only search finds nothing for a word no review contains; dense-only still ranks."""
+    keyword_only = _engine(tmp_path / "k", FakeEncoder(), weights=(0.0, 1.0))
+    dense_only = open_engine(tmp_path / "k" / "index", FakeEncoder(), weights=(1.0, 0.0))
+    try:
+        assert keyword_only.search_passages("zyzzogeton", k=3) == []
+        assert len(dense_only.search_passages("zyzzogeton", k=3)) == 3
+        assert keyword_only.similar_cases("zyzzogeton quokka", k=3) == []
+        assert len(dense_only.similar_cases(PRECIS, k=3)) == 3
+    finally:
+        keyword_only.close()
+        dense_only.close()
+
+
+@pytest.mark.parametrize("weights", [(0.0, 0.0), (-1.0, 1.0)])
+def test_engine_refuses_weights_that_switch_everything_off(
+    tmp_path: Path, weights: tuple[float, float]
+) -> None:
+    write_corpus(tmp_path / "reviews")
+    ingest_paths([tmp_path / "reviews"], tmp_path / "index", FakeEncoder())
+    with pytest.raises(ValueError, match="weights must be non-negative"):
+        open_engine(tmp_path / "index", FakeEncoder(), weights=weights)

@@ -1,0 +1,51 @@
+"""Ranking quality measures for the evaluation set. Pure functions.
+
+Judgements are graded (2 = about this, 1 = partly relevant, absent = not relevant). nDCG uses
+the grade as the gain; recall and average precision count any grade >= 1 as relevant.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+
+def dcg_at_k(ranking: Sequence[str], judgements: Mapping[str, int], k: int) -> float:
+    """Discounted cumulative gain of the first ``k`` items: sum of grade / log2(rank + 1)."""
+    return sum(
+        judgements.get(item, 0) / math.log2(rank + 1)
+        for rank, item in enumerate(ranking[:k], start=1)
+    )
+
+
+def ndcg_at_k(ranking: Sequence[str], judgements: Mapping[str, int], k: int = 10) -> float:
+    """DCG@k over the DCG@k of the ideal ranking (0 when nothing is relevant)."""
+    ideal_order = sorted(judgements, key=lambda item: -judgements[item])
+    ideal = dcg_at_k(ideal_order, judgements, k)
+    return dcg_at_k(ranking, judgements, k) / ideal if ideal else 0.0
+
+
+def _relevant(judgements: Mapping[str, int]) -> set[str]:
+    return {item for item, grade in judgements.items() if grade >= 1}
+
+
+def recall_at_k(ranking: Sequence[str], judgements: Mapping[str, int], k: int = 20) -> float:
+    """Share of the relevant items found in the first ``k``."""
+    relevant = _relevant(judgements)
+    if not relevant:
+        return 0.0
+    return len(relevant & set(ranking[:k])) / len(relevant)
+
+
+def average_precision(ranking: Sequence[str], judgements: Mapping[str, int]) -> float:
+    """Mean of the precision at each relevant item's rank, over all relevant items (a relevant
+    item never retrieved contributes 0)."""
+    relevant = _relevant(judgements)
+    if not relevant:
+        return 0.0
+    found, total = 0, 0.0
+    for rank, item in enumerate(dict.fromkeys(ranking), start=1):
+        if item in relevant:
+            found += 1
+            total += found / rank
+    return total / len(relevant)
