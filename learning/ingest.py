@@ -2,8 +2,10 @@
 
 Idempotent by content: a file whose size and mtime are unchanged is skipped without reading
 it; otherwise its content hash decides. Only new and changed files are extracted, split and
-embedded. Everything is committed at the end (and at checkpoints in very large runs), so a crash
-leaves the index as it was at the last commit.
+embedded. Units are embedded in groups that span files (one encoder call per group), not file
+by file, which keeps the pipeline at the model's raw encode rate. Everything is committed at
+the end (and at checkpoints in very large runs), so a crash leaves the index as it was at the
+last commit.
 """
 
 from __future__ import annotations
@@ -23,11 +25,15 @@ from learning.errors import LearningError, UnreadableDocument
 from learning.extract import SUPPORTED_SUFFIXES, content_hash, extract_document
 from learning.index import FileStamp, LearningIndex, create_index, index_exists, open_index
 from learning.index.vectors import HNSW_THRESHOLD
+from learning.models import ExtractedDocument, Unit
 from learning.structure import split_units
 
 logger = logging.getLogger(__name__)
 
 CHECKPOINT_UNITS = 20_000
+# One encoder call over many texts lets it sort them by length across files, so its batches
+# carry little padding; file by file (20-70 units each) the pipeline lost ~12% of the raw rate.
+ENCODE_GROUP_UNITS = 512
 _SIDE_FILES = ("metadata.csv",)
 
 
@@ -66,6 +72,15 @@ class IngestProgress:
 
 
 ProgressCallback = Callable[[IngestProgress], None]
+
+
+@dataclass(frozen=True)
+class _Queued:
+    """A file's extracted document and units, waiting for their vectors."""
+
+    document: ExtractedDocument
+    units: Sequence[Unit]
+    stamp: FileStamp
 
 
 def _is_candidate(path: Path, root: Path) -> bool:
@@ -121,6 +136,8 @@ class _Run:
     failed: list[tuple[Path, str]] = field(default_factory=list)
     claimed: dict[str, Path] = field(default_factory=dict)
     pending_units: int = 0
+    encode_group: int = ENCODE_GROUP_UNITS
+    queued: list[_Queued] = field(default_factory=list)
 
     def fail(self, path: Path, reason: str) -> str:
         logger.info("not ingested: %s: %s", path, reason)
@@ -148,13 +165,28 @@ class _Run:
         if conflict:
             return self.fail(path, conflict)
         replaced = self._remove_previous(str(path), document.metadata.review_id)
-        vectors = self.encoder.encode([unit.text for unit in units])
         stamp = FileStamp(str(path), digest, stat.st_size, stat.st_mtime_ns)
-        self.index.add_document(document, units, vectors, stamp, self.now)
+        self.queued.append(_Queued(document, units, stamp))
         self.claimed[document.metadata.review_id] = path
         self.counts["units_added"] += len(units)
         self.pending_units += len(units)
+        if sum(len(item.units) for item in self.queued) >= self.encode_group:
+            self.flush()
         return "updated" if replaced else "added"
+
+    def flush(self) -> None:
+        """Embed every queued file's units in one encoder call and add them to the index."""
+        if not self.queued:
+            return
+        vectors = self.encoder.encode([unit.text for item in self.queued for unit in item.units])
+        start = 0
+        for item in self.queued:
+            end = start + len(item.units)
+            self.index.add_document(
+                item.document, item.units, vectors[start:end], item.stamp, self.now
+            )
+            start = end
+        self.queued.clear()
 
     def _skip_unchanged(self, path: Path, size: int, mtime_ns: int) -> str | None:
         """``unchanged`` when the file's size and mtime are what was recorded (no reading)."""
@@ -239,12 +271,14 @@ def ingest_paths(
     now: datetime | None = None,
     checkpoint_units: int = CHECKPOINT_UNITS,
     hnsw_threshold: int = HNSW_THRESHOLD,
+    encode_group: int = ENCODE_GROUP_UNITS,
 ) -> IngestReport:
     """Ingest review files and folders into the index at ``index_dir`` (created if missing).
 
     ``rebuild`` builds a fresh index beside the old one and swaps it in at the end. ``now`` is
     recorded as the ingest time (the library never reads the clock). Files that cannot be read
-    are listed in the report; the others are ingested.
+    are listed in the report; the others are ingested. Units are embedded ``encode_group`` at a
+    time (whole files, across file boundaries).
     """
     started = time.perf_counter()
     roots = [Path(p) for p in paths]
@@ -255,7 +289,7 @@ def ingest_paths(
     if not index_exists(target):
         create_index(target, encoder.name, encoder.dimension, now=stamp)
     index = open_index(target, model_name=encoder.name, dimension=encoder.dimension, write=True)
-    run = _Run(index, encoder, max_bytes, stamp)
+    run = _Run(index, encoder, max_bytes, stamp, encode_group=encode_group)
     try:
         _ingest_all(run, roots, progress, remove_missing, checkpoint_units, hnsw_threshold)
     finally:
@@ -283,9 +317,11 @@ def _ingest_all(
         if progress is not None:
             progress(IngestProgress(done, len(files), path, outcome))
         if run.pending_units >= checkpoint_units:
+            run.flush()
             run.index.commit(run.now, hnsw_threshold)
             run.index.begin()
             run.pending_units = 0
+    run.flush()
     if remove_missing:
         run.remove_missing(roots, set(files))
     run.index.commit(run.now, hnsw_threshold)
