@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_UI_ENABLED := false
 
-.PHONY: install run test test-fast bench eval corpus lint clean
+.PHONY: install run test test-fast bench bench-txtai-env eval corpus lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,16 @@ test-fast: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# txtai only for the side-by-side benchmark, in its own venv: it reuses .venv's packages
+# (torch CPU, faiss, transformers) through a .pth file and installs txtai with --no-deps, so it
+# can never pull a CUDA torch or change .venv.
+bench-txtai-env: install
+	test -d .venv-txtai || $(PYTHON) -m venv .venv-txtai
+	$(BIN)/python -c "import site; print(site.getsitepackages()[0])" > \
+		"$$(.venv-txtai/bin/python -c 'import site; print(site.getsitepackages()[0])')/cspr-venv.pth"
+	.venv-txtai/bin/pip install --quiet --no-deps txtai==9.14.0
+	.venv-txtai/bin/python -c "import txtai; from txtai import Embeddings; from importlib.metadata import version; print('txtai', version('txtai'))"
 
 eval: install
 	$(BIN)/python -m benchmarks.eval
