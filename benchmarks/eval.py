@@ -106,8 +106,9 @@ def summary_tables(results: dict[str, list[QueryScore]]) -> list[BenchTable]:
             chosen = [s for s in scores if selected is None or s.query.type == selected]
             rows.append((mode, str(len(chosen)), *_cells(chosen)))
         title = "Retrieval, all queries" if selected is None else f"Retrieval, {selected} queries"
-        tables.append(BenchTable(title, ("mode", "queries", "nDCG@10", "recall@20", "MAP"),
-                                 tuple(rows)))
+        tables.append(
+            BenchTable(title, ("mode", "queries", "nDCG@10", "recall@20", "MAP"), tuple(rows))
+        )
     return tables
 
 
@@ -147,11 +148,24 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     results = run_evaluation(args.data_dir)
     if args.json:
-        print(json.dumps({
-            mode: [{"id": s.query.id, "type": s.query.type, "ndcg10": s.ndcg10,
-                    "recall20": s.recall20, "ap": s.ap} for s in scores]
-            for mode, scores in results.items()
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    mode: [
+                        {
+                            "id": s.query.id,
+                            "type": s.query.type,
+                            "ndcg10": s.ndcg10,
+                            "recall20": s.recall20,
+                            "ap": s.ap,
+                        }
+                        for s in scores
+                    ]
+                    for mode, scores in results.items()
+                },
+                indent=2,
+            )
+        )
         return 0
     tables = summary_tables(results)
     text = "\n".join(table.to_markdown() for table in tables)

@@ -30,8 +30,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "corpus"
-NOTICE = ("This is a synthetic document generated for load testing the CSPR Workbench. It does "
-          "not describe any real child, family, professional or case.")
+NOTICE = (
+    "This is a synthetic document generated for load testing the CSPR Workbench. It does "
+    "not describe any real child, family, professional or case."
+)
 PASSAGE_WORDS = (120, 180)
 RECOMMENDATION_WORDS = (40, 90)
 DOCUMENT_PASSAGES = (20, 70)
@@ -63,15 +65,32 @@ class _Pools:
 
 
 _SYNONYMS = {
-    "practitioners": "professionals", "agencies": "services", "assessment": "evaluation",
-    "concerns": "worries", "health visitor": "public health nurse", "recorded": "documented",
-    "social worker": "social care practitioner", "referral": "request for support",
-    "considered": "weighed", "identified": "recognised", "significant": "substantial",
-    "however": "nevertheless", "ensure": "make sure", "meeting": "discussion",
-    "home visit": "visit to the home", "school": "education setting", "GP": "family doctor",
+    "practitioners": "professionals",
+    "agencies": "services",
+    "assessment": "evaluation",
+    "concerns": "worries",
+    "health visitor": "public health nurse",
+    "recorded": "documented",
+    "social worker": "social care practitioner",
+    "referral": "request for support",
+    "considered": "weighed",
+    "identified": "recognised",
+    "significant": "substantial",
+    "however": "nevertheless",
+    "ensure": "make sure",
+    "meeting": "discussion",
+    "home visit": "visit to the home",
+    "school": "education setting",
+    "GP": "family doctor",
     "children's social care": "the local authority's children's services",
-    "was not": "wasn't", "did not": "didn't", "opportunity": "chance", "review": "inquiry",
-    "missed": "overlooked", "escalate": "raise", "understand": "grasp", "needed": "required",
+    "was not": "wasn't",
+    "did not": "didn't",
+    "opportunity": "chance",
+    "review": "inquiry",
+    "missed": "overlooked",
+    "escalate": "raise",
+    "understand": "grasp",
+    "needed": "required",
 }
 _SYNONYMS.update({value: key for key, value in list(_SYNONYMS.items())})
 _SYNONYMS.update({k[0].upper() + k[1:]: v[0].upper() + v[1:] for k, v in list(_SYNONYMS.items())})
@@ -87,8 +106,7 @@ def _trie_pattern(words: list[str]) -> str:
         node[""] = {}
 
     def build(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items())
-                    if char]
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -98,16 +116,50 @@ def _trie_pattern(words: list[str]) -> str:
 
 
 _SYNONYM_PATTERN = re.compile(r"\b" + _trie_pattern(list(_SYNONYMS)) + r"\b")
-_PLACES = ("Northshire", "Westmere", "Eastbridge", "Kingsford", "Ashdown", "Dyfnant", "Riverton",
-           "Millbrook", "Harlow Vale", "Glenmorven", "Castlegate", "Lowfield", "Belmoray")
+_PLACES = (
+    "Northshire",
+    "Westmere",
+    "Eastbridge",
+    "Kingsford",
+    "Ashdown",
+    "Dyfnant",
+    "Riverton",
+    "Millbrook",
+    "Harlow Vale",
+    "Glenmorven",
+    "Castlegate",
+    "Lowfield",
+    "Belmoray",
+)
 # places, child labels, years and small numbers, replaced in one pass
 _DETAIL_PATTERN = re.compile(
     r"\b(?:(?P<place>" + "|".join(_PLACES) + r")|(?P<child>Child|Baby|Family|Sibling) [A-Z]{1,2}"
-    r"|(?P<year>19[89]\d|20[0-3]\d)|(?P<number>\d{1,3}))\b")
+    r"|(?P<year>19[89]\d|20[0-3]\d)|(?P<number>\d{1,3}))\b"
+)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _LEADING_NUMBER = re.compile(r"^(\d+(\.\d+)*\.?|[-*•]|R\d+[.:]?)\s+")
-_SYLLABLES = ("ash", "brook", "dale", "fen", "glen", "holm", "ley", "mar", "nor", "ock", "pen",
-              "ross", "stan", "thorn", "wick", "wold", "by", "cot", "ham", "mere")
+_SYLLABLES = (
+    "ash",
+    "brook",
+    "dale",
+    "fen",
+    "glen",
+    "holm",
+    "ley",
+    "mar",
+    "nor",
+    "ock",
+    "pen",
+    "ross",
+    "stan",
+    "thorn",
+    "wick",
+    "wold",
+    "by",
+    "cot",
+    "ham",
+    "mere",
+)
 _ERAS = (
     ("scr", "england", 2012, 2019, "{} Local Safeguarding Children Board"),
     ("cspr", "england", 2019, 2026, "{} Safeguarding Children Partnership"),
@@ -117,12 +169,23 @@ _ERAS = (
     ("scr", "scotland", 2012, 2021, "{} Child Protection Committee"),
     ("cmr", "northern_ireland", 2012, 2026, "Safeguarding Board for Northern Ireland ({})"),
 )
-_TYPE_TITLES = {"scr": "Serious Case Review", "cspr": "Child Safeguarding Practice Review",
-                "cpr": "Child Practice Review", "learning_review": "Learning Review",
-                "cmr": "Case Management Review"}
-_SECTION_TITLES = ("Introduction and scope", "The child and family", "Key practice episodes",
-                   "Analysis", "Practice and organisational learning", "Multi-agency working",
-                   "The child's lived experience", "Family involvement")
+_TYPE_TITLES = {
+    "scr": "Serious Case Review",
+    "cspr": "Child Safeguarding Practice Review",
+    "cpr": "Child Practice Review",
+    "learning_review": "Learning Review",
+    "cmr": "Case Management Review",
+}
+_SECTION_TITLES = (
+    "Introduction and scope",
+    "The child and family",
+    "Key practice episodes",
+    "Analysis",
+    "Practice and organisational learning",
+    "Multi-agency working",
+    "The child's lived experience",
+    "Family involvement",
+)
 
 
 def check_output_dir(out: Path, corpus_dir: Path = CORPUS_DIR) -> Path:
@@ -131,7 +194,8 @@ def check_output_dir(out: Path, corpus_dir: Path = CORPUS_DIR) -> Path:
     if resolved == corpus or corpus in resolved.parents:
         raise CorpusPathRefused(
             f"refusing to write synthetic documents to {out}: it is inside {corpus}, the demo "
-            "corpus; choose a folder outside corpus/ (for example /tmp/scale_corpus)")
+            "corpus; choose a folder outside corpus/ (for example /tmp/scale_corpus)"
+        )
     return resolved
 
 
@@ -183,20 +247,27 @@ def _document(rng: random.Random, pools: _Pools, index: int, size: int) -> Synth
     context = _Context(rng, _random_place(rng), _random_letters(rng), rng.randint(first, last))
     kind = rng.choice(("Child", "Baby")) if size % 3 else "Child"
     title = f"{_TYPE_TITLES[review_type]}: {kind} {context.child}"
-    review_id = f"s{index:07d}-{kind.lower()}-{context.child.lower()}-" \
-                f"{context.place.lower().replace(' ', '-')}-{context.year}"
+    review_id = (
+        f"s{index:07d}-{kind.lower()}-{context.child.lower()}-"
+        f"{context.place.lower().replace(' ', '-')}-{context.year}"
+    )
     metadata = {
-        "review_id": review_id, "title": title, "year": context.year,
-        "partnership": board.format(context.place), "nation": nation,
-        "review_type": review_type, "outcome": rng.choice(("death", "serious_harm")),
+        "review_id": review_id,
+        "title": title,
+        "year": context.year,
+        "partnership": board.format(context.place),
+        "nation": nation,
+        "review_type": review_type,
+        "outcome": rng.choice(("death", "serious_harm")),
         "age_group": rng.choice(("under_1", "1_4", "5_9", "10_14", "15_17")),
         "published": dt.date(context.year, rng.randint(1, 12), rng.randint(1, 28)),
         "synthetic": True,
     }
     front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True)
     body = _body(context, pools, size)
-    return SyntheticDocument(review_id, metadata, f"---\n{front}---\n\n# {title}\n\n{NOTICE}\n\n"
-                             f"{body}", size)
+    return SyntheticDocument(
+        review_id, metadata, f"---\n{front}---\n\n# {title}\n\n{NOTICE}\n\n{body}", size
+    )
 
 
 def _body(context: _Context, pools: _Pools, size: int) -> str:
@@ -221,8 +292,10 @@ def _body(context: _Context, pools: _Pools, size: int) -> str:
             lines.append(f"### Finding {number}: {_headline(text)}\n\n{text}\n")
     if recommendations:
         lines.append(f"## {section + 1}. Recommendations\n")
-        items = (_passage(context, pools.recommendations, RECOMMENDATION_WORDS)
-                 for _ in range(recommendations))
+        items = (
+            _passage(context, pools.recommendations, RECOMMENDATION_WORDS)
+            for _ in range(recommendations)
+        )
         lines.append("\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1)) + "\n")
     return "\n".join(lines)
 
@@ -232,8 +305,9 @@ def _headline(text: str) -> str:
     return " ".join(words).rstrip(",;:")
 
 
-def _passage(context: _Context, pool: tuple[str, ...], words: tuple[int, int] = PASSAGE_WORDS
-             ) -> str:
+def _passage(
+    context: _Context, pool: tuple[str, ...], words: tuple[int, int] = PASSAGE_WORDS
+) -> str:
     """Sentences from random paragraphs of ``pool``, perturbed, between ``words`` long."""
     rng = context.rng
     sentences: list[str] = []
@@ -286,8 +360,12 @@ def _random_letters(rng: random.Random) -> str:
 
 def _as_plain_text(markdown: str) -> str:
     """The same document with Markdown heading marks turned into plain headings."""
-    return re.sub(r"^#{1,3} (.*)$", lambda m: m.group(1).upper() if m.group(0).startswith("## ")
-                  else m.group(1), markdown, flags=re.MULTILINE)
+    return re.sub(
+        r"^#{1,3} (.*)$",
+        lambda m: m.group(1).upper() if m.group(0).startswith("## ") else m.group(1),
+        markdown,
+        flags=re.MULTILINE,
+    )
 
 
 @cache
@@ -295,7 +373,8 @@ def _load_pools(corpus_dir: Path) -> _Pools:
     """Paragraphs of the demo corpus, by the kind of section they come from."""
     pools: dict[str, list[str]] = {"general": [], "findings": [], "recommendations": []}
     paths = sorted((corpus_dir / "src").glob("*.md")) + sorted(
-        p for p in (corpus_dir / "reviews").glob("*") if p.suffix in (".md", ".txt"))
+        p for p in (corpus_dir / "reviews").glob("*") if p.suffix in (".md", ".txt")
+    )
     for path in paths:
         for kind, paragraph in _paragraphs(path.read_text(encoding="utf-8")):
             pools[kind].append(paragraph)
@@ -315,8 +394,13 @@ def _paragraphs(text: str) -> Iterator[tuple[str, str]]:
         first = block.splitlines()[0] if block else ""
         if first.startswith("#") or (first.isupper() and len(first) < 90):
             lowered = first.lower()
-            kind = ("recommendations" if "recommend" in lowered else
-                    "findings" if re.search(r"finding|learning|lesson", lowered) else "general")
+            kind = (
+                "recommendations"
+                if "recommend" in lowered
+                else "findings"
+                if re.search(r"finding|learning|lesson", lowered)
+                else "general"
+            )
             continue
         if first.startswith("|") or "fictional" in block:
             continue
@@ -342,8 +426,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     seconds = time.perf_counter() - started
-    print(f"{documents} documents, {args.passages} passages, {size / 1e6:.1f} MB "
-          f"in {args.out} ({seconds:.1f} s)")
+    print(
+        f"{documents} documents, {args.passages} passages, {size / 1e6:.1f} MB "
+        f"in {args.out} ({seconds:.1f} s)"
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,8 +27,9 @@ from learning.index.store import UnitRow
 from learning.models import UnitKind
 from learning.query import (
     QueryTerms,
-    build_match_expression,
     extract_terms,
+    keyword_budget,
+    keyword_query,
     split_sentences,
     words_of,
 )
@@ -37,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 FUSIONS = ("rrf", "weighted")
 REVIEW_BONUS = 0.1
+# Filters an engine remembers the allowed unit ids of (an app's sessions reuse a few).
+ALLOWED_CACHE_SIZE = 32
 _MATCH_KINDS = (str(UnitKind.FINDING), str(UnitKind.RECOMMENDATION))
 
 
@@ -82,6 +86,8 @@ class SearchEngine:
         self.weights = weights
         self.pool = pool
         self._lock = threading.RLock()
+        self._allowed_cache: dict[Filters, AllowedUnits] = {}
+        self._unit_counts: dict[str, int] = {}
 
     @_serialised
     def close(self) -> None:
@@ -97,20 +103,42 @@ class SearchEngine:
         )
         self.index.close()
         self.index = fresh
+        self._allowed_cache.clear()
+        self._unit_counts.clear()
         return True
 
-    def _allowed(self, filters: Filters | None) -> list[int] | None:
+    def _allowed(self, filters: Filters | None) -> AllowedUnits | None:
+        """The unit ids that pass ``filters`` (None: no filter), remembered per filter."""
         if filters is None or filters.is_empty:
             return None
-        return self.index.store.filtered_ids(filters)
+        if filters not in self._allowed_cache:
+            if len(self._allowed_cache) >= ALLOWED_CACHE_SIZE:
+                self._allowed_cache.pop(next(iter(self._allowed_cache)))
+            self._allowed_cache[filters] = AllowedUnits.of(self.index.store.filtered_ids(filters))
+        return self._allowed_cache[filters]
 
-    def _dense(self, vector: np.ndarray, limit: int, allowed: list[int] | None) -> dict[int, float]:
-        if allowed is not None and not allowed:
+    def _dense(
+        self, vector: np.ndarray, limit: int, allowed: AllowedUnits | None
+    ) -> dict[int, float]:
+        if allowed is not None and not allowed.ids.size:
             return {}
-        return {hit.unit_id: hit.score for hit in self.index.vectors.search(vector, limit, allowed)}
+        ids = None if allowed is None else allowed.ids
+        return {hit.unit_id: hit.score for hit in self.index.vectors.search(vector, limit, ids)}
 
-    def _keyword(self, terms: QueryTerms, limit: int, filters: Filters | None) -> dict[int, float]:
-        hits = self.index.store.keyword_search(build_match_expression(terms), limit, filters)
+    def _keyword(
+        self, terms: QueryTerms, limit: int, allowed: AllowedUnits | None
+    ) -> dict[int, float]:
+        """Keyword hits, within the keyword budget (see :mod:`learning.query`)."""
+        if allowed is not None and not allowed.ids.size:
+            return {}
+        store = self.index.store
+        for word in terms.words:
+            if word not in self._unit_counts:
+                self._unit_counts[word] = store.units_holding(word)
+        budget = keyword_budget(self.index.vectors.count)
+        query = keyword_query(terms, self._unit_counts, budget)
+        members = None if allowed is None else allowed.members
+        hits = store.keyword_search(query.expression, limit, members)
         # bm25() is negative (lower is better): flip it so that higher is better everywhere.
         return {unit_id: -score for unit_id, score in hits}
 
@@ -128,7 +156,7 @@ class SearchEngine:
         allowed = self._allowed(filters)
         vector = self.encoder.encode([query])[0]
         dense = self._dense(vector, limit, allowed) if self.weights[0] > 0 else {}
-        keyword = self._keyword(terms, limit, filters) if self.weights[1] > 0 else {}
+        keyword = self._keyword(terms, limit, allowed) if self.weights[1] > 0 else {}
         return self._fuse(dense, keyword), terms
 
     def _hits(self, ranked: Sequence[Fused[int]], terms: QueryTerms) -> list[PassageHit]:
@@ -152,13 +180,19 @@ class SearchEngine:
         """Distinct reviews ranked by their best passages (best score plus a small bonus for
         further good passages), each with the passages that earned the rank."""
         ranked, terms = self.rank_units(query, max(self.pool, k * 20), filters)
-        hits = self._hits(ranked, terms)
-        groups = rank_groups([(hit.review_id, hit.score) for hit in hits], bonus=REVIEW_BONUS)
+        rows = self.index.store.fetch_units([item.key for item in ranked])
+        ranked = [item for item in ranked if item.key in rows]
+        groups = rank_groups(
+            [(rows[item.key].review_id, item.score) for item in ranked], REVIEW_BONUS
+        )
         results: list[ReviewHit] = []
         for group in groups[:k]:
-            passages = tuple(hit for hit in hits if hit.review_id == group.key)[:per_review]
-            first = passages[0]
-            results.append(ReviewHit(**review_dict(first), score=group.score, passages=passages))
+            # Highlighting costs: mark only the passages shown, not every ranked unit.
+            best = [item for item in ranked if rows[item.key].review_id == group.key][:per_review]
+            passages = tuple(passage_hit(rows[item.key], item.score, terms) for item in best)
+            results.append(
+                ReviewHit(**review_dict(passages[0]), score=group.score, passages=passages)
+            )
         return results
 
     @_serialised
@@ -173,7 +207,7 @@ class SearchEngine:
         allowed = self._allowed(filters)
         whole = self._dense(vectors[0], max(self.pool, 200), allowed)
         per_sentence = [self._dense(v, max(self.pool // 2, 50), allowed) for v in vectors[1:]]
-        keyword = self._keyword(terms, max(self.pool, 200), filters)
+        keyword = self._keyword(terms, max(self.pool, 200), allowed)
         rows = self.index.store.fetch_units(list({*whole, *keyword, *_keys(per_sentence)}))
         dense_weight, keyword_weight = self.weights
         weighted = [
@@ -226,6 +260,18 @@ class SearchEngine:
             for i in order
         )
         return hits, float(scores[:, 0].max())
+
+
+@dataclass(frozen=True)
+class AllowedUnits:
+    """The unit ids a filter lets through: an array for FAISS, a set for keyword hits."""
+
+    ids: np.ndarray
+    members: frozenset[int]
+
+    @classmethod
+    def of(cls, ids: Sequence[int]) -> AllowedUnits:
+        return cls(np.asarray(ids, dtype=np.int64), frozenset(int(i) for i in ids))
 
 
 def _precis_queries(precis: str) -> list[str]:

@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS units (
     text TEXT NOT NULL,
     UNIQUE (review_id, ordinal)
 );
-CREATE INDEX IF NOT EXISTS units_kind ON units (kind);
+-- (kind, review_id) covers a filter on both: the unit id is the rowid, held by every index.
+CREATE INDEX IF NOT EXISTS units_kind_review ON units (kind, review_id);
 CREATE TABLE IF NOT EXISTS tombstones (id INTEGER PRIMARY KEY);
 CREATE VIRTUAL TABLE IF NOT EXISTS units_fts USING fts5 (
     text, section, content = 'units', content_rowid = 'id', tokenize = 'porter unicode61'

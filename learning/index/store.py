@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,8 +108,8 @@ def connect(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
     return connection
 
 
-def filter_clause(filters: Filters | None) -> tuple[str, list[object]]:
-    """SQL conditions (on aliases ``u`` units, ``d`` documents) for ``filters``; ``1`` if none."""
+def document_clause(filters: Filters | None) -> tuple[str, list[object]]:
+    """SQL conditions on a review's metadata (alias ``d``, documents); ``1`` if none."""
     if filters is None or filters.is_empty:
         return "1", []
     clauses: list[str] = []
@@ -131,10 +132,7 @@ def filter_clause(filters: Filters | None) -> tuple[str, list[object]]:
         )
         clauses.append(f"({ors})")
         params.extend(filters.partnership)
-    if filters.kind:
-        clauses.append(f"u.kind IN ({', '.join('?' * len(filters.kind))})")
-        params.extend(filters.kind)
-    return " AND ".join(clauses), params
+    return (" AND ".join(clauses) or "1"), params
 
 
 class UnitStore:
@@ -296,27 +294,52 @@ class UnitStore:
         return int(self._db.execute("SELECT count(*) FROM units").fetchone()[0])
 
     def keyword_search(
-        self, expression: str, limit: int, filters: Filters | None = None
+        self, expression: str, limit: int, allowed: AbstractSet[int] | None = None
     ) -> list[tuple[int, float]]:
-        """(unit id, bm25) best first; bm25 is negative, lower is better; text counts double."""
+        """(unit id, bm25) best first, only ids in ``allowed`` if given; bm25 is negative,
+        lower is better; text counts double.
+
+        Ranks on the FTS5 table alone (no join): a filter is applied to the ranked rows as
+        they stream out, so only the rows read up to ``limit`` allowed ones cost anything."""
         if not expression:
             return []
-        where, params = filter_clause(filters)
-        rows = self._db.execute(
-            "SELECT u.id, bm25(units_fts, 2.0, 1.0) AS score FROM units_fts "
-            "JOIN units u ON u.id = units_fts.rowid JOIN documents d ON d.review_id = u.review_id "
-            f"WHERE units_fts MATCH ? AND {where} ORDER BY score LIMIT ?",
-            (expression, *params, limit),
+        sql = (
+            "SELECT rowid, bm25(units_fts, 2.0, 1.0) AS score FROM units_fts "
+            "WHERE units_fts MATCH ? ORDER BY score"
         )
-        return [(int(row[0]), float(row[1])) for row in rows]
+        if allowed is None:
+            rows = self._db.execute(f"{sql} LIMIT ?", (expression, limit))
+            return [(int(row[0]), float(row[1])) for row in rows]
+        hits: list[tuple[int, float]] = []
+        for row in self._db.execute(sql, (expression,)):
+            if row[0] in allowed:
+                hits.append((int(row[0]), float(row[1])))
+                if len(hits) >= limit:
+                    break
+        return hits
+
+    def units_holding(self, word: str) -> int:
+        """How many units hold ``word`` (after the index's stemming)."""
+        quoted = '"' + word.replace('"', '""') + '"'
+        row = self._db.execute(
+            "SELECT count(*) FROM units_fts WHERE units_fts MATCH ?", (quoted,)
+        ).fetchone()
+        return int(row[0])
 
     def filtered_ids(self, filters: Filters) -> list[int]:
-        where, params = filter_clause(filters)
-        rows = self._db.execute(
-            f"SELECT u.id {_UNITS_JOINED} WHERE {where}",
-            params,
+        """Ids of the units whose review and kind pass ``filters``, in id order.
+
+        The documents are filtered first (a few thousand rows at most), then their units are
+        read through the ``(review_id, ordinal)`` index."""
+        where, params = document_clause(filters)
+        sql = (
+            "SELECT u.id FROM units u WHERE u.review_id IN "
+            f"(SELECT d.review_id FROM documents d WHERE {where})"
         )
-        return [int(row[0]) for row in rows]
+        if filters.kind:
+            sql += f" AND u.kind IN ({', '.join('?' * len(filters.kind))})"
+            params = [*params, *filters.kind]
+        return sorted(int(row[0]) for row in self._db.execute(sql, params))
 
     def fetch_units(self, ids: Sequence[int]) -> dict[int, UnitRow]:
         """Rows for ``ids`` that exist (removed ids are simply absent)."""

@@ -57,6 +57,8 @@ def _new_faiss_index(dimension: int, index_type: str) -> faiss.Index:
 
 
 def _as_ids(ids: Iterable[int]) -> np.ndarray:
+    if isinstance(ids, np.ndarray):
+        return ids.astype(np.int64, copy=False)
     return np.fromiter((int(i) for i in ids), dtype=np.int64)
 
 
@@ -112,10 +114,9 @@ class VectorIndex:
 
     def vectors_for(self, ids: Sequence[int]) -> np.ndarray:
         """The stored vectors of ``ids`` (rows in the same order)."""
-        matrix = np.zeros((len(ids), self.dimension), dtype=np.float32)
-        for row, unit_id in enumerate(ids):
-            matrix[row] = self._index.reconstruct(int(unit_id))
-        return matrix
+        if len(ids) == 0:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.asarray(self._index.reconstruct_batch(_as_ids(ids)), dtype=np.float32)
 
     def needs_rebuild(self, threshold: int = HNSW_THRESHOLD) -> bool:
         if choose_index_type(self.count, self.index_type, threshold) != self.index_type:
@@ -149,12 +150,14 @@ class VectorIndex:
         ]
 
     def _search_exact(self, vector: np.ndarray, k: int, allowed: Sequence[int]) -> list[VectorHit]:
-        live = [int(i) for i in allowed if int(i) not in self.tombstones]
-        if not live:
+        live = _as_ids(allowed)
+        if self.tombstones:
+            live = live[~np.isin(live, _as_ids(self.tombstones))]
+        if live.size == 0:
             return []
         scores = self.vectors_for(live) @ vector
         order = np.argsort(-scores)[:k]
-        return [VectorHit(live[i], float(scores[i])) for i in order]
+        return [VectorHit(int(live[i]), float(scores[i])) for i in order]
 
     def _selector(self, allowed: Sequence[int] | None) -> faiss.IDSelector | None:
         if allowed is not None:

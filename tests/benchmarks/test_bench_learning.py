@@ -81,7 +81,9 @@ def test_run_at_a_tiny_size_returns_every_table(tmp_path: Path) -> None:
     ]
     assert ingest.rows[2][1] == "0 embedded"
     assert [(row[0], row[3]) for row in latency.rows] == [
-        (size, search) for size in ("40", "90") for search in ("passages",) * 2 + ("reviews",) * 2
+        (size, search)
+        for size in ("40", "90")
+        for search in ("query encode only",) + ("passages",) * 2 + ("reviews",) * 2
     ]
     assert "90" in latency.notes and [row[0] for row in memory.rows] == ["40", "90"]
     assert txtai.rows == (("txtai not installed: run make bench-txtai-env", "-", "-", "-"),)

@@ -67,7 +67,7 @@ def load_review(path: Path, listed: dict[str, dict[str, str]]) -> LoadedReview:
         text = path.read_text(encoding="utf-8")
         match = _FRONT_MATTER.match(text)
         meta = read_yaml_strings(match.group(1)) if match else {}
-        body = text[match.end():] if match else text
+        body = text[match.end() :] if match else text
         return LoadedReview(path, meta, tuple(body.split("\f")))
     if path.suffix == ".html":
         sidecar = path.with_name(f"{path.stem}.meta.yaml")

@@ -33,8 +33,17 @@ from tests.corpus.loading import (
     review_files,
 )
 
-FIELDS = ("review_id", "title", "year", "partnership", "nation", "review_type", "outcome",
-          "age_group", "published")
+FIELDS = (
+    "review_id",
+    "title",
+    "year",
+    "partnership",
+    "nation",
+    "review_type",
+    "outcome",
+    "age_group",
+    "published",
+)
 ALLOWED = {
     "nation": {"england", "wales", "scotland", "northern_ireland"},
     "review_type": {"scr", "cspr", "national", "cpr", "susr", "learning_review", "cmr"},
@@ -44,7 +53,8 @@ ALLOWED = {
 CHILD_AGES = {"under_1", "1_4", "5_9", "10_14", "15_17"}
 _FINDINGS = re.compile(r"^\W*(\d+(\.\d+)*\.?\s+)?.*\b(findings?|learning|lessons)\b", re.I | re.M)
 _RECOMMENDATIONS = re.compile(
-    r"^\W*(\d+(\.\d+)*\.?\s+)?[^\n]{0,40}\brecommendations?\b[^\n]{0,60}$", re.I | re.M)
+    r"^\W*(\d+(\.\d+)*\.?\s+)?[^\n]{0,40}\brecommendations?\b[^\n]{0,60}$", re.I | re.M
+)
 _NUMBERED = re.compile(r"^\s*(\d+(\.\d+)*[.)]?\s+\S|R\d+\b|recommendation \d+)", re.I | re.M)
 _LEADERS = re.compile(r"(\. ){4,}\.?\s*\d+")
 
@@ -82,8 +92,9 @@ def test_every_review_has_complete_metadata_with_allowed_values(reviews) -> None
 
 
 def test_every_review_says_on_its_first_page_that_it_is_fictional(reviews) -> None:
-    lacking = [rid for rid, review in reviews.items() if "fictional" not in
-               review.first_page.lower()]
+    lacking = [
+        rid for rid, review in reviews.items() if "fictional" not in review.first_page.lower()
+    ]
     assert lacking == []
 
 
@@ -95,7 +106,8 @@ def test_formats_match_the_catalogue_and_the_mix_is_realistic(reviews, catalogue
     assert formats["docx"] >= 4
     assert formats["html"] >= 4
     assert formats["md"] + formats["txt"] == len(reviews) - sum(
-        formats[f] for f in ("pdf", "docx", "html"))
+        formats[f] for f in ("pdf", "docx", "html")
+    )
     assert formats["md"] > 0 and formats["txt"] > 0
 
 
@@ -121,7 +133,8 @@ def test_every_review_type_belongs_to_its_nation(reviews) -> None:
 def test_review_types_are_dated_within_their_era(reviews, review_type, nation) -> None:
     first, last = ERAS[(review_type, nation)]
     years = {
-        rid: int(r.meta["year"]) for rid, r in reviews.items()
+        rid: int(r.meta["year"])
+        for rid, r in reviews.items()
         if (r.meta["review_type"], r.meta["nation"]) == (review_type, nation)
     }
     assert {rid: y for rid, y in years.items() if not first <= y <= last} == {}
@@ -180,7 +193,7 @@ def test_every_review_has_findings_and_numbered_recommendations(reviews) -> None
         assert _FINDINGS.search(text), review_id
         headings = list(_RECOMMENDATIONS.finditer(text))
         assert headings, review_id
-        after = text[headings[-1].end():]
+        after = text[headings[-1].end() :]
         assert len(_NUMBERED.findall(after)) >= 2, review_id
 
 
@@ -239,6 +252,8 @@ def test_generated_files_are_up_to_date_with_their_sources(rebuilt) -> None:
         suffix = Path(name).suffix
         reader = readers.get(suffix, lambda p: p.read_text(encoding="utf-8"))
         assert reader(fresh / name) == reader(REVIEWS / name), (
-            f"{name} differs from its source: run `make corpus`")
+            f"{name} differs from its source: run `make corpus`"
+        )
     assert (rebuilt / "README.md").read_text() == (CORPUS / "README.md").read_text(), (
-        "corpus/README.md table is out of date: run `make corpus`")
+        "corpus/README.md table is out of date: run `make corpus`"
+    )

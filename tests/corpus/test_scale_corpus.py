@@ -26,8 +26,7 @@ _FINDING = re.compile(r"^### Finding \d+: .+\n\n\S", re.MULTILINE)
 
 
 def _count_passages(document: SyntheticDocument) -> int:
-    return len(_PASSAGE_LINE.findall(document.markdown)) + len(
-        _FINDING.findall(document.markdown))
+    return len(_PASSAGE_LINE.findall(document.markdown)) + len(_FINDING.findall(document.markdown))
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 7, 250, 1001])
@@ -64,7 +63,7 @@ def test_documents_parse_with_front_matter_headings_findings_and_recommendations
         assert meta == document.metadata
         assert meta["review_id"] == document.review_id
         assert isinstance(meta["age_group"], str)
-        body = document.markdown[match.end():].lstrip("\n")
+        body = document.markdown[match.end() :].lstrip("\n")
         assert body.startswith(f"# {meta['title']}\n\n{NOTICE}")
         assert re.search(r"^## \d+\. .+$", body, re.MULTILINE)
         if document.passages >= 3:

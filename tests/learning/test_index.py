@@ -112,9 +112,12 @@ def test_keyword_search_uses_porter_stems_and_filters(index_dir: Path, fake_enco
         hits = store.keyword_search('"bruises"', 10)
         assert {store.fetch_units([i])[i].review_id for i, _ in hits} == {"r-bruising"}
         assert all(score < 0 for _, score in hits)
-        assert store.keyword_search('"schools"', 10, parse_filters(["nation=england"])) == []
-        ni = store.keyword_search('"schools"', 10, parse_filters(["nation=northern_ireland"]))
-        assert len(ni) == 1
+        england = set(store.filtered_ids(parse_filters(["nation=england"])))
+        assert england
+        assert store.keyword_search('"schools"', 10, england) == []
+        ni = set(store.filtered_ids(parse_filters(["nation=northern_ireland"])))
+        assert len(store.keyword_search('"schools"', 10, ni)) == 1
+        assert store.units_holding("bruised") == len(hits)
     finally:
         index.close()
 

@@ -169,9 +169,19 @@ def test_engine_reloads_after_another_ingest(tmp_path: Path) -> None:
         (extra / "r-new.md").write_text(
             "---\nreview_id: r-new\n---\n\nA toddler drowned in a pond.\n"
         )
+        nothing_yet = engine.search_passages("pond", k=3, filters=parse_filters(["year<1990"]))
+        assert nothing_yet == []
         ingest_paths([extra], tmp_path / "index", FakeEncoder())
         assert engine.reload_if_changed() is True
         assert engine.search_passages("pond", k=1)[0].review_id == "r-new"
+        # The filter's allowed units are read afresh from the new index (no stale cache).
+        (extra / "r-new.md").write_text(
+            "---\nreview_id: r-new\nyear: 1989\n---\n\nA toddler drowned in a pond.\n"
+        )
+        ingest_paths([extra], tmp_path / "index", FakeEncoder())
+        assert engine.reload_if_changed() is True
+        old = engine.search_passages("pond", k=3, filters=parse_filters(["year<1990"]))
+        assert [hit.review_id for hit in old] == ["r-new"]
     finally:
         engine.close()
 
@@ -235,6 +245,27 @@ def test_a_side_weighted_zero_is_not_run(tmp_path: Path) -> None:
     finally:
         keyword_only.close()
         dense_only.close()
+
+
+def test_keyword_side_leaves_out_words_over_its_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a budget of one unit, a word many units hold is left out; a query of such words
+    alone needs all of them in one unit."""
+    import learning.search
+
+    keyword_only = _engine(tmp_path, FakeEncoder(), weights=(0.0, 1.0))
+    try:
+        assert len(keyword_only.search_passages("child heroin", k=50)) >= 8
+        monkeypatch.setattr(learning.search, "keyword_budget", lambda units: 1)
+        hits = keyword_only.search_passages("child heroin", k=50)
+        assert len(hits) == 1 and "heroin" in hits[0].text.lower()
+        together = keyword_only.search_passages("child baby", k=50)
+        assert together and all(
+            "child" in hit.text.lower() and "bab" in hit.text.lower() for hit in together
+        )
+    finally:
+        keyword_only.close()
 
 
 @pytest.mark.parametrize("weights", [(0.0, 0.0), (-1.0, 1.0)])
