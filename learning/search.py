@@ -112,9 +112,13 @@ class SearchEngine:
         if filters is None or filters.is_empty:
             return None
         if filters not in self._allowed_cache:
+            store = self.index.store
             if len(self._allowed_cache) >= ALLOWED_CACHE_SIZE:
-                self._allowed_cache.pop(next(iter(self._allowed_cache)))
-            self._allowed_cache[filters] = AllowedUnits.of(self.index.store.filtered_ids(filters))
+                store.forget_units(self._allowed_cache.pop(next(iter(self._allowed_cache))).table)
+            ids = store.filtered_ids(filters)
+            self._allowed_cache[filters] = AllowedUnits(
+                np.asarray(ids, np.int64), store.allow_units(ids)
+            )
         return self._allowed_cache[filters]
 
     def _dense(
@@ -137,8 +141,9 @@ class SearchEngine:
                 self._unit_counts[word] = store.units_holding(word)
         budget = keyword_budget(self.index.vectors.count)
         query = keyword_query(terms, self._unit_counts, budget)
-        members = None if allowed is None else allowed.members
-        hits = store.keyword_search(query.expression, limit, members)
+        hits = store.keyword_search(
+            query.expression, limit, None if allowed is None else allowed.table
+        )
         # bm25() is negative (lower is better): flip it so that higher is better everywhere.
         return {unit_id: -score for unit_id, score in hits}
 
@@ -264,14 +269,11 @@ class SearchEngine:
 
 @dataclass(frozen=True)
 class AllowedUnits:
-    """The unit ids a filter lets through: an array for FAISS, a set for keyword hits."""
+    """The unit ids a filter lets through: an array for FAISS, and the name of the store's
+    temporary table that holds them for the keyword side."""
 
     ids: np.ndarray
-    members: frozenset[int]
-
-    @classmethod
-    def of(cls, ids: Sequence[int]) -> AllowedUnits:
-        return cls(np.asarray(ids, dtype=np.int64), frozenset(int(i) for i in ids))
+    table: str
 
 
 def _precis_queries(precis: str) -> list[str]:

@@ -7,9 +7,9 @@ is stored once. Every change happens inside one transaction that the index commi
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ _UNIT_COLUMNS = (
 )
 _UNITS_JOINED = "FROM units u JOIN documents d ON d.review_id = u.review_id"
 # Metadata as written by people varies ("Northern Ireland", "serious harm"): compare normalised.
+_ALLOWED_TABLE = re.compile(r"allowed_[0-9]+")
 _NORMALISED = "lower(replace(replace(trim(coalesce(d.{0}, '')), ' ', '_'), '-', '_'))"
 
 
@@ -135,12 +136,20 @@ def document_clause(filters: Filters | None) -> tuple[str, list[object]]:
     return (" AND ".join(clauses) or "1"), params
 
 
+def _checked_name(name: str) -> str:
+    """A temporary table name made by :meth:`UnitStore.allow_units` (never user text)."""
+    if not _ALLOWED_TABLE.fullmatch(name):
+        raise ValueError(f"not a table of allowed units: {name!r}")
+    return name
+
+
 class UnitStore:
     """Reads and writes ``units.sqlite``. Writes only inside ``begin()`` ... ``commit()``."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._db.row_factory = sqlite3.Row
+        self._temp_tables = 0
 
     @classmethod
     def open(cls, path: Path, *, create: bool = False, timeout: float = 30.0) -> UnitStore:
@@ -294,29 +303,33 @@ class UnitStore:
         return int(self._db.execute("SELECT count(*) FROM units").fetchone()[0])
 
     def keyword_search(
-        self, expression: str, limit: int, allowed: AbstractSet[int] | None = None
+        self, expression: str, limit: int, allowed: str | None = None
     ) -> list[tuple[int, float]]:
-        """(unit id, bm25) best first, only ids in ``allowed`` if given; bm25 is negative,
-        lower is better; text counts double.
+        """(unit id, bm25) best first; bm25 is negative, lower is better; text counts double.
 
-        Ranks on the FTS5 table alone (no join): a filter is applied to the ranked rows as
-        they stream out, so only the rows read up to ``limit`` allowed ones cost anything."""
+        Ranks on the FTS5 table alone; ``allowed`` names a table from :meth:`allow_units`
+        whose ids restrict the hits, joined by rowid so that only allowed rows are scored."""
         if not expression:
             return []
-        sql = (
-            "SELECT rowid, bm25(units_fts, 2.0, 1.0) AS score FROM units_fts "
-            "WHERE units_fts MATCH ? ORDER BY score"
+        join = f"JOIN temp.{_checked_name(allowed)} a ON a.id = units_fts.rowid " if allowed else ""
+        rows = self._db.execute(
+            "SELECT units_fts.rowid, bm25(units_fts, 2.0, 1.0) AS score FROM units_fts "
+            f"{join}WHERE units_fts MATCH ? ORDER BY score LIMIT ?",
+            (expression, limit),
         )
-        if allowed is None:
-            rows = self._db.execute(f"{sql} LIMIT ?", (expression, limit))
-            return [(int(row[0]), float(row[1])) for row in rows]
-        hits: list[tuple[int, float]] = []
-        for row in self._db.execute(sql, (expression,)):
-            if row[0] in allowed:
-                hits.append((int(row[0]), float(row[1])))
-                if len(hits) >= limit:
-                    break
-        return hits
+        return [(int(row[0]), float(row[1])) for row in rows]
+
+    def allow_units(self, ids: Iterable[int]) -> str:
+        """Hold ``ids`` in a temporary table of this connection; returns its name for
+        :meth:`keyword_search`. Gone when the connection closes, or by :meth:`forget_units`."""
+        self._temp_tables += 1
+        name = f"allowed_{self._temp_tables}"
+        self._db.execute(f"CREATE TEMP TABLE {name} (id INTEGER PRIMARY KEY)")
+        self._db.executemany(f"INSERT INTO temp.{name} (id) VALUES (?)", ((int(i),) for i in ids))
+        return name
+
+    def forget_units(self, name: str) -> None:
+        self._db.execute(f"DROP TABLE IF EXISTS temp.{_checked_name(name)}")
 
     def units_holding(self, word: str) -> int:
         """How many units hold ``word`` (after the index's stemming)."""

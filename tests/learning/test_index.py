@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -112,11 +113,16 @@ def test_keyword_search_uses_porter_stems_and_filters(index_dir: Path, fake_enco
         hits = store.keyword_search('"bruises"', 10)
         assert {store.fetch_units([i])[i].review_id for i, _ in hits} == {"r-bruising"}
         assert all(score < 0 for _, score in hits)
-        england = set(store.filtered_ids(parse_filters(["nation=england"])))
+        england = store.filtered_ids(parse_filters(["nation=england"]))
         assert england
-        assert store.keyword_search('"schools"', 10, england) == []
-        ni = set(store.filtered_ids(parse_filters(["nation=northern_ireland"])))
+        assert store.keyword_search('"schools"', 10, store.allow_units(england)) == []
+        ni = store.allow_units(store.filtered_ids(parse_filters(["nation=northern_ireland"])))
         assert len(store.keyword_search('"schools"', 10, ni)) == 1
+        store.forget_units(ni)
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):
+            store.keyword_search('"schools"', 10, ni)
+        with pytest.raises(ValueError, match="not a table of allowed units"):
+            store.keyword_search('"schools"', 10, "units; DROP TABLE units")
         assert store.units_holding("bruised") == len(hits)
     finally:
         index.close()

@@ -247,6 +247,27 @@ def test_a_side_weighted_zero_is_not_run(tmp_path: Path) -> None:
         dense_only.close()
 
 
+def test_filters_stay_right_when_the_engine_forgets_older_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import learning.search
+
+    monkeypatch.setattr(learning.search, "ALLOWED_CACHE_SIZE", 1)
+    keyword_only = _engine(tmp_path, FakeEncoder(), weights=(0.0, 1.0))
+    try:
+        for _ in range(2):
+            for nation in ("england", "wales", "scotland"):
+                filters = parse_filters([f"nation={nation}"])
+                hits = keyword_only.search_passages(
+                    "child baby young person family", k=50, filters=filters
+                )
+                reviews = {hit.review_id for hit in hits}
+                assert reviews and all(CORPUS[r]["meta"]["nation"] == nation for r in reviews)
+        assert len(keyword_only._allowed_cache) == 1
+    finally:
+        keyword_only.close()
+
+
 def test_keyword_side_leaves_out_words_over_its_budget(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
