@@ -222,6 +222,59 @@ def measure_latency(
         engine.close()
 
 
+KEYWORD_SHARES = (0.1, 0.2, 0.4, None)
+
+
+def measure_keyword_budget(
+    index_dir: Path, encoder: Encoder, queries: Sequence[str]
+) -> dict[float | None, Latency]:
+    """The keyword side alone (no filter) at each budget share; None: the whole query."""
+    from learning.query import extract_terms
+    from learning.search import open_engine
+
+    results: dict[float | None, Latency] = {}
+    for share in KEYWORD_SHARES:
+        options: dict[str, Any] = {"keyword_share": share or 0.0, "keyword_min_units": 0}
+        if share is None:
+            options["keyword_min_units"] = 1 << 62
+        engine = open_engine(index_dir, encoder, **options)
+        try:
+            terms = [extract_terms(query) for query in queries]
+            for term in terms:  # warm: units per word are counted once per engine
+                engine._keyword(term, engine.pool, None)
+            samples = []
+            for term in terms:
+                started = time.perf_counter()
+                engine._keyword(term, engine.pool, None)
+                samples.append(time.perf_counter() - started)
+            results[share] = percentiles(samples)
+        finally:
+            engine.close()
+    return results
+
+
+def keyword_budget_table(size: int, results: dict[float | None, Latency]) -> BenchTable:
+    whole = results[None]
+    rows = tuple(
+        (
+            "whole query" if share is None else f"{share:.0%} of units",
+            f"{latency.p50_ms:.1f}",
+            f"{latency.p95_ms:.1f}",
+            f"{latency.p95_ms / whole.p95_ms:.2f}",
+        )
+        for share, latency in results.items()
+    )
+    return BenchTable(
+        f"Keyword side alone at {size:,} passages, by keyword budget",
+        ("budget", "p50 ms", "p95 ms", "p95 vs whole query"),
+        rows,
+        notes="FTS5 bm25 top 100 (the engine's pool), no filter, same queries as the latency "
+        "table. The product uses 40% (at least 20,000 matches); "
+        "`python -m benchmarks.eval --keyword-shares 0.1,0.2,0.4` gives what each share "
+        "costs in retrieval quality.",
+    )
+
+
 def _encode_only(encoder: Encoder) -> Callable[..., Any]:
     def encode(query: str, k: int, filters: Filters | None) -> Any:
         return encoder.encode([query])
@@ -397,15 +450,20 @@ def _run_in(config: BenchConfig, given: Encoder | None, work: Path) -> list[Benc
     figures = measure_ingest(source, index_dir, encoder, raw)
     tables = [ingest_table(figures, passages, encoder.name)]
     latency, types, memory, fake_sizes = {}, {}, {}, []
-    for size in config.sizes:
+    for size in sorted(config.sizes):
         if size == passages:
             size_dir, query_encoder = index_dir, encoder
         else:
             size_dir, query_encoder = _latency_index(size, work, encoder)
             fake_sizes.append(size)
+        largest = (size, size_dir, query_encoder)
         latency[size] = measure_latency(size_dir, query_encoder, queries)
         types[size], memory[size] = index_type(size_dir), measure_memory(size_dir)
     tables += [latency_table(latency, types, len(queries), fake_sizes), memory_table(memory, types)]
+    size, size_dir, query_encoder = largest
+    tables.append(
+        keyword_budget_table(size, measure_keyword_budget(size_dir, query_encoder, queries))
+    )
     ours = latency.get(passages) or measure_latency(index_dir, encoder, queries)
     texts = unit_texts(index_dir)
     theirs = txtai_side(config.txtai_python, texts, unit_metadata(index_dir), queries, work)

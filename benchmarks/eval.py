@@ -8,7 +8,7 @@ The demo corpus is ingested (incrementally) into an evaluation index, then every
 
 Reported per query type and overall: nDCG@10 (graded), recall@20 and MAP.
 
-    python -m benchmarks.eval [--data-dir DIR] [--json]
+    python -m benchmarks.eval [--data-dir DIR] [--json] [--keyword-shares 0.1,0.2,0.4]
 """
 
 from __future__ import annotations
@@ -122,8 +122,10 @@ def _ingest_corpus(data_dir: Path, encoder) -> Path:  # noqa: ANN001
     return index_dir
 
 
-def run_evaluation(data_dir: Path) -> dict[str, list[QueryScore]]:
-    """Ingest the corpus if needed and score every query in every mode."""
+def run_evaluation(
+    data_dir: Path, modes: dict[str, dict[str, object]] | None = None
+) -> dict[str, list[QueryScore]]:
+    """Ingest the corpus if needed and score every query in every mode (engine options)."""
     from learning.cli import build_encoder
     from learning.search import open_engine
 
@@ -131,8 +133,8 @@ def run_evaluation(data_dir: Path) -> dict[str, list[QueryScore]]:
     index_dir = _ingest_corpus(data_dir, encoder)
     queries = read_queries()
     results = {}
-    for mode, weights in MODES.items():
-        engine = open_engine(index_dir, encoder, weights=weights)
+    for mode, options in (modes or {m: {"weights": w} for m, w in MODES.items()}).items():
+        engine = open_engine(index_dir, encoder, **options)
         try:
             results[mode] = evaluate(queries, lambda q, e=engine: rank_reviews(e, q))
         finally:
@@ -140,13 +142,32 @@ def run_evaluation(data_dir: Path) -> dict[str, list[QueryScore]]:
     return results
 
 
+def keyword_budget_modes(shares: Sequence[float]) -> dict[str, dict[str, object]]:
+    """Keyword alone and hybrid with the keyword side held to each share of the units (no
+    floor), as it is in an index large enough for the budget to bite."""
+    modes: dict[str, dict[str, object]] = {}
+    for share in [None, *shares]:
+        budget = {} if share is None else {"keyword_share": share, "keyword_min_units": 0}
+        label = "whole query" if share is None else f"budget {share:.0%} of units"
+        for mode in ("keyword (BM25)", "hybrid (RRF)"):
+            modes[f"{mode}, {label}"] = {"weights": MODES[mode], **budget}
+    return modes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--json", action="store_true", help="Per-query scores as JSON.")
+    parser.add_argument(
+        "--keyword-shares",
+        type=lambda text: [float(part) for part in text.split(",")],
+        help="Instead: quality with the keyword budget at these shares of the units, "
+        "e.g. 0.1,0.2,0.4 (what the budget costs in a large index).",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    results = run_evaluation(args.data_dir)
+    modes = keyword_budget_modes(args.keyword_shares) if args.keyword_shares else None
+    results = run_evaluation(args.data_dir, modes)
     if args.json:
         print(
             json.dumps(
@@ -167,12 +188,12 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         return 0
-    tables = summary_tables(results)
+    tables = summary_tables(results)[:1] if modes else summary_tables(results)
     text = "\n".join(table.to_markdown() for table in tables)
     print(text)
     out = REPO / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
-    (out / "eval.md").write_text(text, encoding="utf-8")
+    (out / ("eval-keyword-budget.md" if modes else "eval.md")).write_text(text, encoding="utf-8")
     return 0
 
 

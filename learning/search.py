@@ -26,6 +26,8 @@ from learning.index import LearningIndex, open_index
 from learning.index.store import UnitRow
 from learning.models import UnitKind
 from learning.query import (
+    KEYWORD_BUDGET_MIN_UNITS,
+    KEYWORD_BUDGET_SHARE,
     QueryTerms,
     extract_terms,
     keyword_budget,
@@ -75,6 +77,8 @@ class SearchEngine:
         fusion: str = "rrf",
         weights: tuple[float, float] = (1.0, 1.0),
         pool: int = 100,
+        keyword_share: float = KEYWORD_BUDGET_SHARE,
+        keyword_min_units: int = KEYWORD_BUDGET_MIN_UNITS,
     ) -> None:
         if fusion not in FUSIONS:
             raise ValueError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
@@ -85,6 +89,9 @@ class SearchEngine:
         self.fusion = fusion
         self.weights = weights
         self.pool = pool
+        #: The keyword budget: this share of the units, at least ``keyword_min_units``.
+        self.keyword_share = keyword_share
+        self.keyword_min_units = keyword_min_units
         self._lock = threading.RLock()
         self._allowed_cache: dict[Filters, AllowedUnits] = {}
         self._unit_counts: dict[str, int] = {}
@@ -139,7 +146,9 @@ class SearchEngine:
         for word in terms.words:
             if word not in self._unit_counts:
                 self._unit_counts[word] = store.units_holding(word)
-        budget = keyword_budget(self.index.vectors.count)
+        budget = keyword_budget(
+            self.index.vectors.count, self.keyword_share, self.keyword_min_units
+        )
         query = keyword_query(terms, self._unit_counts, budget)
         hits = store.keyword_search(
             query.expression, limit, None if allowed is None else allowed.table

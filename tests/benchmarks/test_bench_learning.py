@@ -73,7 +73,7 @@ def test_run_at_a_tiny_size_returns_every_table(tmp_path: Path) -> None:
         work_dir=tmp_path,
     )
     tables = run(config, encoder=FakeEncoder())
-    ingest, latency, memory, txtai = tables
+    ingest, latency, memory, budget, txtai = tables
     assert [row[0].split(",")[0] for row in ingest.rows] == [
         "ingest_paths (extract",
         "raw model.encode",
@@ -86,6 +86,13 @@ def test_run_at_a_tiny_size_returns_every_table(tmp_path: Path) -> None:
         for search in ("query encode only",) + ("passages",) * 2 + ("reviews",) * 2
     ]
     assert "90" in latency.notes and [row[0] for row in memory.rows] == ["40", "90"]
+    assert [row[0] for row in budget.rows] == [
+        "10% of units",
+        "20% of units",
+        "40% of units",
+        "whole query",
+    ]
+    assert budget.rows[-1][3] == "1.00"
     assert txtai.rows == (("txtai not installed: run make bench-txtai-env", "-", "-", "-"),)
     assert all("|" not in cell for table in tables for row in table.rows for cell in row)
     assert list(tmp_path.iterdir()) == []  # the work folder is removed afterwards
