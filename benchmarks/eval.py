@@ -8,7 +8,7 @@ The demo corpus is ingested (incrementally) into an evaluation index, then every
 
 Reported per query type and overall: nDCG@10 (graded), recall@20 and MAP.
 
-    python -m benchmarks.eval [--data-dir DIR] [--json] [--keyword-shares 0.1,0.2,0.4]
+    python -m benchmarks.eval [--data-dir DIR] [--json] [--keyword-shares 0.1,0.2,0.4] [--int8]
 """
 
 from __future__ import annotations
@@ -122,14 +122,47 @@ def _ingest_corpus(data_dir: Path, encoder) -> Path:  # noqa: ANN001
     return index_dir
 
 
+class Int8Encoder:
+    """The bundled model with its Linear layers dynamically quantised to int8 (evaluation
+    only: the product encodes in fp32). Its own name, so it never shares an fp32 index."""
+
+    def __init__(self, batch_size: int = 16) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        from learning.encoder import BUNDLED_MODEL_NAME, resolve_model_path
+
+        model = SentenceTransformer(str(resolve_model_path()), device="cpu", local_files_only=True)
+        self._model = torch.quantization.quantize_dynamic(
+            model, {torch.nn.Linear}, dtype=torch.qint8
+        )
+        self._batch_size = batch_size
+        self.name = f"{BUNDLED_MODEL_NAME}+int8-dynamic"
+        self.dimension = int(model.get_embedding_dimension())
+
+    def encode(self, texts: Sequence[str]):  # noqa: ANN201
+        from learning.encoder import normalise_rows
+
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return normalise_rows(vectors)
+
+
 def run_evaluation(
-    data_dir: Path, modes: dict[str, dict[str, object]] | None = None
+    data_dir: Path,
+    modes: dict[str, dict[str, object]] | None = None,
+    encoder=None,  # noqa: ANN001
 ) -> dict[str, list[QueryScore]]:
     """Ingest the corpus if needed and score every query in every mode (engine options)."""
     from learning.cli import build_encoder
     from learning.search import open_engine
 
-    encoder = build_encoder()
+    encoder = encoder or build_encoder()
     index_dir = _ingest_corpus(data_dir, encoder)
     queries = read_queries()
     results = {}
@@ -164,10 +197,20 @@ def main(argv: list[str] | None = None) -> int:
         help="Instead: quality with the keyword budget at these shares of the units, "
         "e.g. 0.1,0.2,0.4 (what the budget costs in a large index).",
     )
+    parser.add_argument(
+        "--int8",
+        action="store_true",
+        help="Encode (corpus and queries) with the int8-quantised model, in its own index.",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     modes = keyword_budget_modes(args.keyword_shares) if args.keyword_shares else None
-    results = run_evaluation(args.data_dir, modes)
+    encoder = None
+    if args.int8:
+        encoder = Int8Encoder()
+        if args.data_dir == DEFAULT_DATA_DIR:
+            args.data_dir = DEFAULT_DATA_DIR.with_name("eval-data-int8")
+    results = run_evaluation(args.data_dir, modes, encoder)
     if args.json:
         print(
             json.dumps(
@@ -193,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     out = REPO / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
-    (out / ("eval-keyword-budget.md" if modes else "eval.md")).write_text(text, encoding="utf-8")
+    name = "eval-keyword-budget" if modes else "eval-int8" if args.int8 else "eval"
+    (out / f"{name}.md").write_text(text, encoding="utf-8")
     return 0
 
 
