@@ -234,10 +234,11 @@ def measure_keyword_budget(
 
     results: dict[float | None, Latency] = {}
     for share in KEYWORD_SHARES:
-        options: dict[str, Any] = {"keyword_share": share or 0.0, "keyword_min_units": 0}
-        if share is None:
-            options["keyword_min_units"] = 1 << 62
-        engine = open_engine(index_dir, encoder, **options)
+        # None: a floor no index reaches, so every word is scored.
+        floor = 1 << 62 if share is None else 0
+        engine = open_engine(
+            index_dir, encoder, keyword_share=share or 0.0, keyword_min_units=floor
+        )
         try:
             terms = [extract_terms(query) for query in queries]
             for term in terms:  # warm: units per word are counted once per engine

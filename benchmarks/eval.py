@@ -122,35 +122,18 @@ def _ingest_corpus(data_dir: Path, encoder) -> Path:  # noqa: ANN001
     return index_dir
 
 
-class Int8Encoder:
+def int8_encoder(batch_size: int = 16):  # noqa: ANN201
     """The bundled model with its Linear layers dynamically quantised to int8 (evaluation
-    only: the product encodes in fp32). Its own name, so it never shares an fp32 index."""
+    only: the product encodes in fp32), under its own name so it never shares an fp32 index."""
+    from benchmarks.learning_compare import int8_dynamic
+    from learning.encoder import BUNDLED_MODEL_NAME, SentenceTransformerEncoder, resolve_model_path
 
-    def __init__(self, batch_size: int = 16) -> None:
-        import torch
-        from sentence_transformers import SentenceTransformer
-
-        from learning.encoder import BUNDLED_MODEL_NAME, resolve_model_path
-
-        model = SentenceTransformer(str(resolve_model_path()), device="cpu", local_files_only=True)
-        self._model = torch.quantization.quantize_dynamic(
-            model, {torch.nn.Linear}, dtype=torch.qint8
-        )
-        self._batch_size = batch_size
-        self.name = f"{BUNDLED_MODEL_NAME}+int8-dynamic"
-        self.dimension = int(model.get_embedding_dimension())
-
-    def encode(self, texts: Sequence[str]):  # noqa: ANN201
-        from learning.encoder import normalise_rows
-
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self._batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return normalise_rows(vectors)
+    return SentenceTransformerEncoder(
+        resolve_model_path(),
+        f"{BUNDLED_MODEL_NAME}+int8-dynamic",
+        batch_size=batch_size,
+        prepare=int8_dynamic,
+    )
 
 
 def run_evaluation(
@@ -207,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     modes = keyword_budget_modes(args.keyword_shares) if args.keyword_shares else None
     encoder = None
     if args.int8:
-        encoder = Int8Encoder()
+        encoder = int8_encoder()
         if args.data_dir == DEFAULT_DATA_DIR:
             args.data_dir = DEFAULT_DATA_DIR.with_name("eval-data-int8")
     results = run_evaluation(args.data_dir, modes, encoder)

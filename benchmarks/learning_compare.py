@@ -148,18 +148,22 @@ def txtai_table(
     )
 
 
+def int8_dynamic(model: Any) -> Any:
+    """``model`` with its Linear layers dynamically quantised to int8."""
+    import torch
+
+    return torch.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
 def quantise_table(texts: list[str]) -> BenchTable:
     """fp32 vs dynamic int8 (Linear layers) encode rate on the same texts, and agreement."""
-    import torch
     from sentence_transformers import SentenceTransformer
 
     from learning.encoder import resolve_model_path
 
     model = SentenceTransformer(str(resolve_model_path()), device="cpu", local_files_only=True)
-    quantised = torch.quantization.quantize_dynamic(
-        SentenceTransformer(str(resolve_model_path()), device="cpu", local_files_only=True),
-        {torch.nn.Linear},
-        dtype=torch.qint8,
+    quantised = int8_dynamic(
+        SentenceTransformer(str(resolve_model_path()), device="cpu", local_files_only=True)
     )
     encode = {"fp32": model, "int8 dynamic": quantised}
     vectors, seconds = {}, {}

@@ -9,7 +9,7 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -53,10 +53,19 @@ class SentenceTransformerEncoder:
     unchanged files, opening an index) does not pay the seconds it takes.
     """
 
-    def __init__(self, model_path: Path, name: str, batch_size: int = 16) -> None:
+    def __init__(
+        self,
+        model_path: Path,
+        name: str,
+        batch_size: int = 16,
+        prepare: Callable[[Any], Any] | None = None,
+    ) -> None:
+        """``prepare`` turns the loaded model into the one that encodes (e.g. a quantised
+        copy, for a benchmark); give such an encoder its own ``name``."""
         self._path = model_path
         self._name = name
         self._batch_size = batch_size
+        self._prepare = prepare
         self._model: Any = None
         self._dimension = _pooling_dimension(model_path)
         self._lock = threading.Lock()
@@ -74,7 +83,8 @@ class SentenceTransformerEncoder:
     def _loaded(self) -> Any:
         with self._lock:
             if self._model is None:
-                self._model = _load_model(self._path)
+                model = _load_model(self._path)
+                self._model = self._prepare(model) if self._prepare else model
             return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

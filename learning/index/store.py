@@ -27,8 +27,8 @@ _UNIT_COLUMNS = (
     "d.title, d.source, d.year, d.nation, d.partnership, d.review_type, d.outcome, d.age_group"
 )
 _UNITS_JOINED = "FROM units u JOIN documents d ON d.review_id = u.review_id"
-# Metadata as written by people varies ("Northern Ireland", "serious harm"): compare normalised.
 _ALLOWED_TABLE = re.compile(r"allowed_[0-9]+")
+# Metadata as written by people varies ("Northern Ireland", "serious harm"): compare normalised.
 _NORMALISED = "lower(replace(replace(trim(coalesce(d.{0}, '')), ' ', '_'), '-', '_'))"
 
 
@@ -343,7 +343,8 @@ class UnitStore:
         """Ids of the units whose review and kind pass ``filters``, in id order.
 
         The documents are filtered first (a few thousand rows at most), then their units are
-        read through the ``(review_id, ordinal)`` index."""
+        read through an index: ``(kind, review_id)`` when kinds are given, which covers the
+        query, else ``(review_id, ordinal)``."""
         where, params = document_clause(filters)
         sql = (
             "SELECT u.id FROM units u WHERE u.review_id IN "
