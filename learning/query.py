@@ -1,23 +1,15 @@
-"""Query words: keyword expressions for FTS5, highlighting, and précis sentences. Pure.
+"""Query words: terms for the keyword side, highlighting, and précis sentences. Pure.
 
-A query becomes an OR of quoted terms with stopwords dropped, so any word can match and bm25
-rewards the passages that match more of them. Words the user wrote inside double quotes, and
-hyphenated words such as ``non-mobile``, are kept together as phrases.
-
-In a large index, words found in a large share of the units ("child", "mother", "services" in a
-corpus of safeguarding reviews) are the corpus's own stopwords: bm25 gives them little weight,
-yet they cost the most, since every unit that holds one must be scored. So the keyword side
-has a budget of scored matches per query: words are taken rarest first while they fit, the
-rest are left to the dense side (as in Lucene's common-terms query); a query whose every
-word is common requires all of them instead.
+A query's words, stopwords dropped, are all searched: any word can match and BM25 rewards the
+passages that match more of them. Words the user wrote inside double quotes, and hyphenated
+words such as ``non-mobile``, are kept together as phrases.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 _STOPWORD_TEXT = """
     a about above after again against all also am an and any are as at be because been before
@@ -33,10 +25,6 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _PHRASE = re.compile(r'"([^"]+)"')
 _HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 _SUFFIXES = ("ing", "ies", "ied", "ed", "es", "s", "ly")
-#: The keyword side scores at most about this share of the index's units per query ...
-KEYWORD_BUDGET_SHARE = 0.4
-#: ... but never fewer than this many: a small index scores every matching unit.
-KEYWORD_BUDGET_MIN_UNITS = 20_000
 
 
 @dataclass(frozen=True)
@@ -84,51 +72,11 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def keyword_budget(
-    total_units: int,
-    share: float = KEYWORD_BUDGET_SHARE,
-    min_units: int = KEYWORD_BUDGET_MIN_UNITS,
-) -> int:
-    """How many (unit, word) matches one query's keyword side may score in this index."""
-    return max(int(total_units * share), min_units)
-
-
-@dataclass(frozen=True)
-class KeywordQuery:
-    """The terms the keyword side matches, and whether a unit must hold all of them."""
-
-    terms: QueryTerms
-    require_all: bool = False
-
-    @property
-    def expression(self) -> str:
-        return build_match_expression(self.terms, require_all=self.require_all)
-
-
-def keyword_query(terms: QueryTerms, unit_counts: Mapping[str, int], budget: int) -> KeywordQuery:
-    """The words of ``terms`` that fit ``budget``, rarest first, by how many units hold each
-    (``unit_counts``); phrases are always kept. If not even the rarest word fits and there is
-    no phrase, every word is required instead (few units hold them all)."""
-    kept: list[str] = []
-    spent = 0
-    for word in sorted(terms.words, key=lambda word: unit_counts.get(word, 0)):
-        count = unit_counts.get(word, 0)
-        if spent + count > budget:
-            break
-        kept.append(word)
-        spent += count
-    if kept or terms.phrases:
-        chosen = tuple(word for word in terms.words if word in kept)
-        return KeywordQuery(replace(terms, words=chosen))
-    return KeywordQuery(terms, require_all=len(terms.words) > 1)
-
-
-def build_match_expression(terms: QueryTerms, *, require_all: bool = False) -> str:
-    """An FTS5 MATCH expression: the OR (or AND) of every quoted word and phrase; ``""`` if
-    none."""
+def build_match_expression(terms: QueryTerms) -> str:
+    """An FTS5 MATCH expression: the OR of every quoted word and phrase; ``""`` if none."""
     parts = [_quote(word) for word in terms.words]
     parts += [_quote(" ".join(phrase)) for phrase in terms.phrases]
-    return (" AND " if require_all else " OR ").join(parts)
+    return " OR ".join(parts)
 
 
 def highlight_spans(text: str, terms: QueryTerms) -> tuple[tuple[int, int], ...]:

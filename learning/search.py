@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from learning.encoder import Encoder
 from learning.errors import EmptyQuery
@@ -24,14 +25,12 @@ from learning.filters import Filters
 from learning.fusion import Fused, fuse_rrf, fuse_weighted, rank_groups
 from learning.index import LearningIndex, open_index
 from learning.index.store import UnitRow
+from learning.keywords import query_terms
 from learning.models import UnitKind
 from learning.query import (
-    KEYWORD_BUDGET_MIN_UNITS,
-    KEYWORD_BUDGET_SHARE,
     QueryTerms,
+    build_match_expression,
     extract_terms,
-    keyword_budget,
-    keyword_query,
     split_sentences,
     words_of,
 )
@@ -49,12 +48,21 @@ _MATCH_KINDS = (str(UnitKind.FINDING), str(UnitKind.RECOMMENDATION))
 Method = TypeVar("Method", bound=Callable[..., Any])
 
 
+@functools.cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
 def _serialised(method: Method) -> Method:
-    """One call at a time per engine: it may be shared by threads (one app, many sessions)."""
+    """One call at a time per engine: it may be shared by threads (one app, many sessions).
+
+    numpy's BLAS runs single-threaded meanwhile: a query's products are matrix-vector ones
+    that gain nothing from threads, and BLAS threads left spinning after one take the core
+    that the model's next query encode needs (measured: encode p95 4x slower)."""
 
     @functools.wraps(method)
     def locked(self: SearchEngine, *args: Any, **kwargs: Any) -> Any:
-        with self._lock:
+        with self._lock, _blas().limit(limits=1, user_api="blas"):
             return method(self, *args, **kwargs)
 
     return locked  # type: ignore[return-value]
@@ -77,8 +85,6 @@ class SearchEngine:
         fusion: str = "rrf",
         weights: tuple[float, float] = (1.0, 1.0),
         pool: int = 100,
-        keyword_share: float = KEYWORD_BUDGET_SHARE,
-        keyword_min_units: int = KEYWORD_BUDGET_MIN_UNITS,
     ) -> None:
         if fusion not in FUSIONS:
             raise ValueError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
@@ -89,12 +95,8 @@ class SearchEngine:
         self.fusion = fusion
         self.weights = weights
         self.pool = pool
-        #: The keyword budget: this share of the units, at least ``keyword_min_units``.
-        self.keyword_share = keyword_share
-        self.keyword_min_units = keyword_min_units
         self._lock = threading.RLock()
         self._allowed_cache: dict[Filters, AllowedUnits] = {}
-        self._unit_counts: dict[str, int] = {}
 
     @_serialised
     def close(self) -> None:
@@ -111,7 +113,6 @@ class SearchEngine:
         self.index.close()
         self.index = fresh
         self._allowed_cache.clear()
-        self._unit_counts.clear()
         return True
 
     def _allowed(self, filters: Filters | None) -> AllowedUnits | None:
@@ -139,22 +140,34 @@ class SearchEngine:
     def _keyword(
         self, terms: QueryTerms, limit: int, allowed: AllowedUnits | None
     ) -> dict[int, float]:
-        """Keyword hits, within the keyword budget (see :mod:`learning.query`)."""
+        """Keyword hits by BM25 on the index's postings; FTS5 ranks phrases, and everything
+        in an index whose postings are not built yet."""
         if allowed is not None and not allowed.ids.size:
             return {}
-        store = self.index.store
-        for word in terms.words:
-            if word not in self._unit_counts:
-                self._unit_counts[word] = store.units_holding(word)
-        budget = keyword_budget(
-            self.index.vectors.count, self.keyword_share, self.keyword_min_units
-        )
-        query = keyword_query(terms, self._unit_counts, budget)
-        hits = store.keyword_search(
-            query.expression, limit, None if allowed is None else allowed.table
+        reader = self.index.keywords
+        if reader is None:
+            return self._keyword_fts(terms, limit, allowed)
+        extra = self._fts_scores(build_match_expression(QueryTerms((), terms.phrases)), allowed)
+        mask = None if allowed is None else reader.mask(allowed.ids)
+        return dict(reader.search(query_terms(terms.words), limit, mask, extra))
+
+    def _fts_scores(
+        self, expression: str, allowed: AllowedUnits | None, limit: int = -1
+    ) -> dict[int, float]:
+        """FTS5's bm25 for ``expression`` (all hits unless ``limit``), higher is better."""
+        if not expression:
+            return {}
+        hits = self.index.store.keyword_search(
+            expression, limit, None if allowed is None else allowed.table
         )
         # bm25() is negative (lower is better): flip it so that higher is better everywhere.
         return {unit_id: -score for unit_id, score in hits}
+
+    def _keyword_fts(
+        self, terms: QueryTerms, limit: int, allowed: AllowedUnits | None
+    ) -> dict[int, float]:
+        """Keyword hits ranked by FTS5 itself: every unit holding a query word is scored."""
+        return self._fts_scores(build_match_expression(terms), allowed, limit)
 
     def _fuse(self, dense: dict[int, float], keyword: dict[int, float]) -> list[Fused[int]]:
         if self.fusion == "weighted":
@@ -194,16 +207,25 @@ class SearchEngine:
         """Distinct reviews ranked by their best passages (best score plus a small bonus for
         further good passages), each with the passages that earned the rank."""
         ranked, terms = self.rank_units(query, max(self.pool, k * 20), filters)
-        rows = self.index.store.fetch_units([item.key for item in ranked])
-        ranked = [item for item in ranked if item.key in rows]
-        groups = rank_groups(
-            [(rows[item.key].review_id, item.score) for item in ranked], REVIEW_BONUS
-        )
+        store = self.index.store
+        # Rank on each unit's review alone; read whole rows only for the passages shown.
+        owners = store.review_ids_of([item.key for item in ranked])
+        ranked = [item for item in ranked if item.key in owners]
+        groups = rank_groups([(owners[item.key], item.score) for item in ranked], REVIEW_BONUS)
+        shown = {
+            group.key: [item for item in ranked if owners[item.key] == group.key][:per_review]
+            for group in groups[:k]
+        }
+        rows = store.fetch_units([item.key for best in shown.values() for item in best])
         results: list[ReviewHit] = []
         for group in groups[:k]:
-            # Highlighting costs: mark only the passages shown, not every ranked unit.
-            best = [item for item in ranked if rows[item.key].review_id == group.key][:per_review]
-            passages = tuple(passage_hit(rows[item.key], item.score, terms) for item in best)
+            passages = tuple(
+                passage_hit(rows[item.key], item.score, terms)
+                for item in shown[group.key]
+                if item.key in rows  # gone if another process removed it meanwhile
+            )
+            if not passages:
+                continue
             results.append(
                 ReviewHit(**review_dict(passages[0]), score=group.score, passages=passages)
             )

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from learning.errors import IndexCorrupt, IndexMismatch, IndexNotFound
+from learning.index.keywords import KeywordReader, KeywordWriter
 from learning.index.manifest import (
     REBUILD_HINT,
     Manifest,
@@ -79,6 +80,9 @@ class LearningIndex:
         self.manifest = manifest
         # The vectors' change count at the last commit: if it is unchanged, so are the files.
         self._committed_changes = vectors.changes
+        self._keyword_writer = KeywordWriter()
+        self._keyword_reader: KeywordReader | None = None
+        self._keyword_reader_loaded = False
 
     @property
     def model_name(self) -> str:
@@ -89,8 +93,21 @@ class LearningIndex:
         return self.manifest.dimension
 
     def close(self) -> None:
+        self._keyword_writer.discard()
         self.store.rollback()
         self.store.close()
+
+    @property
+    def keywords(self) -> KeywordReader | None:
+        """The keyword postings as committed, or None if the index has none yet (FTS5 ranks)."""
+        if not self._keyword_reader_loaded:
+            self._keyword_reader = KeywordReader.load(self.store.connection)
+            self._keyword_reader_loaded = True
+        return self._keyword_reader
+
+    def prepare_keywords(self) -> None:
+        """Build the keyword postings if the index lacks them (inside the open transaction)."""
+        self._keyword_writer.ensure_current(self.store.connection)
 
     def is_current(self) -> bool:
         """False once another process has committed a newer generation."""
@@ -125,6 +142,7 @@ class LearningIndex:
         )
         ids = self.store.insert_units(units)
         self.vectors.add(ids, vectors)
+        self._keyword_writer.add(ids, units)
         return ids
 
     def remove_review(self, review_id: str) -> int:
@@ -135,6 +153,8 @@ class LearningIndex:
 
     def commit(self, now: str | None = None, hnsw_threshold: int = HNSW_THRESHOLD) -> Manifest:
         """Make the open transaction and the vectors durable together (see the module doc)."""
+        self._keyword_writer.flush(self.store.connection)
+        self._keyword_reader_loaded = False
         if self.vectors.changes == self._committed_changes:
             # Only file stamps changed (or nothing): the vectors and the manifest stay as they are.
             self.store.commit()
@@ -199,6 +219,7 @@ def create_index(
     store = UnitStore.open(staging / UNITS_FILE, create=True)
     try:
         store.begin()
+        KeywordWriter().ensure_current(store.connection)
         empty = Manifest(model_name, dimension, FLAT, 0, 0, "", created=now)
         _commit_files(staging, store, VectorIndex.create(dimension, FLAT), empty, now)
     finally:
@@ -236,6 +257,8 @@ def open_index(
         with _locked(directory, exclusive=False):
             index = _load(directory, store, verify_checksum)
         _check_expected(index.manifest, model_name, dimension)
+        if write:
+            index.prepare_keywords()
         return index
     except BaseException:
         store.rollback()

@@ -163,6 +163,11 @@ class UnitStore:
         self._db.close()
 
     @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection, for the keyword postings (:mod:`learning.index.keywords`)."""
+        return self._db
+
+    @property
     def in_transaction(self) -> bool:
         return self._db.in_transaction
 
@@ -331,14 +336,6 @@ class UnitStore:
     def forget_units(self, name: str) -> None:
         self._db.execute(f"DROP TABLE IF EXISTS temp.{_checked_name(name)}")
 
-    def units_holding(self, word: str) -> int:
-        """How many units hold ``word`` (after the index's stemming)."""
-        quoted = '"' + word.replace('"', '""') + '"'
-        row = self._db.execute(
-            "SELECT count(*) FROM units_fts WHERE units_fts MATCH ?", (quoted,)
-        ).fetchone()
-        return int(row[0])
-
     def filtered_ids(self, filters: Filters) -> list[int]:
         """Ids of the units whose review and kind pass ``filters``, in id order.
 
@@ -365,6 +362,18 @@ class UnitStore:
                 f"SELECT {_UNIT_COLUMNS} {_UNITS_JOINED} WHERE u.id IN ({marks})", batch
             )
             found.update((int(row[0]), UnitRow(*row)) for row in rows)
+        return found
+
+    def review_ids_of(self, ids: Sequence[int]) -> dict[int, str]:
+        """The review of each unit in ``ids`` that exists (a light :meth:`fetch_units`)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(ids), 500):
+            batch = [int(i) for i in ids[start : start + 500]]
+            marks = ", ".join("?" * len(batch))
+            rows = self._db.execute(
+                f"SELECT id, review_id FROM units WHERE id IN ({marks})", batch
+            ).fetchall()
+            found.update((int(row[0]), str(row[1])) for row in rows)
         return found
 
     def units_of_review(self, review_id: str, kinds: Sequence[str] = ()) -> list[UnitRow]:

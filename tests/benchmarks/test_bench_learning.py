@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_learning import BenchConfig, load_queries, run
+from benchmarks.bench_learning import FILTER_LABEL, BenchConfig, load_queries, run
 from benchmarks.learning_compare import Latency, percentiles
 from learning.encoder import FakeEncoder
 
@@ -73,7 +73,7 @@ def test_run_at_a_tiny_size_returns_every_table(tmp_path: Path) -> None:
         work_dir=tmp_path,
     )
     tables = run(config, encoder=FakeEncoder())
-    ingest, latency, memory, budget, txtai = tables
+    ingest, latency, memory, keyword, txtai = tables
     assert [row[0].split(",")[0] for row in ingest.rows] == [
         "ingest_paths (extract",
         "raw model.encode",
@@ -86,13 +86,13 @@ def test_run_at_a_tiny_size_returns_every_table(tmp_path: Path) -> None:
         for search in ("query encode only",) + ("passages",) * 2 + ("reviews",) * 2
     ]
     assert "90" in latency.notes and [row[0] for row in memory.rows] == ["40", "90"]
-    assert [row[0] for row in budget.rows] == [
-        "10% of units",
-        "20% of units",
-        "40% of units",
-        "whole query",
+    assert [row[:2] for row in keyword.rows] == [
+        ("postings (the product)", "none"),
+        ("FTS5 bm25", "none"),
+        ("postings (the product)", FILTER_LABEL),
+        ("FTS5 bm25", FILTER_LABEL),
     ]
-    assert budget.rows[-1][3] == "1.00"
+    assert keyword.rows[1][4] == "1.00 / 1.00" and "90" in keyword.title
     assert txtai.rows == (("txtai not installed: run make bench-txtai-env", "-", "-", "-"),)
     assert all("|" not in cell for table in tables for row in table.rows for cell in row)
     assert list(tmp_path.iterdir()) == []  # the work folder is removed afterwards

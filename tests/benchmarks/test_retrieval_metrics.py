@@ -72,23 +72,3 @@ def test_the_shipped_queries_load() -> None:
     queries = read_queries()
     assert len(queries) >= 60
     assert all(query.judgements for query in queries)
-
-
-def test_keyword_budget_modes_pair_keyword_and_hybrid_at_each_share() -> None:
-    from benchmarks.eval import keyword_budget_modes
-
-    modes = keyword_budget_modes([0.1, 0.4])
-    assert list(modes) == [
-        "keyword (BM25), whole query",
-        "hybrid (RRF), whole query",
-        "keyword (BM25), budget 10% of units",
-        "hybrid (RRF), budget 10% of units",
-        "keyword (BM25), budget 40% of units",
-        "hybrid (RRF), budget 40% of units",
-    ]
-    assert modes["hybrid (RRF), budget 40% of units"] == {
-        "weights": (1.0, 1.0),
-        "keyword_share": 0.4,
-        "keyword_min_units": 0,
-    }
-    assert modes["keyword (BM25), whole query"] == {"weights": (0.0, 1.0)}

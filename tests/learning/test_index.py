@@ -123,7 +123,6 @@ def test_keyword_search_uses_porter_stems_and_filters(index_dir: Path, fake_enco
             store.keyword_search('"schools"', 10, ni)
         with pytest.raises(ValueError, match="not a table of allowed units"):
             store.keyword_search('"schools"', 10, "units; DROP TABLE units")
-        assert store.units_holding("bruised") == len(hits)
     finally:
         index.close()
 

@@ -268,30 +268,6 @@ def test_filters_stay_right_when_the_engine_forgets_older_ones(
         keyword_only.close()
 
 
-def test_keyword_side_leaves_out_words_over_its_budget(tmp_path: Path) -> None:
-    """With a budget of one unit, a word many units hold is left out; a query of such words
-    alone needs all of them in one unit."""
-    keyword_only = _engine(tmp_path, FakeEncoder(), weights=(0.0, 1.0))
-    tight = open_engine(
-        tmp_path / "index",
-        FakeEncoder(),
-        weights=(0.0, 1.0),
-        keyword_share=0.0,
-        keyword_min_units=1,
-    )
-    try:
-        assert len(keyword_only.search_passages("child heroin", k=50)) >= 8
-        hits = tight.search_passages("child heroin", k=50)
-        assert len(hits) == 1 and "heroin" in hits[0].text.lower()
-        together = tight.search_passages("child baby", k=50)
-        assert together and all(
-            "child" in hit.text.lower() and "bab" in hit.text.lower() for hit in together
-        )
-    finally:
-        keyword_only.close()
-        tight.close()
-
-
 @pytest.mark.parametrize("weights", [(0.0, 0.0), (-1.0, 1.0)])
 def test_engine_refuses_weights_that_switch_everything_off(
     tmp_path: Path, weights: tuple[float, float]
