@@ -71,6 +71,9 @@ class VectorIndex:
         self.tombstones: set[int] = set(tombstones)
         #: How many times vectors were added or removed since this object was made.
         self.changes = 0
+        # Storage position of each id (-1: none), as of ``_positions_at`` changes.
+        self._position_of: np.ndarray | None = None
+        self._positions_at = -1
 
     @classmethod
     def create(cls, dimension: int, index_type: str = FLAT) -> VectorIndex:
@@ -150,14 +153,43 @@ class VectorIndex:
         ]
 
     def _search_exact(self, vector: np.ndarray, k: int, allowed: Sequence[int]) -> list[VectorHit]:
+        """Inner products with exactly the ``allowed`` vectors, computed by FAISS where they
+        are stored (no copy of the vectors)."""
         live = _as_ids(allowed)
         if self.tombstones:
             live = live[~np.isin(live, _as_ids(self.tombstones))]
+        positions = self._positions(live)
+        live, positions = live[positions >= 0], positions[positions >= 0]
         if live.size == 0:
             return []
-        scores = self.vectors_for(live) @ vector
-        order = np.argsort(-scores)[:k]
+        scores = np.empty(live.size, dtype=np.float32)
+        self._flat_storage().compute_distance_subset(
+            1,
+            faiss.swig_ptr(np.ascontiguousarray(vector, dtype=np.float32)),
+            live.size,
+            faiss.swig_ptr(scores),
+            faiss.swig_ptr(np.ascontiguousarray(positions)),
+        )
+        best = np.argpartition(-scores, k - 1)[:k] if live.size > k else np.arange(live.size)
+        order = best[np.argsort(-scores[best], kind="stable")]
         return [VectorHit(int(live[i]), float(scores[i])) for i in order]
+
+    def _flat_storage(self) -> faiss.IndexFlat:
+        """The flat index that holds the vectors: the index itself, or HNSW's storage."""
+        inner = faiss.downcast_index(self._index.index)
+        return inner if self.index_type == FLAT else faiss.downcast_index(inner.storage)
+
+    def _positions(self, ids: np.ndarray) -> np.ndarray:
+        """Where each of ``ids`` is stored (-1 if it is not)."""
+        if self._position_of is None or self._positions_at != self.changes:
+            stored = self.ids()
+            self._position_of = np.full(int(stored.max(initial=-1)) + 1, -1, dtype=np.int64)
+            self._position_of[stored] = np.arange(stored.size, dtype=np.int64)
+            self._positions_at = self.changes
+        known = (ids >= 0) & (ids < self._position_of.size)
+        positions = np.full(ids.size, -1, dtype=np.int64)
+        positions[known] = self._position_of[ids[known]]
+        return positions
 
     def _selector(self, allowed: Sequence[int] | None) -> faiss.IDSelector | None:
         if allowed is not None:

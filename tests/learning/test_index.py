@@ -325,3 +325,26 @@ def test_vector_search_within_allowed_ids(index_type: str, fake_encoder) -> None
     vectors.remove([10])
     assert 10 not in {h.unit_id for h in vectors.search(query, 4)}
     assert np.allclose(vectors.vectors_for([11])[0], fake_encoder.encode(["bruised infant"])[0])
+
+
+def test_filtered_hnsw_search_is_exact_over_the_allowed_ids() -> None:
+    rng = np.random.default_rng(7)
+    matrix = rng.standard_normal((300, 384)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    vectors = VectorIndex.create(384, HNSW)
+    vectors.add(list(range(1000, 1200)), matrix[:200])
+    query = matrix[0]
+    allowed = list(range(1000, 1200, 3))
+    expected = sorted(allowed, key=lambda i: -float(matrix[i - 1000] @ query))[:10]
+    assert [hit.unit_id for hit in vectors.search(query, 10, allowed)] == expected
+    hit = vectors.search(query, 1, allowed)[0]
+    assert hit.score == pytest.approx(float(matrix[hit.unit_id - 1000] @ query), abs=1e-5)
+    # Later additions and tombstones are seen; ids the index never held are ignored.
+    vectors.add(list(range(1200, 1300)), matrix[200:])
+    vectors.remove([expected[0]])
+    wider = [*allowed, *range(1200, 1300), 5]
+    expected = sorted(
+        (i for i in wider if 1000 <= i != expected[0]),
+        key=lambda i: -float(matrix[i - 1000] @ query),
+    )[:10]
+    assert [hit.unit_id for hit in vectors.search(query, 10, wider)] == expected
