@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,18 @@ def _as_ids(ids: Iterable[int]) -> np.ndarray:
     if isinstance(ids, np.ndarray):
         return ids.astype(np.int64, copy=False)
     return np.fromiter((int(i) for i in ids), dtype=np.int64)
+
+
+@contextmanager
+def _single_thread() -> Iterator[None]:
+    """FAISS on one OpenMP thread (this thread's setting only): one query gains nothing from
+    more, and their idle threads spin on the core the next query encode needs."""
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(threads)
 
 
 class VectorIndex:
@@ -147,7 +160,8 @@ class VectorIndex:
         # ``selector`` stays referenced here while FAISS uses it through ``params``.
         selector = self._selector(allowed)
         params = self._params(selector, k)
-        scores, ids = self._index.search(vector, min(k, self.ntotal), params=params)
+        with _single_thread():
+            scores, ids = self._index.search(vector, min(k, self.ntotal), params=params)
         return [
             VectorHit(int(i), float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0
         ]
