@@ -240,6 +240,9 @@ class KeywordReader:
             return Postings(np.empty(0, _IDS), np.empty(0, _WEIGHTS))
         ids = np.concatenate([_ids(row[0]) for row in rows])
         weights = np.concatenate([_weights(row[1]) for row in rows])
+        if ids.max() >= self.size:  # units another process committed since this was loaded
+            known = ids < self.size
+            ids, weights = ids[known], weights[known]
         if not self._removed:
             return Postings(ids, weights)
         live = self._alive[ids]

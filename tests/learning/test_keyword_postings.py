@@ -207,3 +207,21 @@ def test_filters_and_phrases_on_the_postings(index_dir: Path, fake_encoder) -> N
             assert ranked[unit] == pytest.approx(whole[unit], rel=1e-4)
     finally:
         engine.close()
+
+
+def test_a_reader_loaded_before_another_commit_keeps_working(
+    index_dir: Path, fake_encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postings_module, "MAX_SEGMENTS", 1)
+    _ingest(index_dir, fake_encoder, "r-bruising")
+    engine = SearchEngine(open_index(index_dir), fake_encoder, weights=(0.0, 1.0))
+    try:
+        assert engine.index.keywords is not None
+        _ingest(index_dir, fake_encoder, "r-neglect")  # merged with the reader's segment
+        stale = engine.search_passages("baby home", k=10)
+        assert {hit.review_id for hit in stale} == {"r-bruising"}
+        assert engine.reload_if_changed()
+        fresh = engine.search_passages("baby home", k=10)
+        assert {hit.review_id for hit in fresh} == {"r-bruising", "r-neglect"}
+    finally:
+        engine.close()

@@ -6,5 +6,5 @@ from learning.query import build_match_expression, extract_terms
 
 
 def test_match_expression_quotes_words_and_phrases() -> None:
-    terms = extract_terms('non-mobile baby "see the child"')
-    assert build_match_expression(terms) == '"baby" OR "see the child" OR "non mobile"'
+    terms = extract_terms('non-mobile baby "see the child" "and he"')
+    assert build_match_expression(terms) == '"non" OR "mobile" OR "baby" OR "see the child"'
