@@ -151,7 +151,7 @@ def ingest_table(figures: IngestFigures, passages: int, model: str) -> BenchTabl
     units, first, raw = figures.units, figures.first_seconds, figures.raw_seconds
     rows = (
         (
-            "ingest_paths (extract, split, embed, FTS5, FAISS, commit)",
+            "ingest_paths (extract, split, embed, FTS5 and postings, FAISS, commit)",
             f"{units:,}",
             f"{first:.1f}",
             f"{units / first:,.1f}",

@@ -212,10 +212,10 @@ class SearchEngine:
         owners = store.review_ids_of([item.key for item in ranked])
         ranked = [item for item in ranked if item.key in owners]
         groups = rank_groups([(owners[item.key], item.score) for item in ranked], REVIEW_BONUS)
-        shown = {
-            group.key: [item for item in ranked if owners[item.key] == group.key][:per_review]
-            for group in groups[:k]
-        }
+        by_review: dict[str, list[Fused[int]]] = {}
+        for item in ranked:
+            by_review.setdefault(owners[item.key], []).append(item)
+        shown = {group.key: by_review[group.key][:per_review] for group in groups[:k]}
         rows = store.fetch_units([item.key for best in shown.values() for item in best])
         results: list[ReviewHit] = []
         for group in groups[:k]:
