@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -354,27 +354,19 @@ class UnitStore:
 
     def fetch_units(self, ids: Sequence[int]) -> dict[int, UnitRow]:
         """Rows for ``ids`` that exist (removed ids are simply absent)."""
-        found: dict[int, UnitRow] = {}
-        for start in range(0, len(ids), 500):
-            batch = [int(i) for i in ids[start : start + 500]]
-            marks = ", ".join("?" * len(batch))
-            rows = self._db.execute(
-                f"SELECT {_UNIT_COLUMNS} {_UNITS_JOINED} WHERE u.id IN ({marks})", batch
-            )
-            found.update((int(row[0]), UnitRow(*row)) for row in rows)
-        return found
+        rows = self._rows_for_ids(f"SELECT {_UNIT_COLUMNS} {_UNITS_JOINED} WHERE u.id", ids)
+        return {int(row[0]): UnitRow(*row) for row in rows}
 
     def review_ids_of(self, ids: Sequence[int]) -> dict[int, str]:
         """The review of each unit in ``ids`` that exists (a light :meth:`fetch_units`)."""
-        found: dict[int, str] = {}
+        rows = self._rows_for_ids("SELECT id, review_id FROM units WHERE id", ids)
+        return {int(row[0]): str(row[1]) for row in rows}
+
+    def _rows_for_ids(self, select: str, ids: Sequence[int]) -> Iterator[sqlite3.Row]:
+        """Rows of ``select`` (ending in the id column) for ``ids``, 500 ids a statement."""
         for start in range(0, len(ids), 500):
             batch = [int(i) for i in ids[start : start + 500]]
-            marks = ", ".join("?" * len(batch))
-            rows = self._db.execute(
-                f"SELECT id, review_id FROM units WHERE id IN ({marks})", batch
-            ).fetchall()
-            found.update((int(row[0]), str(row[1])) for row in rows)
-        return found
+            yield from self._db.execute(f"{select} IN ({', '.join('?' * len(batch))})", batch)
 
     def units_of_review(self, review_id: str, kinds: Sequence[str] = ()) -> list[UnitRow]:
         kind_clause = f" AND u.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
