@@ -122,12 +122,20 @@ class SearchEngine:
         if filters not in self._allowed_cache:
             store = self.index.store
             if len(self._allowed_cache) >= ALLOWED_CACHE_SIZE:
-                store.forget_units(self._allowed_cache.pop(next(iter(self._allowed_cache))).table)
-            ids = store.filtered_ids(filters)
-            self._allowed_cache[filters] = AllowedUnits(
-                np.asarray(ids, np.int64), store.allow_units(ids)
-            )
+                oldest = self._allowed_cache.pop(next(iter(self._allowed_cache)))
+                if oldest.table is not None:
+                    store.forget_units(oldest.table)
+            ids = np.asarray(store.filtered_ids(filters), np.int64)
+            self._allowed_cache[filters] = AllowedUnits(ids)
         return self._allowed_cache[filters]
+
+    def _allowed_table(self, allowed: AllowedUnits | None) -> str | None:
+        """The store's temporary table of ``allowed``'s ids, made when FTS5 first needs it."""
+        if allowed is None:
+            return None
+        if allowed.table is None:
+            allowed.table = self.index.store.allow_units(allowed.ids)
+        return allowed.table
 
     def _dense(
         self, vector: np.ndarray, limit: int, allowed: AllowedUnits | None
@@ -157,9 +165,7 @@ class SearchEngine:
         """FTS5's bm25 for ``expression`` (all hits unless ``limit``), higher is better."""
         if not expression:
             return {}
-        hits = self.index.store.keyword_search(
-            expression, limit, None if allowed is None else allowed.table
-        )
+        hits = self.index.store.keyword_search(expression, limit, self._allowed_table(allowed))
         # bm25() is negative (lower is better): flip it so that higher is better everywhere.
         return {unit_id: -score for unit_id, score in hits}
 
@@ -298,13 +304,14 @@ class SearchEngine:
         return hits, float(scores[:, 0].max())
 
 
-@dataclass(frozen=True)
+@dataclass
 class AllowedUnits:
-    """The unit ids a filter lets through: an array for FAISS, and the name of the store's
-    temporary table that holds them for the keyword side."""
+    """The unit ids a filter lets through: an array for FAISS and the keyword postings, and
+    the name of the store's temporary table that holds them once FTS5 needs them (phrases,
+    or an index without postings)."""
 
     ids: np.ndarray
-    table: str
+    table: str | None = None
 
 
 def _precis_queries(precis: str) -> list[str]:

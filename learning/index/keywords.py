@@ -138,7 +138,7 @@ class KeywordWriter:
         current analyzer's or do not cover every unit (inside the open transaction)."""
         for statement in _TABLES:
             db.execute(statement)
-        if _analyzer(db) == ANALYZER and not _uncovered(db):
+        if _analyzer(db) == ANALYZER and not _uncovered(_live_ids(db), _segments(db)[0]):
             return
         logger.info("building the keyword postings from the index's units")
         db.execute("DELETE FROM keyword_segments")
@@ -157,10 +157,9 @@ class KeywordWriter:
             _merge(db)
 
 
-def _uncovered(db: sqlite3.Connection) -> bool:
-    """True if some live unit has no postings segment."""
-    covered, _ = _segments(db)
-    return bool(np.setdiff1d(_live_ids(db), covered, assume_unique=True).size)
+def _uncovered(live: np.ndarray, covered: np.ndarray) -> bool:
+    """True if some ``live`` unit is in no postings segment (whose units are ``covered``)."""
+    return bool(np.setdiff1d(live, covered, assume_unique=True).size)
 
 
 def _merge(db: sqlite3.Connection) -> None:
@@ -206,14 +205,12 @@ class KeywordReader:
             return None
         ids, lengths = _segments(db)
         live = _live_ids(db)
+        if _uncovered(live, ids):
+            logger.warning("keyword postings are out of step with the units; using FTS5")
+            return None
         size = int(max(ids.max(initial=0), live.max(initial=0))) + 1
         alive = np.zeros(size, bool)
         alive[live] = True
-        covered = np.zeros(size, bool)
-        covered[ids] = True
-        if (alive & ~covered).any():
-            logger.warning("keyword postings are out of step with the units; using FTS5")
-            return None
         unit_lengths = np.zeros(size, np.float32)
         unit_lengths[ids] = lengths
         mean_length = float(unit_lengths[alive].mean()) if live.size else 1.0
