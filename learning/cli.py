@@ -158,10 +158,13 @@ def _print_report(report: IngestReport, index_dir: Path) -> None:
     console.print(
         Text(
             f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-            f"{report.removed} removed, {len(report.failed)} failed; {report.units_added} units "
+            f"{report.removed} removed, {len(report.failed)} failed, "
+            f"{len(report.warnings)} warnings; {report.units_added} units "
             f"embedded in {report.seconds:.1f} s -> {index_dir}"
         )
     )
+    for path, warning in report.warnings:
+        console.print(Text(f"WARNING {path}: {warning}", style="yellow"))
     for path, reason in report.failed:
         console.print(Text(f"FAILED {path}: {reason}", style="red"))
 

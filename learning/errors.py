@@ -48,15 +48,6 @@ class DocumentTooLarge(UnreadableDocument):
     """The file is larger than the configured limit."""
 
 
-class InvalidFrontMatter(UnreadableDocument):
-    """A Markdown/text file's YAML front matter cannot be parsed."""
-
-
-class InvalidMetadata(UnreadableDocument):
-    """A review's metadata (front matter, sidecar file or metadata.csv) cannot be read or has
-    a value outside the vocabulary; the reason names the file, the field and the allowed values."""
-
-
 # index errors
 class IndexNotFound(LearningError):
     """There is no index in the folder yet (run ``cspr ingest PATH`` first)."""

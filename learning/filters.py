@@ -4,6 +4,11 @@
 take one value or several separated by commas (any of them matches): ``nation=england,wales``.
 Values are compared case-insensitively, with spaces and hyphens read as underscores
 (``outcome=serious harm`` is ``serious_harm``). ``partnership`` matches any part of the name.
+
+Metadata keeps values outside the vocabulary (an outcome of "significant harm" is stored as
+``significant_harm``), so a filter takes any such value too; ``unknown`` matches reviews where the
+field is not known. Whether a free value matches any review is for the index to say (see
+``SearchEngine``): a filter that no review can pass is an error there, not here.
 """
 
 from __future__ import annotations
@@ -18,11 +23,14 @@ from learning.models import UnitKind
 ALLOWED_VALUES: dict[str, tuple[str, ...]] = {
     "nation": ("england", "wales", "scotland", "northern_ireland"),
     "review_type": ("scr", "cspr", "national", "cpr", "susr", "learning_review", "cmr"),
-    "outcome": ("death", "serious_harm"),
+    "outcome": ("death", "serious_harm", "other", "near_miss"),
     "age_group": ("under_1", "1_4", "5_9", "10_14", "15_17", "mixed"),
     "kind": tuple(kind.value for kind in UnitKind),
 }
 FIELDS = ("year", "partnership", *ALLOWED_VALUES)
+#: The filter value that matches reviews whose field is not known.
+UNKNOWN = "unknown"
+_FREE_VALUE = re.compile(r"^[a-z0-9_]{1,40}$")
 _ALIASES = {"type": "review_type", "age": "age_group"}
 _YEAR_LOW, _YEAR_HIGH = 1900, 2100
 _EXPRESSION = re.compile(r"^\s*([A-Za-z_]+)\s*(>=|<=|=|>|<)\s*(.*?)\s*$")
@@ -47,8 +55,9 @@ class Filters:
 
 
 def normalise_value(value: str) -> str:
-    """``"Northern Ireland"`` -> ``"northern_ireland"``, ``"1-4"`` -> ``"1_4"``."""
-    return re.sub(r"[\s\-]+", "_", value.strip().lower())
+    """``"Northern Ireland"`` -> ``"northern_ireland"``, ``"1-4"`` -> ``"1_4"``: lower case,
+    runs of other characters as one underscore (as metadata keeps free values)."""
+    return re.sub(r"[^a-z0-9]+", "_", value.strip().lower()).strip("_")
 
 
 def parse_filters(expressions: Sequence[str]) -> Filters:
@@ -83,14 +92,33 @@ def _apply(filters: Filters, expression: str) -> Filters:
 
 
 def _check_values(field: str, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Known values, ``unknown``, and (for metadata fields) free values kept as slugs; a unit's
+    kind must be one of the three kinds."""
     allowed = ALLOWED_VALUES[field]
     normalised = tuple(normalise_value(value) for value in values)
     for raw, value in zip(values, normalised, strict=True):
-        if value not in allowed:
-            raise InvalidFilter(
-                f"{field}={raw!r} is not allowed; {field} is one of: {', '.join(allowed)}"
-            )
+        if value in allowed or (field != "kind" and _FREE_VALUE.match(value)):
+            continue
+        raise InvalidFilter(
+            f"{field}={raw!r} is not allowed; {field} is one of: {', '.join(allowed)}"
+            + ("" if field == "kind" else f", {UNKNOWN} or a value the index holds")
+        )
     return normalised
+
+
+def free_values(filters: Filters) -> dict[str, tuple[str, ...]]:
+    """The metadata values of ``filters`` outside the known vocabulary (``unknown`` excluded),
+    by field: those the index must confirm it holds."""
+    out: dict[str, tuple[str, ...]] = {}
+    for field in ("nation", "review_type", "outcome", "age_group"):
+        free = tuple(
+            value
+            for value in getattr(filters, field)
+            if value not in ALLOWED_VALUES[field] and value != UNKNOWN
+        )
+        if free:
+            out[field] = free
+    return out
 
 
 def parse_year(operator: str, value: str) -> tuple[int | None, int | None]:

@@ -39,13 +39,16 @@ _SIDE_FILES = ("metadata.csv",)
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What one ingest run did. ``failed`` pairs each refused file with the reason."""
+    """What one ingest run did. ``failed`` pairs each refused file with the reason;
+    ``warnings`` each ingested file with what could not be used of it (a metadata value, a page
+    without text), which never refuses the file."""
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
     failed: tuple[tuple[Path, str], ...] = ()
+    warnings: tuple[tuple[Path, str], ...] = ()
     units_added: int = 0
     seconds: float = 0.0
 
@@ -56,6 +59,9 @@ class IngestReport:
             "unchanged": self.unchanged,
             "removed": self.removed,
             "failed": [{"path": str(path), "reason": reason} for path, reason in self.failed],
+            "warnings": [
+                {"path": str(path), "warning": warning} for path, warning in self.warnings
+            ],
             "units_added": self.units_added,
             "seconds": round(self.seconds, 3),
         }
@@ -134,6 +140,7 @@ class _Run:
         )
     )
     failed: list[tuple[Path, str]] = field(default_factory=list)
+    warnings: list[tuple[Path, str]] = field(default_factory=list)
     claimed: dict[str, Path] = field(default_factory=dict)
     pending_units: int = 0
     encode_group: int = ENCODE_GROUP_UNITS
@@ -167,6 +174,9 @@ class _Run:
         replaced = self._remove_previous(str(path), document.metadata.review_id)
         stamp = FileStamp(str(path), digest, stat.st_size, stat.st_mtime_ns)
         self.queued.append(_Queued(document, units, stamp))
+        for warning in document.warnings:
+            logger.info("ingested with a warning: %s: %s", path, warning)
+            self.warnings.append((path, warning))
         self.claimed[document.metadata.review_id] = path
         self.counts["units_added"] += len(units)
         self.pending_units += len(units)
@@ -255,7 +265,10 @@ class _Run:
 
     def report(self, started: float) -> IngestReport:
         return IngestReport(
-            failed=tuple(self.failed), seconds=time.perf_counter() - started, **self.counts
+            failed=tuple(self.failed),
+            warnings=tuple(self.warnings),
+            seconds=time.perf_counter() - started,
+            **self.counts,
         )
 
 

@@ -4,8 +4,14 @@ the text where the text is unambiguous; otherwise ``None``. Nothing is guessed.
 Precedence, field by field: front matter, sidecar (``<file>.meta.yaml``, ``<stem>.meta.yaml`` or
 ``<stem>.yaml`` beside the file), ``metadata.csv`` in the file's folder or its parent (row matched
 by the ``file`` column or by ``review_id``), then the text. Outcome and age group come only from
-explicit metadata. Values are normalised to the vocabularies below; an explicit value outside
-them is an error that names the file, the field and the allowed values.
+explicit metadata.
+
+Metadata bends without lying: a value that plainly means a known one is normalised to it
+("Serious harm", "serious-harm" -> serious_harm); a value outside the vocabulary is kept as itself
+(as a slug: "Significant harm" -> significant_harm) with a warning; a value that cannot be used
+(year "abc", age 19, a list) is left unknown with a warning. A warning names the file, the field
+and the value. A metadata file that cannot be read is ignored with a warning. Metadata never
+refuses a document: only unreadable text does.
 """
 
 from __future__ import annotations
@@ -15,19 +21,20 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from learning.errors import InvalidMetadata
 from learning.models import ReviewMetadata
 
 logger = logging.getLogger(__name__)
 
 NATIONS = ("england", "wales", "scotland", "northern_ireland")
 REVIEW_TYPES = ("scr", "cspr", "national", "cpr", "susr", "learning_review", "cmr")
-OUTCOMES = ("death", "serious_harm")
+# "other" and "near miss" are incident levels of the Panel's own statistics
+OUTCOMES = ("death", "serious_harm", "other", "near_miss")
 AGE_GROUPS = ("under_1", "1_4", "5_9", "10_14", "15_17", "mixed")
 
 _SYNONYMS: dict[str, dict[str, str]] = {
@@ -52,7 +59,14 @@ _SYNONYMS: dict[str, dict[str, str]] = {
         "learning review": "learning_review",
         "case management review": "cmr",
     },
-    "outcome": {"died": "death", "fatal": "death", "harm": "serious_harm"},
+    "outcome": {
+        "died": "death",
+        "fatal": "death",
+        "child death": "death",
+        "harm": "serious_harm",
+        "serious injury": "serious_harm",
+        "nearmiss": "near_miss",
+    },
     "age_group": {
         "under 1": "under_1",
         "<1": "under_1",
@@ -79,6 +93,9 @@ _ALIASES = {
 }
 _YEAR_KEYS = ("year", "published", "publication_date", "date_published", "date")
 _AGE_KEYS = ("age", "child_age", "age_years")
+_BLANKS = ("", "null", "none", "n/a", "na", "unknown", "not known", "not stated", "-")
+_MAX_VALUE_CHARS = 300
+_MAX_SLUG_CHARS = 40
 _FIELDS = ("review_id", "title", "year", "partnership", "nation", "review_type", "outcome")
 
 
@@ -100,15 +117,32 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
 
 
+@dataclass(frozen=True)
+class MetadataReading:
+    """A review's metadata and what could not be used of it (each warning names the source,
+    the field and the value)."""
+
+    metadata: ReviewMetadata
+    warnings: tuple[str, ...] = ()
+
+
 def read_metadata(
     path: Path, text_pages: Sequence[str], front_matter: Mapping[str, Any] | None = None
 ) -> ReviewMetadata:
     """Metadata of the review in ``path`` (see the module docstring for the sources)."""
+    return read_metadata_with_warnings(path, text_pages, front_matter).metadata
+
+
+def read_metadata_with_warnings(
+    path: Path, text_pages: Sequence[str], front_matter: Mapping[str, Any] | None = None
+) -> MetadataReading:
+    """Metadata of the review in ``path`` and the warnings about values that were not used."""
     path = Path(path)
-    front = _normalise(path, path, front_matter or {})
-    sidecar = _normalise(path, *_read_sidecar(path))
+    warnings: list[str] = []
+    front = _normalise(path, path, front_matter or {}, warnings)
+    sidecar = _normalise(path, *_read_sidecar(path, warnings), warnings)
     first_id = front.get("review_id") or sidecar.get("review_id")
-    table = _normalise(path, *_read_csv_row(path, first_id))
+    table = _normalise(path, *_read_csv_row(path, first_id, warnings), warnings)
     inferred = infer_from_text(text_pages)
     merged: dict[str, Any] = {}
     for source in (front, sidecar, table):
@@ -120,7 +154,8 @@ def read_metadata(
     if merged.get("nation") is None and merged.get("review_type"):
         merged["nation"] = implied_nation(merged["review_type"])
     merged["review_id"] = str(merged.get("review_id") or path.stem)
-    return ReviewMetadata(**{k: merged.get(k) for k in (*_FIELDS, "age_group")})
+    metadata = ReviewMetadata(**{k: merged.get(k) for k in (*_FIELDS, "age_group")})
+    return MetadataReading(metadata, tuple(dict.fromkeys(warnings)))
 
 
 def implied_nation(review_type: str) -> str | None:
@@ -143,38 +178,48 @@ def sidecar_paths(path: Path) -> list[Path]:
     ]
 
 
-def _read_sidecar(path: Path) -> tuple[Path, dict[str, Any]]:
+def _read_sidecar(path: Path, warnings: list[str]) -> tuple[Path, dict[str, Any]]:
     for candidate in sidecar_paths(path):
         if candidate.is_file():
-            try:
-                data = load_yaml(candidate.read_text(encoding="utf-8-sig"))
-            except (yaml.YAMLError, UnicodeDecodeError) as problem:
-                raise InvalidMetadata(
-                    path, f"the metadata file {candidate.name} is not valid YAML ({problem})"
-                ) from None
-            if data is None:
-                return candidate, {}
-            if not isinstance(data, dict):
-                raise InvalidMetadata(
-                    path, f"the metadata file {candidate.name} is not a set of 'key: value' lines"
-                )
-            return candidate, data
+            return candidate, _sidecar_values(candidate, warnings)
     return path, {}
 
 
-def _read_csv_row(path: Path, review_id: str | None) -> tuple[Path, dict[str, Any]]:
+def _sidecar_values(sidecar: Path, warnings: list[str]) -> dict[str, Any]:
+    try:
+        data = load_yaml(sidecar.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as problem:
+        where = getattr(problem, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        warnings.append(f"{sidecar.name}: not valid YAML{at}; its metadata was ignored (fix it)")
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        warnings.append(
+            f"{sidecar.name}: not a set of 'key: value' lines; its metadata was ignored (fix it)"
+        )
+        return {}
+    return data
+
+
+def _read_csv_row(
+    path: Path, review_id: str | None, warnings: list[str]
+) -> tuple[Path, dict[str, Any]]:
     """The row describing ``path`` in the nearest metadata.csv (folder, then parent)."""
     for folder in (path.parent, path.parent.parent):
         table = folder / "metadata.csv"
         if not table.is_file():
             continue
-        row = _find_row(path, table, review_id)
+        row = _find_row(path, table, review_id, warnings)
         if row is not None:
             return table, row
     return path, {}
 
 
-def _find_row(path: Path, table: Path, review_id: str | None) -> dict[str, Any] | None:
+def _find_row(
+    path: Path, table: Path, review_id: str | None, warnings: list[str]
+) -> dict[str, Any] | None:
     try:
         with table.open(encoding="utf-8-sig", newline="") as handle:
             rows = [
@@ -182,7 +227,8 @@ def _find_row(path: Path, table: Path, review_id: str | None) -> dict[str, Any] 
                 for row in csv.DictReader(handle)
             ]
     except (csv.Error, UnicodeDecodeError) as problem:
-        raise InvalidMetadata(path, f"{table} cannot be read as CSV ({problem})") from None
+        warnings.append(f"{table}: cannot be read as CSV ({problem}); it was ignored (fix it)")
+        return None
     names = {path.name.lower(), str(path.relative_to(table.parent)).lower()}
     ids = {review_id or path.stem}
     for row in rows:
@@ -195,63 +241,106 @@ def _find_row(path: Path, table: Path, review_id: str | None) -> dict[str, Any] 
     return None
 
 
-def _normalise(path: Path, source: Path, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Known fields of one source, normalised; empty values dropped."""
+def _normalise(
+    path: Path, source: Path, raw: Mapping[str, Any], warnings: list[str]
+) -> dict[str, Any]:
+    """Known fields of one source, normalised; empty and unusable values dropped (the unusable
+    ones with a warning in ``warnings``)."""
     data = {_ALIASES.get(str(k).strip().lower(), str(k).strip().lower()): v for k, v in raw.items()}
     where = "front matter" if source == path else source.name
     out: dict[str, Any] = {}
     for key in ("review_id", "title", "partnership"):
         if _present(data.get(key)):
-            out[key] = " ".join(str(data[key]).split())
+            text = _scalar_text(data[key])
+            if text is None:
+                warnings.append(f"{where}: {key} is not a single value; left unknown")
+            else:
+                out[key] = text
     year_key = next((k for k in _YEAR_KEYS if _present(data.get(k))), None)
     if year_key:
-        out["year"] = _year(path, where, year_key, data[year_key])
+        _keep(out, "year", _year(where, year_key, data[year_key], warnings))
     for key in _VOCAB:
         if _present(data.get(key)):
-            out[key] = normalise_value(key, data[key], path=path, where=where)
+            _keep(out, key, _vocabulary_value(where, key, data[key], warnings))
     age_key = next((k for k in _AGE_KEYS if _present(data.get(k))), None)
     if "age_group" not in out and age_key:
-        out["age_group"] = _age_group(path, where, data[age_key])
+        _keep(out, "age_group", _age_group(where, data[age_key], warnings))
     return out
 
 
+def _keep(out: dict[str, Any], key: str, value: Any) -> None:
+    if value is not None:
+        out[key] = value
+
+
 def _present(value: Any) -> bool:
-    return value is not None and str(value).strip() not in ("", "null", "none", "n/a", "unknown")
+    return value is not None and str(value).strip().lower() not in _BLANKS
 
 
-def normalise_value(field: str, value: Any, *, path: Path, where: str = "metadata") -> str:
-    """A vocabulary value ("Northern Ireland" -> northern_ireland, "SCR" -> scr)."""
+def _scalar_text(value: Any) -> str | None:
+    """A metadata value as one line of text; ``None`` for lists, mappings and overlong text."""
+    if isinstance(value, (list, tuple, set, dict)):
+        return None
+    text = " ".join(str(value).split())
+    return text if len(text) <= _MAX_VALUE_CHARS else None
+
+
+def normalise_value(field: str, value: Any) -> str | None:
+    """The vocabulary value a metadata value plainly means ("Northern Ireland" ->
+    northern_ireland, "SCR" -> scr, "Serious harm" -> serious_harm); ``None`` if none."""
     text = " ".join(re.sub(r"[-_/]", " ", str(value)).lower().split())
-    vocab = _VOCAB[field]
     for candidate in (text.replace(" ", "_"), _SYNONYMS[field].get(text)):
-        if candidate in vocab:
+        if candidate in _VOCAB[field]:
             return candidate
-    allowed = ", ".join(vocab)
-    raise InvalidMetadata(
-        path, f"{where}: {field} {str(value)!r} is not one of {allowed}: correct the value"
-    )
+    return None
 
 
-def _year(path: Path, where: str, key: str, value: Any) -> int:
+def slug(value: str) -> str:
+    """A free value as it is kept and filtered: lower case, runs of other characters as one
+    underscore ("Significant harm" -> significant_harm)."""
+    return re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
+
+
+def _vocabulary_value(where: str, field: str, value: Any, warnings: list[str]) -> str | None:
+    """A known value, else the value itself as a slug (with a warning), else ``None``."""
+    text = _scalar_text(value)
+    known = normalise_value(field, text) if text is not None else None
+    if known is not None:
+        return known
+    kept = slug(text) if text is not None else ""
+    allowed = ", ".join(_VOCAB[field])
+    if kept and len(kept) <= _MAX_SLUG_CHARS:
+        warnings.append(f"{where}: {field} {text!r} is not one of {allowed}; kept as {kept!r}")
+        return kept
+    shown = repr(text) if text is not None else "(not a single value)"
+    warnings.append(f"{where}: {field} {shown} cannot be used; left unknown (use one of {allowed})")
+    return None
+
+
+def _year(where: str, key: str, value: Any, warnings: list[str]) -> int | None:
     if isinstance(value, dt.date):
         return value.year
-    if isinstance(value, int) and 1980 <= value <= 2099:
+    if isinstance(value, int) and not isinstance(value, bool) and 1980 <= value <= 2099:
         return value
-    match = re.search(r"\b(19[89]\d|20\d\d)\b", str(value))
+    text = _scalar_text(value) or ""
+    match = re.search(r"\b(19[89]\d|20\d\d)\b", text)
     if match:
         return int(match.group(1))
-    raise InvalidMetadata(path, f"{where}: {key} {value!r} has no year (expected e.g. 2021)")
+    warnings.append(f"{where}: {key} {str(value)[:60]!r} has no year; left unknown (e.g. 2021)")
+    return None
 
 
-def _age_group(path: Path, where: str, value: Any) -> str:
+def _age_group(where: str, value: Any, warnings: list[str]) -> str | None:
     try:
         age = float(value)
     except (TypeError, ValueError):
-        raise InvalidMetadata(path, f"{where}: age {value!r} is not a number of years") from None
+        warnings.append(f"{where}: age {str(value)[:60]!r} is not a number of years; left unknown")
+        return None
     for upper, group in ((1, "under_1"), (5, "1_4"), (10, "5_9"), (15, "10_14"), (18, "15_17")):
         if 0 <= age < upper:
             return group
-    raise InvalidMetadata(path, f"{where}: age {value!r} is outside 0-17")
+    warnings.append(f"{where}: age {value!r} is outside 0-17; left unknown")
+    return None
 
 
 # -- inference from the text ------------------------------------------------------------------

@@ -20,11 +20,11 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from learning.encoder import Encoder
-from learning.errors import EmptyQuery
-from learning.filters import Filters
+from learning.errors import EmptyQuery, InvalidFilter
+from learning.filters import Filters, free_values
 from learning.fusion import Fused, fuse_rrf, fuse_weighted, rank_groups
 from learning.index import LearningIndex, open_index
-from learning.index.store import UnitRow
+from learning.index.store import UnitRow, UnitStore
 from learning.keywords import query_terms
 from learning.models import UnitKind
 from learning.query import (
@@ -126,6 +126,8 @@ class SearchEngine:
                 if oldest.table is not None:
                     store.forget_units(oldest.table)
             ids = np.asarray(store.filtered_ids(filters), np.int64)
+            if ids.size == 0:
+                _check_free_values(store, filters)
             self._allowed_cache[filters] = AllowedUnits(ids)
         return self._allowed_cache[filters]
 
@@ -312,6 +314,18 @@ class AllowedUnits:
 
     ids: np.ndarray
     table: str | None = None
+
+
+def _check_free_values(store: UnitStore, filters: Filters) -> None:
+    """Refuse a filter value outside the vocabulary that no review of the index holds (most
+    likely a typo), naming the values it does hold."""
+    for field, values in free_values(filters).items():
+        held = store.metadata_values(field)
+        missing = [value for value in values if value not in held]
+        if missing:
+            raise InvalidFilter(
+                f"{field}={missing[0]!r} matches no review; the index holds: {', '.join(held)}"
+            )
 
 
 def _precis_queries(precis: str) -> list[str]:

@@ -24,7 +24,7 @@ from learning.errors import (
 )
 from learning.extract.contents import strip_contents_blocks
 from learning.extract.sniff import describe_format, sniff_format
-from learning.metadata import read_metadata
+from learning.metadata import read_metadata_with_warnings
 from learning.models import ExtractedDocument, Page
 
 logger = logging.getLogger(__name__)
@@ -78,13 +78,14 @@ def extract_document(path: Path, *, max_bytes: int | None = None) -> ExtractedDo
     pages = [Page(p.number, text, p.label) for p, text in zip(pages, texts, strict=True)]
     if not any(page.text.strip() for page in pages):
         raise EmptyDocument(path, "no text found in the document")
-    metadata = read_metadata(path, [page.text for page in pages], front)
+    reading = read_metadata_with_warnings(path, [page.text for page in pages], front)
+    extra["warnings"] = (*extra.get("warnings", ()), *reading.warnings)
     return ExtractedDocument(
         source=path,
         format=fmt,
         content_hash=hashlib.sha256(data).hexdigest(),
         pages=tuple(pages),
-        metadata=metadata,
+        metadata=reading.metadata,
         **extra,
     )
 
@@ -154,4 +155,4 @@ def _read_pages(path: Path, fmt: str, data: bytes) -> tuple[list[Page], dict, di
     text = read_text(path, data, markdown=fmt == "markdown")
     pages = [Page(i + 1, t) for i, t in enumerate(text.pages)]
     paging = "form_feeds" if len(pages) > 1 else "none"
-    return pages, text.front_matter, {"paging": paging}
+    return pages, text.front_matter, {"paging": paging, "warnings": text.warnings}

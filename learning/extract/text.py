@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from learning.cleaning import clean_layout_pages, lines_from_text
-from learning.errors import EmptyDocument, InvalidFrontMatter
+from learning.errors import EmptyDocument
 from learning.extract.markdown import normalise_markdown
 from learning.metadata import load_yaml
 
@@ -24,10 +24,21 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|
 
 @dataclass(frozen=True)
 class TextContent:
-    """Normalised page texts and the front matter (empty when there is none)."""
+    """Normalised page texts, the front matter (empty when there is none) and warnings about
+    front matter that could not be used."""
 
     pages: tuple[str, ...]
     front_matter: dict[str, Any]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The YAML front matter's values, the text after it, and why it was ignored (if it was)."""
+
+    values: dict[str, Any]
+    body: str
+    problem: str | None = None
 
 
 def decode_text(data: bytes) -> str:
@@ -40,37 +51,39 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
-    """Separate YAML front matter (between ``---`` lines at the very top) from the body."""
+def split_front_matter(text: str) -> FrontMatter:
+    """Separate YAML front matter (between ``---`` lines at the very top) from the body. Front
+    matter that is not valid YAML, or not ``key: value`` lines, is ignored with a reason: the
+    body is still read."""
     match = _FRONT_MATTER.match(text)
     if not match:
-        return {}, text
+        return FrontMatter({}, text)
+    body = text[match.end() :]
     try:
         data = load_yaml(match.group(1))
     except yaml.YAMLError as problem:
         # where the broken construct starts, else where the parser gave up
         mark = getattr(problem, "context_mark", None) or getattr(problem, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
-        raise InvalidFrontMatter(
-            path, f"the YAML front matter is not valid{where}: fix it or remove it"
-        ) from None
+        return FrontMatter({}, body, f"the YAML front matter is not valid{where}")
     if data is None:
-        data = {}
+        return FrontMatter({}, body)
     if not isinstance(data, dict):
-        raise InvalidFrontMatter(
-            path, "the front matter is not a set of 'key: value' lines: fix it or remove it"
-        )
-    return {str(key): value for key, value in data.items()}, text[match.end() :]
+        return FrontMatter({}, body, "the front matter is not a set of 'key: value' lines")
+    return FrontMatter({str(key): value for key, value in data.items()}, body)
 
 
 def read_text(path: Path, data: bytes, *, markdown: bool) -> TextContent:
     """Decode, split off front matter and pages, and normalise a Markdown or text review."""
-    front, body = split_front_matter(path, decode_text(data).replace("\r\n", "\n"))
-    raw_pages = body.split("\f")
+    front = split_front_matter(decode_text(data).replace("\r\n", "\n"))
+    raw_pages = front.body.split("\f")
     if markdown:
         pages = [normalise_markdown(page) for page in raw_pages]
     else:
         pages = clean_layout_pages([lines_from_text(page) for page in raw_pages])
     if not any(page.strip() for page in pages):
         raise EmptyDocument(path, "no text in the file (only front matter or blank lines)")
-    return TextContent(pages=tuple(pages), front_matter=front)
+    warnings = ()
+    if front.problem is not None:
+        warnings = (f"{front.problem}: its metadata was ignored (fix it and ingest again)",)
+    return TextContent(tuple(pages), front.values, warnings)

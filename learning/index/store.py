@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from learning.errors import IndexBusy
-from learning.filters import Filters
+from learning.filters import UNKNOWN, Filters
 from learning.index.schema import SCHEMA
 from learning.models import ExtractedDocument, Unit
 
@@ -126,7 +126,8 @@ def document_clause(filters: Filters | None) -> tuple[str, list[object]]:
         if values:
             marks = ", ".join("?" * len(values))
             clauses.append(f"{_NORMALISED.format(field)} IN ({marks})")
-            params.extend(values)
+            # "unknown" is a review whose field is not known (NULL, normalised to '')
+            params.extend("" if value == UNKNOWN else value for value in values)
     if filters.partnership:
         ors = " OR ".join(
             "instr(lower(coalesce(d.partnership, '')), ?) > 0" for _ in filters.partnership
@@ -216,6 +217,14 @@ class UnitStore:
     def documents(self) -> list[StoredDocument]:
         rows = self._db.execute(f"SELECT {_DOCUMENT_COLUMNS} FROM documents ORDER BY review_id")
         return [StoredDocument(*row) for row in rows]
+
+    def metadata_values(self, field: str) -> list[str]:
+        """The distinct values of one metadata field (``nation``, ``review_type``, ``outcome``,
+        ``age_group``) as filters compare them; ``unknown`` for reviews without one."""
+        if field not in ("nation", "review_type", "outcome", "age_group"):
+            raise ValueError(f"not a metadata field with values: {field!r}")
+        rows = self._db.execute(f"SELECT DISTINCT {_NORMALISED.format(field)} FROM documents d")
+        return sorted(row[0] or UNKNOWN for row in rows)
 
     def document_by_source(self, source: str) -> StoredDocument | None:
         row = self._db.execute(

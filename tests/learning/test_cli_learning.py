@@ -71,6 +71,49 @@ def test_ingest_lists_failures_and_exits_1(cspr, corpus_dir: Path) -> None:
     assert "FAILED" in text.stdout and "broken.pdf" in text.stdout
 
 
+def _briefing(title: str, front: str) -> str:
+    return (
+        f"---\n{front}---\n# {title}\n\nThe baby was seen by the health visitor twice and the "
+        "mother's new partner was never asked about. Professionals did not share what they knew.\n"
+    )
+
+
+def test_unrecognised_metadata_is_a_warning_not_a_failure(cspr, tmp_path: Path) -> None:
+    folder = tmp_path / "briefings"
+    folder.mkdir()
+    (folder / "a.md").write_text(_briefing("Child A", "outcome: other\nyear: 2021\n"))
+    (folder / "b.md").write_text(_briefing("Child B", "outcome: Significant harm\nyear: abc\n"))
+    (folder / "c.md").write_text(_briefing("Child C", "outcome: Serious harm\n"))
+    result = cspr("ingest", folder, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["added"], report["failed"]) == (3, [])
+    assert {(Path(w["path"]).name, w["warning"]) for w in report["warnings"]} == {
+        ("b.md", "front matter: outcome 'Significant harm' is not one of death, serious_harm, "
+         "other, near_miss; kept as 'significant_harm'"),
+        ("b.md", "front matter: year 'abc' has no year; left unknown (e.g. 2021)"),
+    }  # fmt: skip
+    text = cspr("ingest", folder, "--rebuild")
+    assert text.exit_code == 0 and "3 added" in text.stdout and "2 warnings" in text.stdout
+    assert "WARNING" in text.stdout and "b.md" in text.stdout and "FAILED" not in text.stdout
+    for value, titles in (
+        ("other", ["Child A"]),
+        ("significant harm", ["Child B"]),
+        ("serious_harm", ["Child C"]),
+    ):
+        found = cspr(
+            "search", "health visitor", "--reviews", "--json", "--filter", f"outcome={value}"
+        )
+        assert found.exit_code == 0, found.output
+        assert [hit["title"] for hit in json.loads(found.stdout)] == titles
+    typo = cspr("search", "health visitor", "--filter", "outcome=deth")
+    assert typo.exit_code == 2
+    assert (
+        "outcome='deth' matches no review; the index holds: other, serious_harm, significant_harm"
+        in typo.stderr
+    )
+
+
 def test_reingest_and_remove_missing(cspr, ingested: Path) -> None:
     (ingested / "r-neglect.md").unlink()
     result = cspr("ingest", ingested, "--remove-missing", "--json")
@@ -80,6 +123,7 @@ def test_reingest_and_remove_missing(cspr, ingested: Path) -> None:
         "unchanged": N - 1,
         "removed": 1,
         "failed": [],
+        "warnings": [],
         "units_added": 0,
         "seconds": 0,
     }
@@ -131,7 +175,7 @@ def test_search_text_output_marks_results(cspr, ingested: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("search", "baby", "--filter", "nation=france"), "nation is one of: england"),
+        (("search", "baby", "--filter", "nation=france"), "nation='france' matches no review"),
         (("search", "baby", "--filter", "colour=red"), "unknown filter field 'colour'"),
         (("search", "  "), "the query is empty"),
         (("search",), "give QUERY"),

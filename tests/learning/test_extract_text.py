@@ -10,7 +10,6 @@ import pytest
 from learning.errors import (
     DocumentTooLarge,
     EmptyDocument,
-    InvalidFrontMatter,
     UnreadableDocument,
     UnsupportedFormat,
     WrongExtension,
@@ -185,11 +184,26 @@ def test_text_encodings(tmp_path: Path, data: bytes, fragment: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("data", "warning"),
+    [
+        (b"---\ntitle: [unclosed\n---\nBody text.", "the YAML front matter is not valid at line 2"),
+        (b"---\n- a list\n---\nBody text.", "not a set of 'key: value' lines"),
+    ],
+)
+def test_unusable_front_matter_is_ignored_with_a_warning(
+    tmp_path: Path, data: bytes, warning: str
+) -> None:
+    path = tmp_path / "r.md"
+    path.write_bytes(data)
+    document = extract_document(path)
+    assert document.pages[0].text == "Body text."
+    assert document.metadata.title is None
+    assert any(warning in text and "its metadata was ignored" in text for text in document.warnings)
+
+
+@pytest.mark.parametrize(
     ("name", "data", "error", "reason"),
     [
-        ("r.md", b"---\ntitle: [unclosed\n---\nBody", InvalidFrontMatter,
-         "the YAML front matter is not valid at line 2: fix it or remove it"),
-        ("r.md", b"---\n- a list\n---\nBody", InvalidFrontMatter, "not a set of 'key: value'"),
         ("r.md", b"---\ntitle: Only front matter\n---\n\n", EmptyDocument, "no text in the file"),
         ("r.txt", b"   \n\n\t\n", EmptyDocument, "no text"),
         ("r.txt", b"\x00\x01\x02binary\x00", WrongExtension, "binary data of an unknown format"),

@@ -31,6 +31,10 @@ from learning.filters import Filters, parse_filters
         (["review_type=learning-review"], Filters(review_type=("learning_review",))),
         (["kind=recommendation"], Filters(kind=("recommendation",))),
         (["partnership=Northshire"], Filters(partnership=("northshire",))),
+        (["outcome=Other"], Filters(outcome=("other",))),
+        (["outcome=near miss"], Filters(outcome=("near_miss",))),
+        (["outcome=Significant harm"], Filters(outcome=("significant_harm",))),
+        (["outcome=unknown"], Filters(outcome=("unknown",))),
     ],
 )
 def test_parse_filters(expressions: list[str], expected: Filters) -> None:
@@ -42,8 +46,8 @@ def test_parse_filters(expressions: list[str], expected: Filters) -> None:
     [
         ("nation", r"not FIELD=VALUE; fields: year, partnership, nation"),
         ("colour=red", r"unknown filter field 'colour'; fields: year"),
-        ("nation=france", r"nation='france' is not allowed; nation is one of: england, wales"),
-        ("outcome=injury", r"outcome is one of: death, serious_harm"),
+        ("nation=!!!", r"nation='!!!' is not allowed; nation is one of: england, wales"),
+        ("outcome=" + "x" * 41, r"outcome is one of: death, serious_harm, other, near_miss, unk"),
         ("kind=chapter", r"kind is one of: finding, recommendation, passage"),
         ("year=last", r"year 'last' is not a year; use year=2019"),
         ("year=2022-2018", r"runs backwards"),

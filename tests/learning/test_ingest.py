@@ -212,13 +212,19 @@ def test_ingest_time_comes_from_the_caller(corpus_dir: Path, index_dir: Path) ->
 
 
 def test_report_to_dict() -> None:
-    report = IngestReport(added=1, failed=((Path("x.pdf"), "encrypted"),), seconds=0.12345)
+    report = IngestReport(
+        added=1,
+        failed=((Path("x.pdf"), "encrypted"),),
+        warnings=((Path("y.md"), "year 'abc' has no year"),),
+        seconds=0.12345,
+    )
     assert report.to_dict() == {
         "added": 1,
         "updated": 0,
         "unchanged": 0,
         "removed": 0,
         "failed": [{"path": "x.pdf", "reason": "encrypted"}],
+        "warnings": [{"path": "y.md", "warning": "year 'abc' has no year"}],
         "units_added": 0,
         "seconds": 0.123,
     }

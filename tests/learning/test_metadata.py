@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from learning.errors import InvalidMetadata
-from learning.metadata import infer_from_text, load_yaml, normalise_value, read_metadata
+from learning.metadata import (
+    infer_from_text,
+    load_yaml,
+    normalise_value,
+    read_metadata,
+    read_metadata_with_warnings,
+)
 from learning.models import ReviewMetadata
 
 TITLE_PAGE = (
@@ -144,32 +149,67 @@ def test_only_the_first_page_with_text_is_read() -> None:
         ("age_group", "15-17", "15_17"),
         ("age_group", "under 1", "under_1"),
         ("age_group", "siblings", "mixed"),
+        ("outcome", "serious-harm", "serious_harm"),
+        ("outcome", "Death", "death"),
+        ("outcome", "Other", "other"),
+        ("outcome", "Near miss", "near_miss"),
+        ("outcome", "Significant harm", None),
+        ("nation", "France", None),
     ],
 )
-def test_vocabulary(field: str, value: str, normalised: str, tmp_path: Path) -> None:
-    assert normalise_value(field, value, path=tmp_path / "r.md") == normalised
+def test_vocabulary(field: str, value: str, normalised: str | None) -> None:
+    assert normalise_value(field, value) == normalised
 
 
 @pytest.mark.parametrize(
-    ("front", "reason"),
+    ("front", "field", "value", "warning"),
     [
-        ({"nation": "France"}, r"front matter: nation 'France' is not one of england, wales"),
-        ({"age_group": "teen"}, r"age_group 'teen' is not one of under_1"),
-        ({"year": "last spring"}, r"year 'last spring' has no year"),
-        ({"age": 19}, r"age 19 is outside 0-17"),
-        ({"age": "two"}, r"age 'two' is not a number"),
+        ({"outcome": "Significant harm"}, "outcome", "significant_harm",
+         "front matter: outcome 'Significant harm' is not one of death, serious_harm, other, "
+         "near_miss; kept as 'significant_harm'"),
+        ({"nation": "France"}, "nation", "france", "nation 'France' is not one of england"),
+        ({"age_group": "teen"}, "age_group", "teen", "age_group 'teen' is not one of under_1"),
+        ({"review_type": "7-minute briefing"}, "review_type", "7_minute_briefing",
+         "kept as '7_minute_briefing'"),
+        ({"year": "abc"}, "year", None, "front matter: year 'abc' has no year; left unknown"),
+        ({"year": "last spring"}, "year", None, "year 'last spring' has no year"),
+        ({"age": 19}, "age_group", None, "age 19 is outside 0-17; left unknown"),
+        ({"age": "two"}, "age_group", None, "age 'two' is not a number of years"),
+        ({"outcome": ["death", "harm"]}, "outcome", None, "outcome (not a single value)"),
+        ({"outcome": "!" * 5}, "outcome", None, "cannot be used; left unknown"),
+        ({"partnership": {"a": 1}}, "partnership", None, "partnership is not a single value"),
     ],
-)
-def test_bad_explicit_values_are_errors(review: Path, front: dict, reason: str) -> None:
-    with pytest.raises(InvalidMetadata, match=reason) as caught:
-        read_metadata(review, [""], front)
-    assert str(review) in str(caught.value)
+)  # fmt: skip
+def test_unusable_values_are_kept_or_left_unknown_with_a_warning(
+    review: Path, front: dict, field: str, value: str | None, warning: str
+) -> None:
+    reading = read_metadata_with_warnings(review, ["Some text."], front)
+    assert getattr(reading.metadata, field) == value
+    assert reading.metadata.review_id == "child-t"  # the document is still described
+    assert len(reading.warnings) == 1 and warning in reading.warnings[0]
 
 
-def test_bad_sidecar_yaml_names_the_sidecar(review: Path) -> None:
+def test_recognised_values_give_no_warning(review: Path) -> None:
+    front = {"outcome": "Other", "nation": "Wales", "review_type": "Serious Case Review"}
+    reading = read_metadata_with_warnings(review, [""], front)
+    assert reading.warnings == ()
+    assert (reading.metadata.outcome, reading.metadata.review_type) == ("other", "scr")
+
+
+def test_bad_sidecar_yaml_is_ignored_with_a_warning_naming_the_sidecar(review: Path) -> None:
     review.with_name("child-t.meta.yaml").write_text("title: [broken\n")
-    with pytest.raises(InvalidMetadata, match="child-t.meta.yaml is not valid YAML"):
-        read_metadata(review, [""], {})
+    reading = read_metadata_with_warnings(review, [TITLE_PAGE], {})
+    assert reading.metadata.title == "Child Safeguarding Practice Review: Child T"  # from text
+    assert reading.warnings == (
+        "child-t.meta.yaml: not valid YAML at line 2; its metadata was ignored (fix it)",
+    )
+
+
+def test_unreadable_csv_is_ignored_with_a_warning(review: Path) -> None:
+    (review.parent / "metadata.csv").write_bytes(b"file,title\n\xff\xfe\x00bad")
+    reading = read_metadata_with_warnings(review, [""], {})
+    assert reading.metadata.title is None
+    assert "metadata.csv: cannot be read as CSV" in reading.warnings[0]
 
 
 def test_yaml_keeps_age_groups_as_text() -> None:

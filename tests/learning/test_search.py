@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from learning.encoder import Encoder, FakeEncoder
-from learning.errors import EmptyQuery, IndexMismatch, IndexNotFound
+from learning.errors import EmptyQuery, IndexMismatch, IndexNotFound, InvalidFilter
 from learning.filters import parse_filters
 from learning.ingest import ingest_paths
 from learning.search import SearchEngine, open_engine
@@ -107,6 +107,15 @@ def test_kind_filter_keeps_only_that_kind(engine: SearchEngine) -> None:
 
 def test_filter_that_matches_nothing_gives_no_results(engine: SearchEngine) -> None:
     assert engine.search_passages("baby", filters=parse_filters(["nation=northern_ireland"])) == []
+
+
+def test_free_value_that_no_review_holds_names_the_values_held(engine: SearchEngine) -> None:
+    with pytest.raises(
+        InvalidFilter,
+        match=r"outcome='injury' matches no review; the index "
+        r"holds: death, serious_harm",
+    ):
+        engine.search_passages("baby", filters=parse_filters(["outcome=injury"]))
 
 
 def test_review_results_are_distinct_with_their_passages(engine: SearchEngine) -> None:
