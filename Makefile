@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_UI_ENABLED := false
 
-.PHONY: install run test test-fast bench bench-txtai-env eval corpus lint clean
+.PHONY: install run test test-fast bench bench-txtai-env eval corpus corpus-short lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ bench-txtai-env: install
 
 eval: install
 	$(BIN)/python -m benchmarks.eval
+	$(BIN)/python -m benchmarks.eval_short
+
+# the short versions of the demo reviews (summary, recommendations) for the short-document eval
+corpus-short: install
+	$(BIN)/python -m corpus.builder.short_versions
 
 corpus: install
 	$(BIN)/python corpus/build.py

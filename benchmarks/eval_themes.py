@@ -29,6 +29,7 @@ import numpy as np
 from learning.themes.scoring import (
     ScoringParams,
     build_phrase_index,
+    calibrate_reviews,
     combine_scores,
     lexical_scores,
     prototype_offsets,
@@ -192,8 +193,9 @@ def tags_for(inputs: ScoringInputs, params: ScoringParams) -> dict[str, frozense
     confidence[inputs.excluded] = 0.0
     weight = np.where(inputs.unit_weight_passage, params.passage_weight, 1.0).astype(np.float32)
     reviews = review_scores(
-        confidence, inputs.review_of_unit, len(inputs.review_ids), params, weight
+        confidence, inputs.review_of_unit, len(inputs.review_ids), params, weight, ~inputs.excluded
     )
+    reviews = calibrate_reviews(reviews, params)
     return {
         review_id: frozenset(
             t

@@ -40,7 +40,9 @@ def render_sidecar(meta: ReviewMeta, file_name: str) -> str:
     """The YAML sidecar of a generated HTML review."""
     body = yaml.safe_dump(
         {name: getattr(meta, name) for name in METADATA_FIELDS},
-        sort_keys=False, allow_unicode=True, default_flow_style=False,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
     )
     return f"# Metadata for {file_name} (written by corpus/build.py)\n{body}"
 
@@ -65,7 +67,8 @@ def render_table(rows: list[TableRow]) -> str:
         meta = row.meta
         facts = (
             [str(meta.year), meta.review_type, meta.nation, meta.outcome, meta.age_group]
-            if meta else ["–"] * 5
+            if meta
+            else ["–"] * 5
         )
         if row.pages is not None:
             size = f"{row.pages} pages"
@@ -74,8 +77,10 @@ def render_table(rows: list[TableRow]) -> str:
         else:
             size = "not yet written"
         themes = ", ".join(row.entry.themes)
-        lines.append(f"| {row.entry.review_id} | {' | '.join(facts)} | {themes} | "
-                     f"{row.entry.format} | {size} |")
+        lines.append(
+            f"| {row.entry.review_id} | {' | '.join(facts)} | {themes} | "
+            f"{row.entry.format} | {size} |"
+        )
     return "\n".join(lines)
 
 

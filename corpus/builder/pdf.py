@@ -101,9 +101,16 @@ class _ReportTemplate(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO, source: ReviewSource, house: HouseStyle) -> None:
         left, right, top, bottom = (m * cm for m in house.margins)
         super().__init__(
-            buffer, pagesize=A4, leftMargin=left, rightMargin=right, topMargin=top,
-            bottomMargin=bottom, invariant=1, title=_clean(source.title),
-            author=_clean(source.meta.partnership), subject=source.meta.type_label,
+            buffer,
+            pagesize=A4,
+            leftMargin=left,
+            rightMargin=right,
+            topMargin=top,
+            bottomMargin=bottom,
+            invariant=1,
+            title=_clean(source.title),
+            author=_clean(source.meta.partnership),
+            subject=source.meta.type_label,
             creator=f"{_clean(source.meta.partnership)} (fictional example)",
         )
         self.source, self.house = source, house
@@ -199,8 +206,9 @@ class _ReportTemplate(BaseDocTemplate):
 class _PagedCanvas(Canvas):
     """Holds pages back until the end, so every footer can say how many pages there are."""
 
-    def __init__(self, *args: Any, draw_footer: Callable[[Canvas, int, int], None],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, draw_footer: Callable[[Canvas, int, int], None], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._held: list[dict[str, Any]] = []
         self._draw_footer = draw_footer
@@ -257,11 +265,16 @@ def _title_page(source: ReviewSource, styles: dict[str, Any]) -> list[Flowable]:
 
 def _notice_box(text: str, styles: dict[str, Any]) -> Table:
     box = Table([[Paragraph(text, styles["notice"])]], colWidths=["100%"])
-    box.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1, styles["cover_partnership"].textColor),
-        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#F2F2F2")),
-        ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
-    ]))
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, styles["cover_partnership"].textColor),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#F2F2F2")),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
     return KeepTogether([Spacer(1, 0.4 * cm), box, Spacer(1, 0.4 * cm)])
 
 
@@ -287,8 +300,7 @@ def _flowables(block: Block, styles: dict[str, Any], doc: Any) -> list[Flowable]
 
 def _list_item(marker: str, depth: int, runs: Inline, styles: dict[str, Any]) -> Paragraph:
     indent = 0.9 * cm + depth * 0.7 * cm
-    style = styles["item"].clone(f"item{depth}", leftIndent=indent,
-                                 bulletIndent=indent - 0.7 * cm)
+    style = styles["item"].clone(f"item{depth}", leftIndent=indent, bulletIndent=indent - 0.7 * cm)
     return Paragraph(markup(runs), style, bulletText=escape(marker) if marker else None)
 
 

@@ -62,8 +62,12 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def build_corpus(corpus_dir: Path, out_dir: Path | None = None,
-                 readme: Path | None = None, update_readme: bool = True) -> BuildReport:
+def build_corpus(
+    corpus_dir: Path,
+    out_dir: Path | None = None,
+    readme: Path | None = None,
+    update_readme: bool = True,
+) -> BuildReport:
     """Render ``corpus_dir/src`` into ``out_dir`` (default ``corpus_dir/reviews``) and update
     the table in ``readme`` (default ``corpus_dir/README.md``)."""
     started = time.perf_counter()
@@ -89,17 +93,20 @@ def build_corpus(corpus_dir: Path, out_dir: Path | None = None,
     return report
 
 
-def _check_sources_catalogued(src_dir: Path, entries: list[CatalogueEntry],
-                              report: BuildReport) -> None:
+def _check_sources_catalogued(
+    src_dir: Path, entries: list[CatalogueEntry], report: BuildReport
+) -> None:
     generated = {e.review_id for e in entries if e.generated}
     for path in sorted(src_dir.glob("*.md")):
         if path.stem not in generated:
             report.problems.append(
-                f"{path}: no catalogue row with a generated format (pdf, docx, html)")
+                f"{path}: no catalogue row with a generated format (pdf, docx, html)"
+            )
 
 
-def _build_entry(corpus_dir: Path, out_dir: Path, entry: CatalogueEntry,
-                 report: BuildReport) -> TableRow:
+def _build_entry(
+    corpus_dir: Path, out_dir: Path, entry: CatalogueEntry, report: BuildReport
+) -> TableRow:
     if not entry.generated:
         return _direct_row(corpus_dir / "reviews" / entry.file_name, entry, report)
     path = corpus_dir / "src" / f"{entry.review_id}.md"
@@ -154,7 +161,8 @@ def _remove_stale(out_dir: Path, entries: list[CatalogueEntry], report: BuildRep
     expected |= {f"{e.review_id}.meta.yaml" for e in entries if e.format == "html"}
     for path in sorted(out_dir.iterdir()):
         is_generated = path.suffix.lstrip(".") in GENERATED_FORMATS or path.name.endswith(
-            ".meta.yaml")
+            ".meta.yaml"
+        )
         if is_generated and path.name not in expected:
             path.unlink()
             report.removed.append(path.name)

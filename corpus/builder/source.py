@@ -20,15 +20,20 @@ from corpus.builder.errors import SourceInvalid
 
 ALLOWED_VALUES: dict[str, frozenset[str]] = {
     "nation": frozenset({"england", "wales", "scotland", "northern_ireland"}),
-    "review_type": frozenset(
-        {"scr", "cspr", "national", "cpr", "susr", "learning_review", "cmr"}
-    ),
+    "review_type": frozenset({"scr", "cspr", "national", "cpr", "susr", "learning_review", "cmr"}),
     "outcome": frozenset({"death", "serious_harm"}),
     "age_group": frozenset({"under_1", "1_4", "5_9", "10_14", "15_17", "mixed"}),
 }
 METADATA_FIELDS = (
-    "review_id", "title", "year", "partnership", "nation", "review_type", "outcome",
-    "age_group", "published",
+    "review_id",
+    "title",
+    "year",
+    "partnership",
+    "nation",
+    "review_type",
+    "outcome",
+    "age_group",
+    "published",
 )
 FICTION_NOTICE = (
     "This is a fictional example written for the CSPR Workbench software. It does not describe "
@@ -58,8 +63,9 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT_TAG, _FLOAT_TAG)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_FrontMatterLoader.add_implicit_resolver(_INT_TAG, re.compile(r"^[-+]?[0-9]+$"),
-                                         list("-+0123456789"))
+_FrontMatterLoader.add_implicit_resolver(
+    _INT_TAG, re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
 
 
 @dataclass(frozen=True)
@@ -188,7 +194,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
         raise SourceInvalid(f"{path}: front matter is not valid YAML ({problem})") from problem
     if not isinstance(data, dict):
         raise SourceInvalid(f"{path}: front matter is not a mapping")
-    return data, text[match.end():]
+    return data, text[match.end() :]
 
 
 def parse_meta(data: dict[str, Any], path: Path) -> ReviewMeta:

@@ -72,8 +72,14 @@ def render_html(source: ReviewSource) -> bytes:
 
 
 def _site_header(site: str) -> str:
-    links = ("Home", "Children and families", "Professionals", "Training", "Case reviews",
-             "Contact us")
+    links = (
+        "Home",
+        "Children and families",
+        "Professionals",
+        "Training",
+        "Case reviews",
+        "Contact us",
+    )
     items = "".join(f'<li><a href="/{slugify(link)}/">{link}</a></li>' for link in links)
     return (
         f'<header class="site-header"><a class="logo" href="/">{site}</a>'
@@ -117,8 +123,10 @@ def _contents(source: ReviewSource) -> list[str]:
         f'<li><a href="#{slugify(h.text)}">{_inline(h.runs)}</a></li>'
         for h in source.headings(max_level=2)
     )
-    return [f'<nav class="on-this-page" aria-label="On this page"><h2>On this page</h2>'
-            f"<ul>{items}</ul></nav>"]
+    return [
+        f'<nav class="on-this-page" aria-label="On this page"><h2>On this page</h2>'
+        f"<ul>{items}</ul></nav>"
+    ]
 
 
 def _inline(runs: Inline) -> str:

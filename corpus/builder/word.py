@@ -54,8 +54,9 @@ def render_docx(source: ReviewSource) -> bytes:
 
 def _set_properties(doc: DocxDocument, source: ReviewSource) -> None:
     meta = source.meta
-    stamp = dt.datetime(meta.published.year, meta.published.month, meta.published.day, 9,
-                        tzinfo=dt.UTC)
+    stamp = dt.datetime(
+        meta.published.year, meta.published.month, meta.published.day, 9, tzinfo=dt.UTC
+    )
     props = doc.core_properties
     props.title, props.author, props.subject = source.title, meta.partnership, meta.type_label
     props.last_modified_by, props.revision = meta.partnership, 1
@@ -209,4 +210,3 @@ def _fixed_zip(data: bytes, published: dt.date) -> bytes:
             member.external_attr = 0o644 << 16
             target.writestr(member, source.read(info.filename))
     return buffer.getvalue()
-

@@ -56,6 +56,23 @@ _TAIL_RECOMMENDATIONS = re.compile(r"\brecommendations$", re.I)
 _GENERIC = re.compile(
     r"^(?:introduction|overview|background|context|summary|methodology|conclusions?)$", re.I
 )
+# Labels that open a section of a briefing or summary when they stand alone on a line, even
+# without Markdown "#" ("Recommendations:", "**Key learning**", "3. What happened").
+_LABEL_DECORATION = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+|[*_]{1,2})|[*_]{1,2}$|\s*[:?]$")
+_GENERIC_LABEL = re.compile(
+    r"^(?:(?:case |executive |brief |review )?summary|background|introduction|overview|"
+    r"context|conclusions?|what happened|the case|about (?:the|this) (?:review|case|child)|"
+    r"the (?:child|children|family)(?: and (?:the )?family)?|key messages?|"
+    r"(?:key |main )?(?:practice )?points|why (?:it|this) matters|what (?:should|can|must) "
+    r"(?:practitioners|professionals|managers|agencies|you|we) do(?: differently)?|"
+    r"what (?:needs|has) to (?:happen|change)|questions? (?:to consider|for practice|for "
+    r"reflection)|reflective questions|next steps|actions?(?: taken| since the review)?|"
+    r"good practice|what went well|further reading|resources)$",
+    re.IGNORECASE,
+)
+_LABEL_MAX_WORDS = 7
+# "5. Findings" beside "6. Recommendations": a list of short numbered lines is a contents list
+_SHORT_NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?:\S+\s+){0,7}\S+$")
 # reference apparatus: such a heading ends any findings/recommendations heading above it
 REFERENCE_HEADING = re.compile(
     r"\b(?:glossary|abbreviations|acronyms|references|bibliography|appendix|appendices|annex|"
@@ -102,29 +119,64 @@ class Section:
         return self.path[-1] if self.path else ""
 
 
+def section_label(text: str) -> str | None:
+    """The label of a line that is only a known section label ("Recommendations:",
+    "**Key learning**", "3. What happened", "Learning points"), in any case, with or without a
+    colon, numbering or bold; ``None`` for anything else."""
+    if len(text.split()) > _LABEL_MAX_WORDS or len(text) > 80:
+        return None
+    label = text
+    for _ in range(3):  # "1. **Findings:**" sheds its number, bold and colon
+        label = _LABEL_DECORATION.sub("", label).strip()
+    if not label or not label[0].isalpha():
+        return None
+    if heading_role(label) is not None or _GENERIC_LABEL.match(label):
+        return label
+    return None
+
+
 def read_blocks(pages: Sequence[Page]) -> list[Block]:
     """Blocks of all pages in order; a paragraph cut by a page break is joined back together
-    (it keeps the page where it starts)."""
+    (it keeps the page where it starts). A paragraph that is only a section label becomes a
+    heading one level below the last real heading (level 2 when there is none, or only the
+    title), so labels in a row are siblings; never in reference apparatus (contents, glossary)
+    or in a numbered list of short lines (a contents list without its heading)."""
+    paragraphs = [
+        (page, text)
+        for page in pages
+        for text in (" ".join(raw.split()) for raw in page.text.split("\n\n"))
+        if text
+    ]
     blocks: list[Block] = []
-    for page in pages:
-        first = True
-        for raw in page.text.split("\n\n"):
-            text = " ".join(raw.split())
-            if not text:
-                continue
-            heading = _HEADING.match(text)
-            if heading:
-                blocks.append(
-                    Block(heading.group(2), page.number, page.label, len(heading.group(1)))
-                )
-            elif first and blocks and _continues(blocks[-1], text):
-                prev = blocks[-1]
-                joined = prev.text[:-1] + text if prev.text.endswith("-") else f"{prev.text} {text}"
-                blocks[-1] = Block(joined, prev.page, prev.label)
-            else:
-                blocks.append(Block(text, page.number, page.label))
-            first = False
+    last_level, in_reference, last_page = 1, False, None
+    for place, (page, text) in enumerate(paragraphs):
+        first, last_page = page.number != last_page, page.number
+        heading = _HEADING.match(text)
+        if heading:
+            last_level = len(heading.group(1))
+            title = heading.group(2).rstrip(" :") or heading.group(2)  # "Recommendations:"
+            in_reference = bool(REFERENCE_HEADING.search(title))
+            blocks.append(Block(title, page.number, page.label, last_level))
+        elif not in_reference and _is_label(paragraphs, place):
+            label = section_label(text) or text
+            blocks.append(Block(label, page.number, page.label, min(last_level + 1, 6)))
+        elif first and blocks and _continues(blocks[-1], text):
+            prev = blocks[-1]
+            joined = prev.text[:-1] + text if prev.text.endswith("-") else f"{prev.text} {text}"
+            blocks[-1] = Block(joined, prev.page, prev.label)
+        else:
+            blocks.append(Block(text, page.number, page.label))
     return blocks
+
+
+def _is_label(paragraphs: Sequence[tuple[Page, str]], place: int) -> bool:
+    text = paragraphs[place][1]
+    if section_label(text) is None:
+        return False
+    if not _SHORT_NUMBERED.match(text):
+        return True
+    neighbours = paragraphs[max(place - 1, 0) : place] + paragraphs[place + 1 : place + 2]
+    return not any(_SHORT_NUMBERED.match(other) for _, other in neighbours)
 
 
 def _continues(prev: Block, text: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from learning.index import LearningIndex, StoredDocument, UnitRow
-from learning.themes.scoring import is_excluded_unit
+from learning.themes.scoring import excluded_flags
 
 
 @dataclass(frozen=True)
@@ -53,28 +53,31 @@ class UnitTable:
         )
 
 
-def is_excluded_row(row: UnitRow) -> bool:
-    """Whether a unit may not earn a tag (glossary, contents, abbreviations, title block)."""
-    return is_excluded_unit(row.section, row.text, row.title)
-
-
 def load_unit_table(index: LearningIndex) -> UnitTable:
     """All units of the index (with their documents), in review-id then ordinal order."""
     documents = {document.review_id: document for document in index.store.documents()}
     review_ids = tuple(sorted(documents))
     rows: list[UnitRow] = []
     review_of_unit: list[int] = []
+    excluded: list[bool] = []
     for position, review_id in enumerate(review_ids):
         units = index.store.units_of_review(review_id)
         rows.extend(units)
         review_of_unit.extend([position] * len(units))
+        excluded.extend(review_excluded_flags(units))
     return UnitTable(
         tuple(rows),
         review_ids,
         np.array(review_of_unit, dtype=np.int64),
         documents,
-        np.array([is_excluded_row(row) for row in rows], dtype=bool),
+        np.array(excluded, dtype=bool),
     )
+
+
+def review_excluded_flags(units: Sequence[UnitRow]) -> list[bool]:
+    """Which of one review's units (in reading order) may not earn a tag."""
+    title = units[0].title if units else None
+    return excluded_flags([u.section for u in units], [u.text for u in units], title)
 
 
 def unit_vectors(index: LearningIndex, unit_ids: Sequence[int]) -> np.ndarray:

@@ -37,8 +37,10 @@ _EXCLUDED_SECTION = re.compile(
 # A contents list: dot leaders or tabs running to a page number ("Findings . . . . 14").
 _CONTENTS_LINE = re.compile(r"(?:\.\s?){4,}\s*[\divxlc]+\b", re.IGNORECASE)
 _CHUNK = 4096
+_PROSE_WORDS, _PROSE_LONG = 12, 25
+_SENTENCE_END = re.compile(r"[.!?]['\"”’)]*\s*$")
 #: Bumped whenever the scoring method changes, so cached scores of the old method are not used.
-SCORING_VERSION = 2
+SCORING_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,19 @@ class ScoringParams:
     # Most stopwords allowed between two words of a phrase ("information was not shared").
     phrase_window: int = 3
     review_weights: tuple[float, ...] = (0.5, 0.3, 0.2)
+    # "renormalised": a review with fewer eligible units than weights is scored on the units it
+    # has, with the weights rescaled to sum to 1 (fair to one-paragraph summaries); "fixed":
+    # missing units count as 0 (the rule before short documents were measured)
+    review_rule: str = "renormalised"
+    # "profile": a review's theme confidence says how far the theme stands out from the review's
+    # own profile over all themes (standardised; 0.5 at ``profile_z`` standard deviations above
+    # its mean), scaled down below ``profile_floor``: a one-paragraph summary, whose paragraphs
+    # carry several themes at once, and a 40-page review, whose best pages carry one, are judged
+    # on the same scale. "absolute": the weighted mean as it is (the rule before).
+    review_calibration: str = "profile"
+    profile_z: float = 1.0
+    profile_scale: float = 2.0
+    profile_floor: float = 0.1
     passage_weight: float = 0.9
     evidence_threshold: float = 0.5
     review_threshold: float = 0.5
@@ -90,12 +105,34 @@ def looks_like_contents(text: str) -> bool:
     return len(_CONTENTS_LINE.findall(text)) >= 2
 
 
-def is_excluded_unit(section: str | None, text: str, title: str | None = None) -> bool:
-    """Units that only name things: glossary-like sections, contents lists, and the title
-    block (the section headed by the review's own title)."""
-    if is_excluded_section(section) or looks_like_contents(text):
-        return True
+def _in_title_section(section: str | None, title: str | None) -> bool:
     return bool(section and title) and _normalised(section or "") == _normalised(title or "")
+
+
+def has_prose(text: str) -> bool:
+    """Whether a unit holds a paragraph of prose: a sentence-ended line of 12 words or more,
+    or any line of 25 (a cover page's lines are names, dates and labels)."""
+    for line in text.splitlines():
+        words = len(line.split())
+        if words >= _PROSE_LONG or (words >= _PROSE_WORDS and _SENTENCE_END.search(line)):
+            return True
+    return False
+
+
+def excluded_flags(sections: Sequence[str], texts: Sequence[str], title: str | None) -> list[bool]:
+    """For one review's units in reading order, which may not earn a tag. Under the review's
+    own title heading only the opening units before the first paragraph of prose are the title
+    block: a briefing or web page whose only heading is its title keeps its body."""
+    flags: list[bool] = []
+    prose_seen = False
+    for section, text in zip(sections, texts, strict=True):
+        if is_excluded_section(section) or looks_like_contents(text):
+            flags.append(True)
+            continue
+        in_title = _in_title_section(section, title)
+        prose_seen = prose_seen or (in_title and has_prose(text))
+        flags.append(in_title and not prose_seen)
+    return flags
 
 
 _stem = lru_cache(maxsize=1 << 16)(simple_stem)
@@ -244,25 +281,53 @@ def review_scores(
     n_reviews: int,
     params: ScoringParams,
     unit_weight: np.ndarray | None = None,
+    eligible: np.ndarray | None = None,
 ) -> np.ndarray:
     """(reviews x themes): weighted mean of each review's best unit confidences per theme.
 
     ``review_of_unit`` gives each unit's review row; units need not be sorted. With weights
-    (0.5, 0.3, 0.2) one strong unit gives at most 0.5, three strong units nearly 1.
+    (0.5, 0.3, 0.2) one strong unit of a long review gives at most 0.5, three strong units
+    nearly 1: a passing mention is not enough. Under the "renormalised" rule a review with
+    fewer ``eligible`` units (not glossary, contents or title block) than weights is judged on
+    the units it has: a one-paragraph summary on its paragraph, with the full weight.
     """
     weights = np.asarray(params.review_weights, dtype=np.float32)
     weighted = confidence if unit_weight is None else confidence * unit_weight[:, None]
+    counts = _eligible_counts(review_of_unit, n_reviews, eligible)
     order = np.argsort(review_of_unit, kind="stable")
     sorted_reviews = np.asarray(review_of_unit)[order]
     bounds = np.searchsorted(sorted_reviews, np.arange(n_reviews + 1))
     out = np.zeros((n_reviews, confidence.shape[1]), dtype=np.float32)
     for row in range(n_reviews):
         block = weighted[order[bounds[row] : bounds[row + 1]]]
-        if block.shape[0] == 0:
+        if block.shape[0] == 0 or counts[row] == 0:
             continue
-        top = -np.sort(-block, axis=0)[: weights.size]
-        out[row] = weights[: top.shape[0]] @ top
+        used = weights[: min(weights.size, int(counts[row]))]
+        if params.review_rule == "renormalised":
+            used = used / used.sum()
+        top = -np.sort(-block, axis=0)[: used.size]
+        out[row] = used[: top.shape[0]] @ top
     return out
+
+
+def calibrate_reviews(reviews: np.ndarray, params: ScoringParams) -> np.ndarray:
+    """(reviews x themes) confidences on one scale whatever a review's length (see
+    ``ScoringParams.review_calibration``); rows of reviews with no score stay 0."""
+    if params.review_calibration == "absolute":
+        return reviews
+    mean = reviews.mean(axis=1, keepdims=True)
+    spread = reviews.std(axis=1, keepdims=True)
+    standard = np.divide(reviews - mean, spread, out=np.zeros_like(reviews), where=spread > 0)
+    stands_out = 1.0 / (1.0 + np.exp(-params.profile_scale * (standard - params.profile_z)))
+    strength = np.minimum(1.0, reviews / params.profile_floor)
+    return (stands_out * strength).astype(np.float32)
+
+
+def _eligible_counts(
+    review_of_unit: np.ndarray, n_reviews: int, eligible: np.ndarray | None
+) -> np.ndarray:
+    mask = np.ones(len(review_of_unit), dtype=bool) if eligible is None else eligible
+    return np.bincount(np.asarray(review_of_unit)[mask], minlength=n_reviews)
 
 
 def choose_threshold(

@@ -27,6 +27,7 @@ from learning.themes.corpus import UnitTable, load_unit_table, unit_vectors
 from learning.themes.scoring import (
     ScoringParams,
     build_phrase_index,
+    calibrate_reviews,
     choose_threshold,
     prototype_offsets,
     review_scores,
@@ -77,7 +78,10 @@ def compute_scores(
         [params.passage_weight if row.kind == UnitKind.PASSAGE else 1.0 for row in table.rows],
         dtype=np.float32,
     )
-    reviews = review_scores(confidence, table.review_of_unit, len(table.review_ids), params, weight)
+    reviews = review_scores(
+        confidence, table.review_of_unit, len(table.review_ids), params, weight, ~table.excluded
+    )
+    reviews = calibrate_reviews(reviews, params)
     return cache.CachedScores(
         np.array(table.unit_ids, dtype=np.int64),
         confidence,
@@ -278,14 +282,17 @@ class ThemeWorkspace:
             model_confidence=model,
             threshold=threshold,
             source=TagSource.ANALYST if analyst else TagSource.MODEL,
-            evidence=self.evidence(row, column, any_score=analyst),
+            evidence=self.evidence(row, column, any_score=analyst)
+            or self.evidence(row, column, any_score=True),
             decided_by=decision.by if decision else None,
             decided_at=decision.at.isoformat() if decision else None,
             note=decision.note if decision else None,
         )
 
     def evidence(self, row: int, column: int, *, any_score: bool = False) -> tuple[Evidence, ...]:
-        """The review's best units for a theme (above the evidence threshold unless asked)."""
+        """The review's best units for a theme (above the evidence threshold unless asked; a tag
+        of a short document, whose paragraphs each carry several themes, may have none above
+        it and shows its best units instead)."""
         positions = self.table.positions_of_review(row)
         if positions.size == 0:
             return ()

@@ -112,3 +112,26 @@ def test_theme_labels_cover_every_review_with_taxonomy_ids() -> None:
 def test_every_review_has_reading_notes() -> None:
     notes = {path.stem for path in (EVAL / "notes").glob("*.md")}
     assert notes == _review_ids()
+
+
+SHORT = EVAL / "short"
+
+
+@pytest.mark.parametrize("kind", ["briefings", "summaries", "recommendations"])
+def test_every_review_has_each_short_version(kind: str) -> None:
+    stems = {path.name.split(".")[0] for path in (SHORT / kind).iterdir()}
+    assert stems == _review_ids()
+
+
+@pytest.mark.parametrize("path", sorted((SHORT / "briefings").glob("*.md")), ids=lambda p: p.stem)
+def test_briefings_are_short_single_heading_paraphrases(path) -> None:  # noqa: ANN001
+    text = path.read_text(encoding="utf-8")
+    front, body = text.split("\n---\n", 1)
+    assert yaml.safe_load(front.lstrip("-\n"))["source_review"] == path.stem
+    assert 150 <= len(body.split()) <= 420
+    assert [line for line in body.splitlines() if line.startswith("#")] == [body.split("\n")[1]]
+    source = next(p for p in review_files() if p.name.startswith(path.stem + "."))
+    if source.suffix in (".md", ".txt"):
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", body) if len(s.split()) >= 12]
+        original = " ".join(source.read_text(encoding="utf-8").split())
+        assert not [s for s in sentences if " ".join(s.split()) in original]

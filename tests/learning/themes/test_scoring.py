@@ -9,6 +9,7 @@ import pytest
 from learning.themes.scoring import (
     ScoringParams,
     build_phrase_index,
+    calibrate_reviews,
     choose_threshold,
     combine_scores,
     is_excluded_section,
@@ -115,7 +116,7 @@ def test_excluded_units_score_zero() -> None:
 
 
 def test_one_passing_mention_does_not_make_a_review_tag() -> None:
-    params = ScoringParams(review_weights=(0.5, 0.3, 0.2))
+    params = ScoringParams(review_weights=(0.5, 0.3, 0.2), review_rule="fixed")
     # review 0: one strong unit; review 1: three strong units; review 2: no units
     confidence = np.array([[0.95], [0.02], [0.0], [0.9], [0.9], [0.9]], dtype=np.float32)
     reviews = review_scores(confidence, np.array([0, 0, 0, 1, 1, 1]), 3, params)
@@ -123,6 +124,43 @@ def test_one_passing_mention_does_not_make_a_review_tag() -> None:
     assert reviews[1, 0] == pytest.approx(0.9)
     assert reviews[2, 0] == 0.0
     assert reviews[0, 0] < params.review_threshold < reviews[1, 0]
+
+
+@pytest.mark.parametrize(
+    ("rule", "one_unit", "two_units", "long_mention"),
+    [
+        # renormalised: a one-paragraph summary is judged on its paragraph, with full weight
+        ("renormalised", 0.9, (0.5 * 0.9 + 0.3 * 0.6) / 0.8, 0.5 * 0.9 + 0.3 * 0.1 + 0.2 * 0.1),
+        ("fixed", 0.5 * 0.9, 0.5 * 0.9 + 0.3 * 0.6, 0.5 * 0.9 + 0.3 * 0.1 + 0.2 * 0.1),
+    ],
+)
+def test_review_scores_are_fair_to_length(
+    rule: str, one_unit: float, two_units: float, long_mention: float
+) -> None:
+    params = ScoringParams(review_rule=rule)
+    # review 0: one unit; review 1: two units; review 2: a long review mentioning it once;
+    # review 3: a glossary entry (not eligible) beside one real unit
+    confidence = np.array([[0.9], [0.9], [0.6], [0.9], *[[0.1]] * 20, [0.95], [0.9]], "float32")
+    reviews = np.array([0, 1, 1, *[2] * 21, 3, 3])
+    eligible = np.ones(len(reviews), dtype=bool)
+    eligible[-2] = False
+    confidence[-2] = 0.0  # excluded units score 0 before aggregation
+    scores = review_scores(confidence, reviews, 4, params, eligible=eligible)
+    assert scores[:, 0].tolist() == pytest.approx([one_unit, two_units, long_mention, one_unit])
+
+
+def test_calibration_puts_reviews_of_any_length_on_one_scale() -> None:
+    params = ScoringParams()
+    # a long review (strong, focused scores) and a briefing (the same profile, half as strong)
+    long = np.array([0.95, 0.9, 0.3, 0.2, 0.1, 0.1, 0.05, 0.05], dtype=np.float32)
+    reviews = np.stack([long, long / 2, np.zeros_like(long), np.full_like(long, 0.04)])
+    calibrated = calibrate_reviews(reviews, params)
+    np.testing.assert_allclose(calibrated[0, :2], calibrated[1, :2], rtol=1e-5)
+    assert (calibrated[:2, :2] >= 0.5).all() and (calibrated[:2, 2:] < 0.5).all()
+    assert calibrated[2].tolist() == [0.0] * 8  # no evidence at all: no theme
+    assert (calibrated[3] < 0.5).all()  # a flat, weak profile below the floor: no theme
+    absolute = calibrate_reviews(reviews, ScoringParams(review_calibration="absolute"))
+    np.testing.assert_array_equal(absolute, reviews)
 
 
 def test_review_scores_do_not_depend_on_unit_order() -> None:
@@ -180,6 +218,35 @@ def test_params_digest_changes_with_any_knob() -> None:
     ],
 )
 def test_excluded_units(section: str, text: str, title: str | None, excluded: bool) -> None:
-    from learning.themes.scoring import is_excluded_unit
+    from learning.themes.scoring import excluded_flags
 
-    assert is_excluded_unit(section, text, title) is excluded
+    assert excluded_flags([section], [text], title) == [excluded]
+
+
+BRIEFING = "Serious Case Review: Child A"
+PROSE = (
+    "Child A was a baby of ten weeks whose father shook him; the health visitor never met "
+    "the father and nobody asked who else cared for the baby."
+)
+
+
+@pytest.mark.parametrize(
+    ("units", "flags"),
+    [
+        # a one-heading briefing: its body is all under the title, and it all counts
+        ([(BRIEFING, PROSE), (BRIEFING, PROSE), ("Recommendations", "1. Ask who cares.")],
+         [False, False, False]),
+        # a cover page before the first prose is the title block; after it, short lines count
+        ([(BRIEFING, "Northshire Safeguarding Children Board\nPublished June 2012"),
+          (BRIEFING, PROSE), (BRIEFING, "Key dates: March 2011")],
+         [True, False, False]),
+        # a unit that starts on the cover and runs into prose keeps its prose
+        ([(BRIEFING, "Published June 2012\n" + PROSE)], [False]),
+        ([("Glossary", PROSE), (BRIEFING, PROSE)], [True, False]),
+    ],
+)  # fmt: skip
+def test_only_the_opening_lines_before_prose_are_a_title_block(units, flags) -> None:
+    from learning.themes.scoring import excluded_flags
+
+    sections, texts = zip(*units, strict=True)
+    assert excluded_flags(sections, texts, BRIEFING) == flags

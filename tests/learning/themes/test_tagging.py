@@ -3,6 +3,7 @@ glossaries that earn nothing, determinism, the derived cache, analysts' decision
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from learning.themes.decisions import load_decisions, save_decision
 from learning.themes.scoring import ScoringParams
 from learning.themes.taxonomy import load_taxonomy
 from learning.themes.values import AnalystDecision, Decision, TagSource
-from tests.learning.themes.conftest import Doc, F, P, R, build_index
+from tests.learning.themes.conftest import FAKE_PARAMS, Doc, F, P, R, build_index
 
 DA_REVIEW = Doc(
     "r-da",
@@ -266,7 +267,9 @@ def test_decisions_calibrate_the_theme_threshold(
         )
     ]
     index_dir = build_index(tmp_path / "index", reviews, fake_encoder)
-    plain = open_workspace(index_dir)
+    # the absolute scale, on which the fake encoder's scores tag a rejected review
+    params = replace(FAKE_PARAMS, review_calibration="absolute")
+    plain = open_workspace(index_dir, params=params)
     scores = {
         review: float(plain.scores.review_conf[row, plain.scores.theme_ids.index("domestic_abuse")])
         for row, review in enumerate(plain.scores.review_ids)
@@ -282,7 +285,7 @@ def test_decisions_calibrate_the_theme_threshold(
             ("r4", Decision.REJECT),
         ]
     }
-    calibrated = open_workspace(index_dir, decisions=decisions)
+    calibrated = open_workspace(index_dir, decisions=decisions, params=params)
     moved = calibrated.thresholds["domestic_abuse"]
     assert moved != plain.params.review_threshold
     rejected = max(scores["r3"], scores["r4"])
