@@ -148,7 +148,7 @@ def run_evaluation(
     index_dir = _ingest_corpus(data_dir, encoder)
     queries = read_queries()
     results = {}
-    for mode, options in (modes or {m: {"weights": w} for m, w in MODES.items()}).items():
+    for mode, options in (modes or DEFAULT_MODES).items():
         engine = _open(index_dir, encoder, **options)
         try:
             results[mode] = evaluate(queries, lambda q, e=engine: rank_reviews(e, q))
@@ -157,6 +157,11 @@ def run_evaluation(
     return results
 
 
+DEFAULT_MODES: dict[str, dict[str, object]] = {
+    **{mode: {"weights": weights} for mode, weights in MODES.items()},
+    # the product's theme signals: themes named in a query, and case patterns of a précis
+    "hybrid + themes": {"weights": MODES["hybrid (RRF)"], "themes": True},
+}
 FTS5_MODES: dict[str, dict[str, object]] = {
     "keyword (BM25 postings)": {"weights": MODES["keyword (BM25)"]},
     "keyword (FTS5 bm25)": {"weights": MODES["keyword (BM25)"], "fts5": True},

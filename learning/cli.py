@@ -177,9 +177,20 @@ def search_command(
     as_json: AsJson = False,
     data_dir: DataDir = None,
     batch: BatchOpt = None,
+    theme: Annotated[
+        str | None,
+        typer.Option(
+            "--theme",
+            help="A theme id from `cspr themes list`: rank reviews by it too (implies --reviews).",
+        ),
+    ] = None,
 ) -> None:
     """Search findings, recommendations and passages by meaning and by words."""
-    _run(lambda: _search(query, reviews, k, filters or [], as_json, index_dir_for(data_dir), batch))
+    _run(
+        lambda: _search(
+            query, reviews, k, filters or [], as_json, index_dir_for(data_dir), batch, theme
+        )
+    )
 
 
 def _search(
@@ -190,6 +201,7 @@ def _search(
     as_json: bool,
     index_dir: Path,
     batch: Path | None,
+    theme: str | None = None,
 ) -> int:
     from learning.filters import parse_filters
 
@@ -197,8 +209,8 @@ def _search(
     queries = _inputs(query, batch, "QUERY")
 
     def ask(engine: SearchEngine, text: str) -> list[Any]:
-        if reviews:
-            return engine.search_reviews(text, k, filters)
+        if reviews or theme is not None:
+            return engine.search_reviews(text, k, filters, theme=theme)
         return engine.search_passages(text, k, filters)
 
     _answer_each(queries, index_dir, ask, as_json or batch is not None)
@@ -247,6 +259,9 @@ def _print_hits(hits: list[Any]) -> None:
                 f"{rank}. {hit.title}{year}  [{hit.review_id}]  score {hit.score:.4f}", style="bold"
             )
         )
+        shared = getattr(hit, "shared_themes", ())
+        if shared:
+            console.print(Text(f"   shared themes: {', '.join(shared)}", style="magenta"))
         for passage in getattr(hit, "passages", None) or (hit,):
             _print_passage(console, passage)
         console.print(Text(f"   {hit.source}", style="dim"))

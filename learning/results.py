@@ -90,17 +90,20 @@ class ReviewHit(ReviewFields):
 class SimilarReview(ReviewFields):
     """A past review like the case précis; ``passages`` are its best matching findings and
     recommendations (its passages if it has none); ``similarity`` is the best cosine between
-    the whole précis and those units."""
+    the whole précis and those units; ``shared_themes`` says which case patterns it shares."""
 
     score: float
     similarity: float
     passages: tuple[PassageHit, ...]
+    # labels of the themes the précis and this review both carry (with theme signals on)
+    shared_themes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **review_dict(self),
             "score": round(self.score, 6),
             "similarity": round(self.similarity, 6),
+            "shared_themes": list(self.shared_themes),
             "passages": [p.passage_dict() for p in self.passages],
         }
 

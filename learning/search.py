@@ -14,13 +14,13 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from learning.encoder import Encoder
-from learning.errors import EmptyQuery, InvalidFilter
+from learning.errors import EmptyQuery, InvalidFilter, ThemeNotFound
 from learning.filters import Filters, free_values
 from learning.fusion import Fused, fuse_rrf, fuse_weighted, rank_groups
 from learning.index import LearningIndex, open_index
@@ -35,6 +35,9 @@ from learning.query import (
     words_of,
 )
 from learning.results import PassageHit, ReviewHit, SimilarReview, passage_hit, review_dict
+
+if TYPE_CHECKING:
+    from learning.themes.signals import ThemeNames, ThemeSignals
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +88,11 @@ class SearchEngine:
         fusion: str = "rrf",
         weights: tuple[float, float] = (1.0, 1.0),
         pool: int = 100,
+        themes: bool = False,
     ) -> None:
+        # ``themes``: a query that names a taxonomy theme also ranks reviews by it, and similar
+        # cases blend in theme profiles. Off by default: on the evaluation set it did not beat
+        # text alone (README). An explicit ``theme`` for review search works either way.
         if fusion not in FUSIONS:
             raise ValueError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
         if min(weights) < 0 or max(weights) <= 0:
@@ -95,6 +102,9 @@ class SearchEngine:
         self.fusion = fusion
         self.weights = weights
         self.pool = pool
+        self.themes = themes
+        self._signals: ThemeSignals | None = None
+        self._names: ThemeNames | None = None
         self._lock = threading.RLock()
         self._allowed_cache: dict[Filters, AllowedUnits] = {}
 
@@ -113,7 +123,50 @@ class SearchEngine:
         self.index.close()
         self.index = fresh
         self._allowed_cache.clear()
+        self._signals = None
         return True
+
+    def _theme_signals(self) -> ThemeSignals:
+        """The index's theme signals, loaded on first use (theme scores come from the tagger's
+        cache, computed once if missing)."""
+        if self._signals is None:
+            from learning.themes.signals import load_theme_signals
+
+            self._signals = load_theme_signals(self.index, self.encoder)
+        return self._signals
+
+    def _named_themes(self, query: str, theme: str | None) -> list[str]:
+        if theme is not None:
+            signals = self._theme_signals()
+            if theme not in signals.theme_ids:
+                raise ThemeNotFound(f"no theme {theme!r}; themes: {', '.join(signals.theme_ids)}")
+            return [theme]
+        if not self.themes:
+            return []
+        if self._names is None:
+            from learning.themes.signals import theme_names
+            from learning.themes.taxonomy import load_taxonomy
+
+            self._names = theme_names(load_taxonomy())
+        return self._names.named_in(query)
+
+    def _allowed_reviews(self, allowed: AllowedUnits | None) -> set[str] | None:
+        if allowed is None:
+            return None
+        return set(self.index.store.review_ids_of(allowed.ids.tolist()).values())
+
+    def _theme_rankings(
+        self, themes: list[str], allowed: AllowedUnits | None
+    ) -> tuple[list[list[str]], dict[int, float]]:
+        """Reviews ranked by the themes' definitions (dense, best unit) and by the tagger's
+        confidence; the definition's unit scores, to show passages for reviews found so."""
+        signals = self._theme_signals()
+        texts = [signals.queries[signals.theme_ids.index(theme)] for theme in themes]
+        vector = self.encoder.encode([" ".join(texts)])[0]
+        by_definition = self._dense(vector, max(self.pool, 200), allowed)
+        rows = self.index.store.fetch_units(list(by_definition))
+        confident = signals.review_ranking(themes, self._allowed_reviews(allowed))
+        return [_best_per_review(by_definition, rows), confident], by_definition
 
     def _allowed(self, filters: Filters | None) -> AllowedUnits | None:
         """The unit ids that pass ``filters`` (None: no filter), remembered per filter."""
@@ -210,10 +263,17 @@ class SearchEngine:
 
     @_serialised
     def search_reviews(
-        self, query: str, k: int = 10, filters: Filters | None = None, per_review: int = 3
+        self,
+        query: str,
+        k: int = 10,
+        filters: Filters | None = None,
+        per_review: int = 3,
+        theme: str | None = None,
     ) -> list[ReviewHit]:
         """Distinct reviews ranked by their best passages (best score plus a small bonus for
-        further good passages), each with the passages that earned the rank."""
+        further good passages), each with the passages that earned the rank. A query that
+        names a taxonomy theme (or an explicit ``theme`` id) also ranks reviews by the theme's
+        definition and by the tagger's confidence, fused with the passages' ranking."""
         ranked, terms = self.rank_units(query, max(self.pool, k * 20), filters)
         store = self.index.store
         # Rank on each unit's review alone; read whole rows only for the passages shown.
@@ -223,6 +283,9 @@ class SearchEngine:
         by_review: dict[str, list[Fused[int]]] = {}
         for item in ranked:
             by_review.setdefault(owners[item.key], []).append(item)
+        themes = self._named_themes(query, theme)
+        if themes:
+            groups, by_review = self._with_themes(themes, groups, by_review, filters)
         shown = {group.key: by_review[group.key][:per_review] for group in groups[:k]}
         rows = store.fetch_units([item.key for best in shown.values() for item in best])
         results: list[ReviewHit] = []
@@ -238,6 +301,26 @@ class SearchEngine:
                 ReviewHit(**review_dict(passages[0]), score=group.score, passages=passages)
             )
         return results
+
+    def _with_themes(
+        self,
+        themes: list[str],
+        groups: list[Fused[str]],
+        by_review: dict[str, list[Fused[int]]],
+        filters: Filters | None,
+    ) -> tuple[list[Fused[str]], dict[str, list[Fused[int]]]]:
+        """Review groups fused with the theme rankings; reviews found only by a theme show
+        the passages closest to its definition."""
+        rankings, by_definition = self._theme_rankings(themes, self._allowed(filters))
+        fused = fuse_rrf([[group.key for group in groups], *rankings])
+        owners = self.index.store.review_ids_of(list(by_definition))
+        extra: dict[str, list[Fused[int]]] = {}
+        for unit_id, score in sorted(by_definition.items(), key=lambda item: -item[1]):
+            review = owners.get(unit_id)
+            if review is not None and review not in by_review:
+                extra.setdefault(review, []).append(Fused(unit_id, score))
+        merged = {**by_review, **extra}
+        return [item for item in fused if item.key in merged], merged
 
     @_serialised
     def similar_cases(
@@ -259,18 +342,28 @@ class SearchEngine:
             (_coverage_per_review(per_sentence, rows), dense_weight),
             (_best_per_review(keyword, rows), keyword_weight),
         ]
+        # the précis's case pattern: always to say which themes a match shares, in the
+        # ranking only with theme signals on (it did not beat text alone on the evaluation set)
+        signals = self._theme_signals()
+        units = slice(1, None) if len(queries) > 1 else slice(0, 1)
+        profile = signals.profile_of(vectors[units], queries[units])
+        if self.themes:
+            ranking = signals.profile_ranking(profile, self._allowed_reviews(allowed))
+            weighted.append((ranking, dense_weight))
         weighted = [(ranking, weight) for ranking, weight in weighted if ranking and weight > 0]
         fused = fuse_rrf([r for r, _ in weighted], weights=[w for _, w in weighted])
         results = []
         for item in fused[:k]:
             matches, similarity = self._matches(item.key, queries, vectors, filters, per_review)
             if matches:
+                shared = signals.shared_themes(profile, item.key)
                 results.append(
                     SimilarReview(
                         **review_dict(matches[0]),
                         score=item.score,
                         similarity=similarity,
                         passages=matches,
+                        shared_themes=shared,
                     )
                 )
         return results

@@ -245,3 +245,19 @@ def test_mismatch_says_rebuild_and_rebuild_fixes_it(
     assert "run `cspr ingest --rebuild`" in result.stderr
     assert cspr("ingest", ingested, "--rebuild").exit_code == 0
     assert cspr("search", "baby").exit_code == 0
+
+
+def test_search_by_a_theme_picked_from_the_taxonomy(cspr, ingested: Path) -> None:
+    result = cspr("search", "what was recommended", "--theme", "exploitation_ehm", "--json")
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    assert hits and all("passages" in hit for hit in hits)  # reviews, not passages
+    unknown = cspr("search", "gangs", "--theme", "gangs")
+    assert unknown.exit_code == 2
+    assert "no theme 'gangs'; themes: nai_infancy" in unknown.stderr
+
+
+def test_similar_cases_show_shared_themes(cspr, ingested: Path) -> None:
+    result = cspr("similar", "--text", PRECIS, "--json", "--k", "3")
+    assert result.exit_code == 0, result.output
+    assert all(isinstance(hit["shared_themes"], list) for hit in json.loads(result.stdout))

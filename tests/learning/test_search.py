@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from learning.encoder import Encoder, FakeEncoder
-from learning.errors import EmptyQuery, IndexMismatch, IndexNotFound, InvalidFilter
+from learning.errors import EmptyQuery, IndexMismatch, IndexNotFound, InvalidFilter, ThemeNotFound
 from learning.filters import parse_filters
 from learning.ingest import ingest_paths
 from learning.search import SearchEngine, open_engine
@@ -285,3 +285,34 @@ def test_engine_refuses_weights_that_switch_everything_off(
     ingest_paths([tmp_path / "reviews"], tmp_path / "index", FakeEncoder())
     with pytest.raises(ValueError, match="weights must be non-negative"):
         open_engine(tmp_path / "index", FakeEncoder(), weights=weights)
+
+
+@pytest.fixture(scope="module")
+def theme_engine(real_engine: SearchEngine) -> SearchEngine:
+    return SearchEngine(real_engine.index, real_engine.encoder, themes=True)
+
+
+@pytest.mark.slow
+def test_a_query_naming_a_theme_finds_reviews_about_it(theme_engine: SearchEngine) -> None:
+    # "coercive control" is a practitioner phrase of the domestic abuse theme; the review
+    # about domestic abuse never uses those words
+    assert theme_engine._theme_signals().named_themes("coercive control") == ["domestic_abuse"]
+    hits = theme_engine.search_reviews("coercive control", k=3)
+    assert hits[0].review_id == "r-domestic-abuse"
+    assert hits[0].passages  # with the passages that show why
+
+
+@pytest.mark.slow
+def test_a_theme_picked_from_the_taxonomy_ranks_by_it(theme_engine: SearchEngine) -> None:
+    hits = theme_engine.search_reviews("what did reviews recommend", k=3, theme="exploitation_ehm")
+    assert hits[0].review_id == "r-exploitation"
+    with pytest.raises(ThemeNotFound, match="no theme 'gangs'; themes: nai_infancy"):
+        theme_engine.search_reviews("gangs", theme="gangs")
+
+
+@pytest.mark.slow
+def test_similar_cases_say_which_case_patterns_they_share(theme_engine: SearchEngine) -> None:
+    similar = theme_engine.similar_cases(PRECIS, k=3)
+    assert similar[0].review_id == "r-infant-bruising"
+    assert "Non-accidental injury in infancy" in similar[0].shared_themes
+    assert similar[0].to_dict()["shared_themes"] == list(similar[0].shared_themes)
