@@ -84,22 +84,24 @@ def test_unrecognised_metadata_is_a_warning_not_a_failure(cspr, tmp_path: Path) 
     (folder / "a.md").write_text(_briefing("Child A", "outcome: other\nyear: 2021\n"))
     (folder / "b.md").write_text(_briefing("Child B", "outcome: Significant harm\nyear: abc\n"))
     (folder / "c.md").write_text(_briefing("Child C", "outcome: Serious harm\n"))
+    (folder / "d.md").write_text(_briefing("Child D", "year: 2020\n"))
     result = cspr("ingest", folder, "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert (report["added"], report["failed"]) == (3, [])
+    assert (report["added"], report["failed"]) == (4, [])
     assert {(Path(w["path"]).name, w["warning"]) for w in report["warnings"]} == {
         ("b.md", "front matter: outcome 'Significant harm' is not one of death, serious_harm, "
          "other, near_miss; kept as 'significant_harm'"),
         ("b.md", "front matter: year 'abc' has no year; left unknown (e.g. 2021)"),
     }  # fmt: skip
     text = cspr("ingest", folder, "--rebuild")
-    assert text.exit_code == 0 and "3 added" in text.stdout and "2 warnings" in text.stdout
+    assert text.exit_code == 0 and "4 added" in text.stdout and "2 warnings" in text.stdout
     assert "WARNING" in text.stdout and "b.md" in text.stdout and "FAILED" not in text.stdout
     for value, titles in (
         ("other", ["Child A"]),
         ("significant harm", ["Child B"]),
         ("serious_harm", ["Child C"]),
+        ("unknown", ["Child D"]),
     ):
         found = cspr(
             "search", "health visitor", "--reviews", "--json", "--filter", f"outcome={value}"
