@@ -46,7 +46,6 @@ SETS: dict[str, Path] = {
 }
 DEFAULT_DATA_DIR = REPO / "benchmarks" / "out" / "eval-short"
 BEFORE = ScoringParams(review_rule="fixed", review_calibration="absolute")
-AFTER = ScoringParams()
 _SUFFIX = re.compile(r"-(?:briefing|summary|recommendations)$")
 
 
@@ -82,6 +81,7 @@ def excluded_before(workspace) -> np.ndarray:  # noqa: ANN001
 
 
 def _tags(inputs: ScoringInputs, params: ScoringParams) -> dict[str, frozenset[str]]:
+    """Tags as the scorer made them before: units alone, no windows, ``params``' rules."""
     return {source_review(r): tags for r, tags in tags_for(inputs, params).items()}
 
 
@@ -97,8 +97,10 @@ def evaluate_set(name: str, folder: Path, data_dir: Path, encoder, gold) -> SetR
         raise SystemExit(f"{name}: {len(report.failed)} files failed: {report.failed[:3]}")
     index = open_index(index_dir)
     try:
-        workspace = ThemeWorkspace(index, load_taxonomy(), lambda: encoder, decisions={})
-        inputs = scoring_inputs(workspace, (AFTER.max_weight,))
+        workspace = ThemeWorkspace(
+            index, load_taxonomy(), lambda: encoder, decisions={}, use_cache=False
+        )
+        inputs = scoring_inputs(workspace, (BEFORE.max_weight,))
         words = [len(row.text.split()) for row in workspace.table.rows]
         per_review = np.bincount(workspace.table.review_of_unit, weights=words)
         before_inputs = replace(inputs, excluded=excluded_before(workspace))
@@ -108,7 +110,12 @@ def evaluate_set(name: str, folder: Path, data_dir: Path, encoder, gold) -> SetR
             len(inputs.review_ids),
             float(per_review.mean()) if per_review.size else 0.0,
             evaluate_tags(_tags(before_inputs, BEFORE), gold, theme_ids),
-            evaluate_tags(_tags(inputs, AFTER), gold, theme_ids),
+            # the product's own tags (its scoring path, short reviews read in windows)
+            evaluate_tags(
+                {source_review(r): tags for r, tags in workspace.tag_sets().items()},
+                gold,
+                theme_ids,
+            ),
         )
     finally:
         index.close()

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from learning.query import STOPWORDS, simple_stem, words_of
+from learning.query import STOPWORDS, simple_stem, split_sentences, words_of
 
 # Section names whose text only names things (a word in a glossary is not a finding).
 _EXCLUDED_SECTION = re.compile(
@@ -40,7 +40,7 @@ _CHUNK = 4096
 _PROSE_WORDS, _PROSE_LONG = 12, 25
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)]*\s*$")
 #: Bumped whenever the scoring method changes, so cached scores of the old method are not used.
-SCORING_VERSION = 3
+SCORING_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,12 @@ class ScoringParams:
     profile_z: float = 1.0
     profile_scale: float = 2.0
     profile_floor: float = 0.1
+    # A review with at most ``short_review_units`` eligible units (a summary, a briefing) is
+    # also read in windows of ``window_sentences`` sentences: its paragraphs each carry several
+    # themes, and one sentence ("the two police forces shared nothing") is lost in a paragraph
+    # about the child's story. A unit's confidence is the best of its own and its windows'.
+    short_review_units: int = 12
+    window_sentences: int = 2
     passage_weight: float = 0.9
     evidence_threshold: float = 0.5
     review_threshold: float = 0.5
@@ -321,6 +327,22 @@ def calibrate_reviews(reviews: np.ndarray, params: ScoringParams) -> np.ndarray:
     stands_out = 1.0 / (1.0 + np.exp(-params.profile_scale * (standard - params.profile_z)))
     strength = np.minimum(1.0, reviews / params.profile_floor)
     return (stands_out * strength).astype(np.float32)
+
+
+def short_review_positions(
+    review_of_unit: np.ndarray, eligible: np.ndarray, params: ScoringParams
+) -> np.ndarray:
+    """Positions of the eligible units of reviews with at most ``short_review_units`` of them
+    (the units to read in sentence windows)."""
+    counts = _eligible_counts(review_of_unit, int(np.max(review_of_unit, initial=-1)) + 1, eligible)
+    short = counts[np.asarray(review_of_unit, dtype=np.int64)] <= params.short_review_units
+    return np.flatnonzero(short & eligible)
+
+
+def sentence_windows(text: str, size: int) -> list[str]:
+    """A unit's text as runs of ``size`` sentences (fragments under four words dropped)."""
+    sentences = split_sentences(text.replace("\n", " "))
+    return [" ".join(sentences[start : start + size]) for start in range(0, len(sentences), size)]
 
 
 def _eligible_counts(

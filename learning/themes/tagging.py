@@ -25,12 +25,15 @@ from learning.themes import cache
 from learning.themes.citations import format_citation
 from learning.themes.corpus import UnitTable, load_unit_table, unit_vectors
 from learning.themes.scoring import (
+    PhraseIndex,
     ScoringParams,
     build_phrase_index,
     calibrate_reviews,
     choose_threshold,
     prototype_offsets,
     review_scores,
+    sentence_windows,
+    short_review_positions,
     unit_confidences,
 )
 from learning.themes.taxonomy import Taxonomy
@@ -74,6 +77,9 @@ def compute_scores(
         phrases,
         params,
     )
+    _read_short_reviews_in_windows(
+        table, confidence, prototypes, theme_of, phrases, encoder, params
+    )
     weight = np.array(
         [params.passage_weight if row.kind == UnitKind.PASSAGE else 1.0 for row in table.rows],
         dtype=np.float32,
@@ -89,6 +95,38 @@ def compute_scores(
         table.review_ids,
         taxonomy.ids,
     )
+
+
+def _read_short_reviews_in_windows(
+    table: UnitTable,
+    confidence: np.ndarray,
+    prototypes: np.ndarray,
+    theme_of: list[int],
+    phrases: PhraseIndex,
+    encoder: Encoder,
+    params: ScoringParams,
+) -> None:
+    """Raise each unit of a short review to the best confidence of its sentence windows (in
+    place); long reviews are left as they are."""
+    positions = short_review_positions(table.review_of_unit, ~table.excluded, params)
+    windows: list[str] = []
+    owners: list[int] = []
+    for position in positions:
+        for window in sentence_windows(table.rows[position].text, params.window_sentences):
+            windows.append(window)
+            owners.append(int(position))
+    if not windows:
+        return
+    window_confidence = unit_confidences(
+        encoder.encode(windows),
+        windows,
+        np.zeros(len(windows), dtype=bool),
+        prototypes,
+        prototype_offsets(theme_of),
+        phrases,
+        params,
+    )
+    np.maximum.at(confidence, np.asarray(owners), window_confidence)
 
 
 def calibrate_thresholds(

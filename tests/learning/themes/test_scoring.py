@@ -250,3 +250,25 @@ def test_only_the_opening_lines_before_prose_are_a_title_block(units, flags) -> 
 
     sections, texts = zip(*units, strict=True)
     assert excluded_flags(sections, texts, BRIEFING) == flags
+
+
+def test_sentence_windows_keep_whole_sentences() -> None:
+    from learning.themes.scoring import sentence_windows
+
+    text = (
+        "Child C went missing sixty times.\nThe two police forces shared nothing at all. "
+        "Her records took months to arrive. Ok. Nobody independent spoke with her."
+    )
+    assert sentence_windows(text, 2) == [
+        "Child C went missing sixty times. The two police forces shared nothing at all.",
+        "Her records took months to arrive. Nobody independent spoke with her.",
+    ]
+
+
+def test_only_short_reviews_are_read_in_windows() -> None:
+    from learning.themes.scoring import short_review_positions
+
+    params = ScoringParams(short_review_units=2)
+    reviews = np.array([0, 0, 1, 1, 1, 2, 2, 2])  # review 2 has one glossary unit
+    eligible = np.array([True, True, True, True, True, True, False, False])
+    assert short_review_positions(reviews, eligible, params).tolist() == [0, 1, 5]
