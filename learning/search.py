@@ -155,18 +155,11 @@ class SearchEngine:
             return None
         return set(self.index.store.review_ids_of(allowed.ids.tolist()).values())
 
-    def _theme_rankings(
-        self, themes: list[str], allowed: AllowedUnits | None
-    ) -> tuple[list[list[str]], dict[int, float]]:
-        """Reviews ranked by the themes' definitions (dense, best unit) and by the tagger's
-        confidence; the definition's unit scores, to show passages for reviews found so."""
+    def _definition_vector(self, themes: list[str]) -> np.ndarray:
+        """One vector for the named themes' labels and definitions."""
         signals = self._theme_signals()
         texts = [signals.queries[signals.theme_ids.index(theme)] for theme in themes]
-        vector = self.encoder.encode([" ".join(texts)])[0]
-        by_definition = self._dense(vector, max(self.pool, 200), allowed)
-        rows = self.index.store.fetch_units(list(by_definition))
-        confident = signals.review_ranking(themes, self._allowed_reviews(allowed))
-        return [_best_per_review(by_definition, rows), confident], by_definition
+        return self.encoder.encode([" ".join(texts)])[0]
 
     def _allowed(self, filters: Filters | None) -> AllowedUnits | None:
         """The unit ids that pass ``filters`` (None: no filter), remembered per filter."""
@@ -230,22 +223,34 @@ class SearchEngine:
         """Keyword hits ranked by FTS5 itself: every unit holding a query word is scored."""
         return self._fts_scores(build_match_expression(terms), allowed, limit)
 
-    def _fuse(self, dense: dict[int, float], keyword: dict[int, float]) -> list[Fused[int]]:
+    def _fuse(
+        self, dense: dict[int, float], keyword: dict[int, float], theme: dict[int, float]
+    ) -> list[Fused[int]]:
+        lists = [dense, keyword, *([theme] if theme else [])]
+        weights = [*self.weights, *([self.weights[0]] if theme else [])]
         if self.fusion == "weighted":
-            return fuse_weighted([dense, keyword], self.weights)
-        return fuse_rrf([list(dense), list(keyword)], weights=self.weights)
+            return fuse_weighted(lists, weights)
+        return fuse_rrf([list(scores) for scores in lists], weights=weights)
 
     @_serialised
     def rank_units(
-        self, query: str, limit: int, filters: Filters | None = None
+        self,
+        query: str,
+        limit: int,
+        filters: Filters | None = None,
+        definition: np.ndarray | None = None,
     ) -> tuple[list[Fused[int]], QueryTerms]:
-        """Unit ids by fused score, best first, and the query's terms."""
+        """Unit ids by fused score, best first, and the query's terms. With a theme's
+        ``definition`` vector, units are ranked by it too (a third list, weighted as meaning)."""
         terms = _check_query(query)
         allowed = self._allowed(filters)
         vector = self.encoder.encode([query])[0]
         dense = self._dense(vector, limit, allowed) if self.weights[0] > 0 else {}
         keyword = self._keyword(terms, limit, allowed) if self.weights[1] > 0 else {}
-        return self._fuse(dense, keyword), terms
+        theme = {}
+        if definition is not None and self.weights[0] > 0:
+            theme = self._dense(definition, limit, allowed)
+        return self._fuse(dense, keyword, theme), terms
 
     def _hits(self, ranked: Sequence[Fused[int]], terms: QueryTerms) -> list[PassageHit]:
         rows = self.index.store.fetch_units([item.key for item in ranked])
@@ -274,7 +279,9 @@ class SearchEngine:
         further good passages), each with the passages that earned the rank. A query that
         names a taxonomy theme (or an explicit ``theme`` id) also ranks reviews by the theme's
         definition and by the tagger's confidence, fused with the passages' ranking."""
-        ranked, terms = self.rank_units(query, max(self.pool, k * 20), filters)
+        themes = self._named_themes(query, theme)
+        definition = self._definition_vector(themes) if themes else None
+        ranked, terms = self.rank_units(query, max(self.pool, k * 20), filters, definition)
         store = self.index.store
         # Rank on each unit's review alone; read whole rows only for the passages shown.
         owners = store.review_ids_of([item.key for item in ranked])
@@ -283,9 +290,11 @@ class SearchEngine:
         by_review: dict[str, list[Fused[int]]] = {}
         for item in ranked:
             by_review.setdefault(owners[item.key], []).append(item)
-        themes = self._named_themes(query, theme)
-        if themes:
-            groups, by_review = self._with_themes(themes, groups, by_review, filters)
+        if definition is not None:
+            groups = self._with_theme_confidence(themes, groups, filters)
+            for group in groups[:k]:
+                if group.key not in by_review:
+                    by_review[group.key] = self._closest_units(group.key, definition, per_review)
         shown = {group.key: by_review[group.key][:per_review] for group in groups[:k]}
         rows = store.fetch_units([item.key for best in shown.values() for item in best])
         results: list[ReviewHit] = []
@@ -302,25 +311,24 @@ class SearchEngine:
             )
         return results
 
-    def _with_themes(
-        self,
-        themes: list[str],
-        groups: list[Fused[str]],
-        by_review: dict[str, list[Fused[int]]],
-        filters: Filters | None,
-    ) -> tuple[list[Fused[str]], dict[str, list[Fused[int]]]]:
-        """Review groups fused with the theme rankings; reviews found only by a theme show
-        the passages closest to its definition."""
-        rankings, by_definition = self._theme_rankings(themes, self._allowed(filters))
-        fused = fuse_rrf([[group.key for group in groups], *rankings])
-        owners = self.index.store.review_ids_of(list(by_definition))
-        extra: dict[str, list[Fused[int]]] = {}
-        for unit_id, score in sorted(by_definition.items(), key=lambda item: -item[1]):
-            review = owners.get(unit_id)
-            if review is not None and review not in by_review:
-                extra.setdefault(review, []).append(Fused(unit_id, score))
-        merged = {**by_review, **extra}
-        return [item for item in fused if item.key in merged], merged
+    def _with_theme_confidence(
+        self, themes: list[str], groups: list[Fused[str]], filters: Filters | None
+    ) -> list[Fused[str]]:
+        """Review groups fused with the reviews ranked by the tagger's confidence in the
+        themes: one more signal, weighted as each of the text's (meaning, words, definition)."""
+        signals = self._theme_signals()
+        confident = signals.review_ranking(themes, self._allowed_reviews(self._allowed(filters)))
+        text_signals = sum(weight > 0 for weight in self.weights) + (self.weights[0] > 0)
+        return fuse_rrf([[group.key for group in groups], confident], weights=[text_signals, 1])
+
+    def _closest_units(self, review_id: str, vector: np.ndarray, limit: int) -> list[Fused[int]]:
+        """A review's units closest to ``vector``, best first (for a review found by theme)."""
+        units = self.index.store.units_of_review(review_id)
+        if not units:
+            return []
+        scores = self.index.vectors.vectors_for([unit.id for unit in units]) @ vector
+        order = np.argsort(-scores)[:limit]
+        return [Fused(units[i].id, float(scores[i])) for i in order]
 
     @_serialised
     def similar_cases(
