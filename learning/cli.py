@@ -23,6 +23,7 @@ from learning.errors import LearningError
 
 if TYPE_CHECKING:
     from learning.encoder import Encoder
+    from learning.index.writer_lock import LockHolder
     from learning.ingest import IngestReport
     from learning.results import PassageHit
     from learning.search import SearchEngine
@@ -126,9 +127,12 @@ def _ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from learning.ingest import IngestProgress, ingest_paths
+    from learning.reader import shared_reader
 
     encoder = build_encoder()
-    max_bytes = _settings().max_document_mb * 1024 * 1024
+    settings = _settings()
+    max_bytes = settings.max_document_mb * 1024 * 1024
+    reader = shared_reader(settings.ingest_memory_mb, settings.ingest_seconds_per_document)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("ingesting", total=None)
@@ -145,12 +149,21 @@ def _ingest(
             remove_missing=remove_missing,
             rebuild=rebuild,
             now=datetime.now(UTC),
+            reader=reader,
+            on_wait=_say_waiting,
         )
     if as_json:
         _print_json(report.to_dict())
     else:
         _print_report(report, index_dir)
     return 1 if report.failed else 0
+
+
+def _say_waiting(holder: LockHolder | None) -> None:
+    who = holder.describe() if holder else "another process"
+    Console(stderr=True, soft_wrap=True).print(
+        Text(f"waiting for {who} to finish writing the index; this ingest starts when it does")
+    )
 
 
 def _print_report(report: IngestReport, index_dir: Path) -> None:

@@ -48,6 +48,11 @@ class DocumentTooLarge(UnreadableDocument):
     """The file is larger than the configured limit."""
 
 
+class DocumentFailed(UnreadableDocument):
+    """Reading the document failed otherwise: an unexpected error in a parser, or the reader's
+    memory or time limit reached (see ``learning.reader``)."""
+
+
 # index errors
 class IndexNotFound(LearningError):
     """There is no index in the folder yet (run ``cspr ingest PATH`` first)."""

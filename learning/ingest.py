@@ -22,11 +22,12 @@ from typing import Any
 
 from learning.encoder import Encoder
 from learning.errors import LearningError, UnreadableDocument
-from learning.extract import SUPPORTED_SUFFIXES, content_hash, extract_document
+from learning.extract import SUPPORTED_SUFFIXES, content_hash
 from learning.index import FileStamp, LearningIndex, create_index, index_exists, open_index
 from learning.index.vectors import HNSW_THRESHOLD
+from learning.index.writer_lock import WaitCallback, writer_lock
 from learning.models import ExtractedDocument, Unit
-from learning.structure import split_units
+from learning.reader import DocumentReader, shared_reader
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +133,7 @@ class _Run:
 
     index: LearningIndex
     encoder: Encoder
+    reader: DocumentReader
     max_bytes: int | None
     now: str | None
     counts: dict[str, int] = field(
@@ -162,8 +164,7 @@ class _Run:
             unchanged = self._skip_same_content(path, digest, stat.st_size, stat.st_mtime_ns)
             if unchanged is not None:
                 return unchanged
-            document = extract_document(path, max_bytes=self.max_bytes)
-            units = split_units(document)
+            document, units = self.reader.read(path, self.max_bytes)
         except UnreadableDocument as problem:
             return self.fail(path, problem.reason)
         except (LearningError, OSError) as problem:
@@ -285,16 +286,44 @@ def ingest_paths(
     checkpoint_units: int = CHECKPOINT_UNITS,
     hnsw_threshold: int = HNSW_THRESHOLD,
     encode_group: int = ENCODE_GROUP_UNITS,
+    reader: DocumentReader | None = None,
+    on_wait: WaitCallback | None = None,
 ) -> IngestReport:
     """Ingest review files and folders into the index at ``index_dir`` (created if missing).
 
     ``rebuild`` builds a fresh index beside the old one and swaps it in at the end. ``now`` is
     recorded as the ingest time (the library never reads the clock). Files that cannot be read
-    are listed in the report; the others are ingested. Units are embedded ``encode_group`` at a
-    time (whole files, across file boundaries).
+    are listed in the report; the others are ingested. Each file is read by ``reader`` (the
+    process's shared one by default) in a child process under memory and time limits, so no
+    file can cost the run. Units are embedded ``encode_group`` at a time (whole files, across
+    file boundaries). One writer at a time: if another process is writing the index, this
+    one calls ``on_wait`` with who it is and waits its turn.
     """
     started = time.perf_counter()
     roots = [Path(p) for p in paths]
+    reader = reader or shared_reader()
+    with writer_lock(index_dir, on_wait):
+        run = _ingest_locked(
+            roots, index_dir, encoder, reader, progress, remove_missing, max_bytes, rebuild, now,
+            checkpoint_units, hnsw_threshold, encode_group,
+        )  # fmt: skip
+    return run.report(started)
+
+
+def _ingest_locked(
+    roots: list[Path],
+    index_dir: Path,
+    encoder: Encoder,
+    reader: DocumentReader,
+    progress: ProgressCallback | None,
+    remove_missing: bool,
+    max_bytes: int | None,
+    rebuild: bool,
+    now: datetime | None,
+    checkpoint_units: int,
+    hnsw_threshold: int,
+    encode_group: int,
+) -> _Run:
     target = index_dir.with_name(index_dir.name + ".rebuild") if rebuild else index_dir
     if rebuild:
         shutil.rmtree(target, ignore_errors=True)
@@ -302,14 +331,14 @@ def ingest_paths(
     if not index_exists(target):
         create_index(target, encoder.name, encoder.dimension, now=stamp)
     index = open_index(target, model_name=encoder.name, dimension=encoder.dimension, write=True)
-    run = _Run(index, encoder, max_bytes, stamp, encode_group=encode_group)
+    run = _Run(index, encoder, reader, max_bytes, stamp, encode_group=encode_group)
     try:
         _ingest_all(run, roots, progress, remove_missing, checkpoint_units, hnsw_threshold)
     finally:
         index.close()
     if rebuild:
         _swap_in(target, index_dir)
-    return run.report(started)
+    return run
 
 
 def _ingest_all(
@@ -352,12 +381,13 @@ def _swap_in(built: Path, index_dir: Path) -> None:
 
 def remove_review(index_dir: Path, review_id: str, *, now: datetime | None = None) -> bool:
     """Remove one review from the index; False if it was not there."""
-    index = open_index(index_dir, write=True)
-    try:
-        if index.store.document_by_review(review_id) is None:
-            return False
-        index.remove_review(review_id)
-        index.commit(now.isoformat(timespec="seconds") if now else None)
-        return True
-    finally:
-        index.close()
+    with writer_lock(index_dir):
+        index = open_index(index_dir, write=True)
+        try:
+            if index.store.document_by_review(review_id) is None:
+                return False
+            index.remove_review(review_id)
+            index.commit(now.isoformat(timespec="seconds") if now else None)
+            return True
+        finally:
+            index.close()

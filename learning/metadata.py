@@ -99,8 +99,22 @@ _MAX_SLUG_CHARS = 40
 _FIELDS = ("review_id", "title", "year", "partnership", "nation", "review_type", "outcome")
 
 
+class YamlAliasRefused(yaml.MarkedYAMLError):
+    """Review metadata used a YAML alias (``*name``): refused, since a few hundred bytes of
+    aliases can expand to gigabytes ("billion laughs")."""
+
+
 class _YamlLoader(yaml.SafeLoader):
-    """YAML without YAML 1.1's reading of ``1_4`` as the integer 14 (age groups stay text)."""
+    """Safe YAML without aliases, and without YAML 1.1's reading of ``1_4`` as the integer 14
+    (age groups stay text)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: ANN401 - PyYAML's types
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise YamlAliasRefused(
+                None, None, "YAML aliases (*name) are not allowed in metadata", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 _YamlLoader.yaml_implicit_resolvers = {
@@ -113,7 +127,8 @@ _YamlLoader.add_implicit_resolver(
 
 
 def load_yaml(text: str) -> Any:
-    """Safe YAML load in which ``1_4`` is text, not 14."""
+    """Safe YAML load in which ``1_4`` is text, not 14, and aliases are refused
+    (:class:`YamlAliasRefused`)."""
     return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
 
 

@@ -69,6 +69,16 @@ class Settings(BaseSettings):
     max_document_mb: int = Field(
         default=200, ge=1, description="Documents larger than this are refused at ingest."
     )
+    ingest_memory_mb: int = Field(
+        default=2048,
+        ge=256,
+        description="Memory cap of the process that reads each document at ingest.",
+    )
+    ingest_seconds_per_document: float = Field(
+        default=600.0,
+        gt=0,
+        description="Reading one document longer than this stops it (it fails; the run goes on).",
+    )
     prefect_api_url: str | None = Field(
         default=None, description="Prefect server API URL; unset runs flows on a local server."
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from pathlib import Path
 
 from learning.cleaning import clean_layout_pages
@@ -61,6 +62,29 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+#: A run of characters without a space longer than this is not text (base64, a binary blob).
+MAX_UNBROKEN_CHARS = 1_000
+_UNBROKEN = re.compile(rf"\S{{{MAX_UNBROKEN_CHARS + 1},}}")
+
+
+def drop_unbroken_runs(texts: list[str]) -> tuple[list[str], str | None]:
+    """Pages without runs of over ``MAX_UNBROKEN_CHARS`` characters with no space, and a
+    warning that says what was dropped (``None`` if nothing was)."""
+    runs: list[int] = []
+
+    def drop(match: re.Match[str]) -> str:
+        runs.append(len(match.group(0)))
+        return " "
+
+    cleaned = [_UNBROKEN.sub(drop, text) for text in texts]
+    if not runs:
+        return cleaned, None
+    return cleaned, (
+        f"dropped {len(runs)} run(s) of {sum(runs):,} characters in all with no space "
+        f"(longest {max(runs):,}): not readable text"
+    )
+
+
 def extract_document(path: Path, *, max_bytes: int | None = None) -> ExtractedDocument:
     """Read one review file into pages of normalised text with its metadata.
 
@@ -74,8 +98,10 @@ def extract_document(path: Path, *, max_bytes: int | None = None) -> ExtractedDo
     detected = sniff_format(data)
     _check_content(path, fmt, detected, data)
     pages, front, extra = _read_pages(path, fmt, data)
-    texts = strip_contents_blocks([page.text for page in pages])
+    texts, dropped = drop_unbroken_runs(strip_contents_blocks([page.text for page in pages]))
     pages = [Page(p.number, text, p.label) for p, text in zip(pages, texts, strict=True)]
+    if dropped:
+        extra["warnings"] = (*extra.get("warnings", ()), dropped)
     if not any(page.text.strip() for page in pages):
         raise EmptyDocument(path, "no text found in the document")
     reading = read_metadata_with_warnings(path, [page.text for page in pages], front)

@@ -23,6 +23,11 @@ _BLOCK_TAGS = {*_HEADINGS, *_LEAF_BLOCKS, *_CONTAINERS, "ol", "ul", "table", "li
 _LIST_STYLES = {"a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}
 
 
+#: Containers nested deeper than this are read as one paragraph of their text, so reading a
+#: page never recurses with its depth (a page of 3,000 nested divs).
+MAX_NESTING = 64
+
+
 def read_html(text: str) -> str:
     """HTML to one normalised page text (blocks separated by blank lines)."""
     soup = BeautifulSoup(text, "lxml")
@@ -70,6 +75,7 @@ def _inline_text(tag: Tag | NavigableString) -> str:
 class _Walker:
     def __init__(self) -> None:
         self.level = 1
+        self.depth = 0
 
     def blocks(self, tag: Tag) -> Iterator[str]:
         """Blocks of a container, in order; loose inline text becomes its own paragraph."""
@@ -105,7 +111,17 @@ class _Walker:
         elif name == "tr":
             yield _row_text(tag)
         elif name in _CONTAINERS or name == "li":
+            yield from self._nested(tag)
+
+    def _nested(self, tag: Tag) -> Iterator[str]:
+        if self.depth >= MAX_NESTING:
+            yield _inline_text(tag)  # get_text walks iteratively, whatever the depth
+            return
+        self.depth += 1
+        try:
             yield from self.blocks(tag)
+        finally:
+            self.depth -= 1
 
     def _leaf(self, tag: Tag) -> Iterator[str]:
         text = _inline_text(tag)
@@ -132,7 +148,17 @@ class _Walker:
             if own:
                 yield f"{marker} {own}"
             for child in nested:
-                yield from self._block(child)
+                yield from self._nested_block(child)
+
+    def _nested_block(self, tag: Tag) -> Iterator[str]:
+        if self.depth >= MAX_NESTING:
+            yield _inline_text(tag)
+            return
+        self.depth += 1
+        try:
+            yield from self._block(tag)
+        finally:
+            self.depth -= 1
 
 
 def _split_item(item: Tag) -> tuple[str, list[Tag]]:

@@ -17,7 +17,7 @@ import yaml
 from learning.cleaning import clean_layout_pages, lines_from_text
 from learning.errors import EmptyDocument
 from learning.extract.markdown import normalise_markdown
-from learning.metadata import load_yaml
+from learning.metadata import YamlAliasRefused, load_yaml
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
@@ -65,6 +65,8 @@ def split_front_matter(text: str) -> FrontMatter:
         # where the broken construct starts, else where the parser gave up
         mark = getattr(problem, "context_mark", None) or getattr(problem, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
+        if isinstance(problem, YamlAliasRefused):
+            return FrontMatter({}, body, f"the YAML front matter uses an alias (*name){where}")
         return FrontMatter({}, body, f"the YAML front matter is not valid{where}")
     if data is None:
         return FrontMatter({}, body)

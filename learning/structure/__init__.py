@@ -34,6 +34,11 @@ from learning.structure.sections import (
     read_sections,
 )
 
+#: A run of characters without a space longer than this is cut (a URL fits; junk does not).
+MAX_WORD_CHARS = 100
+#: Characters one word stands for when a chunk's size is measured: a unit holds at most
+#: ``max_words`` x ``CHARS_PER_WORD`` characters (3,600 at the default 180 words).
+CHARS_PER_WORD = 20
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 _SUB_ITEM = re.compile(r"^(?:- |\(?(?:[a-z]|[ivx]{1,4})[.)]\s)")
 _RECOMMENDING = re.compile(
@@ -213,12 +218,50 @@ def _pieces(segment: _Segment, max_words: int, overlap: int) -> Iterator[_Piece]
     for index, block in enumerate(blocks):
         text = block.text.lstrip("#").strip() if block is segment.title else block.text
         for sentence in _SENTENCE_BREAK.split(text):
-            words = sentence.split()
-            step = max_words - overlap
-            for start in range(0, max(len(words), 1), step if len(words) > max_words else 10**9):
-                part = tuple(words[start : start + max_words])
-                if part:
-                    yield _Piece(part, block, index)
+            for part in _sentence_parts(_bounded_words(sentence), max_words, overlap):
+                yield _Piece(part, block, index)
+
+
+def _bounded_words(sentence: str) -> list[str]:
+    """A sentence's words, any run of more than ``MAX_WORD_CHARS`` characters without a space
+    cut into parts of that length (a 10 MB line with no space is not one 10 MB word)."""
+    words: list[str] = []
+    for word in sentence.split():
+        if len(word) <= MAX_WORD_CHARS:
+            words.append(word)
+        else:
+            words.extend(word[i : i + MAX_WORD_CHARS] for i in range(0, len(word), MAX_WORD_CHARS))
+    return words
+
+
+def _cost(word: str) -> int:
+    """A word's size: 1, or more for a word longer than ``CHARS_PER_WORD`` characters (so that
+    no unit exceeds ``max_words`` x ``CHARS_PER_WORD`` characters, whatever the spacing)."""
+    return -(-(len(word) + 1) // CHARS_PER_WORD)
+
+
+def _sentence_parts(words: list[str], max_words: int, overlap: int) -> Iterator[tuple[str, ...]]:
+    """A sentence whole, or cut into parts of at most ``max_words`` in size that overlap by
+    about ``overlap`` words (a sentence longer than a passage)."""
+    start = 0
+    while start < len(words):
+        end, size = start, 0
+        while end < len(words) and size + _cost(words[end]) <= max_words:
+            size += _cost(words[end])
+            end += 1
+        end = max(end, start + 1)
+        yield tuple(words[start:end])
+        if end >= len(words):
+            return
+        start = max(end - min(overlap, (end - start) // 2), start + 1)
+
+
+def _size(pieces: Sequence[_Piece]) -> int:
+    return sum(_piece_size(piece) for piece in pieces)
+
+
+def _piece_size(piece: _Piece) -> int:
+    return sum(_cost(word) for word in piece.words)
 
 
 def _chunk(segment: _Segment, max_words: int, overlap: int) -> Iterator[tuple[str, Block]]:
@@ -227,11 +270,11 @@ def _chunk(segment: _Segment, max_words: int, overlap: int) -> Iterator[tuple[st
     current: list[_Piece] = []
     fresh = False  # whether ``current`` holds anything not yet emitted
     for piece in _pieces(segment, max_words, overlap):
-        if current and sum(len(p.words) for p in current) + len(piece.words) > max_words:
+        if current and _size(current) + _piece_size(piece) > max_words:
             if fresh:
                 yield _render(current), current[0].block
             current = _tail(current, overlap)
-            while current and sum(len(p.words) for p in current) + len(piece.words) > max_words:
+            while current and _size(current) + _piece_size(piece) > max_words:
                 current.pop(0)
         current.append(piece)
         fresh = True
