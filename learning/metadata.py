@@ -95,6 +95,8 @@ _YEAR_KEYS = ("year", "published", "publication_date", "date_published", "date")
 _AGE_KEYS = ("age", "child_age", "age_years")
 _BLANKS = ("", "null", "none", "n/a", "na", "unknown", "not known", "not stated", "-")
 _MAX_VALUE_CHARS = 300
+MAX_REVIEW_ID_CHARS = 120
+_SAFE_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_REVIEW_ID_CHARS - 1}}}")
 _MAX_SLUG_CHARS = 40
 _FIELDS = ("review_id", "title", "year", "partnership", "nation", "review_type", "outcome")
 
@@ -168,9 +170,34 @@ def read_metadata_with_warnings(
             merged[key] = inferred[key]
     if merged.get("nation") is None and merged.get("review_type"):
         merged["nation"] = implied_nation(merged["review_type"])
-    merged["review_id"] = str(merged.get("review_id") or path.stem)
+    merged["review_id"] = _safe_review_id(path, merged.get("review_id"), warnings)
     metadata = ReviewMetadata(**{k: merged.get(k) for k in (*_FIELDS, "age_group")})
     return MetadataReading(metadata, tuple(dict.fromkeys(warnings)))
+
+
+def is_safe_review_id(value: str) -> bool:
+    """Letters, digits, ``.``, ``_`` and ``-``, starting with a letter or digit, at most
+    ``MAX_REVIEW_ID_CHARS`` characters, and no ``..``: safe in a path, a URL and a terminal."""
+    return bool(_SAFE_ID.fullmatch(value)) and ".." not in value
+
+
+def _safe_review_id(path: Path, declared: str | None, warnings: list[str]) -> str:
+    """The declared review id if it is safe; else the file's stem (made safe), with a warning."""
+    if declared and is_safe_review_id(declared):
+        return declared
+    stem = path.stem if is_safe_review_id(path.stem) else _safe_stem(path.stem)
+    if declared:
+        shown = declared if len(declared) <= 60 else declared[:57] + "..."
+        warnings.append(
+            f"review_id {shown!r} is not a safe id (letters, digits, '.', '_' and '-', up to "
+            f"{MAX_REVIEW_ID_CHARS} characters); the file name's {stem!r} is used instead"
+        )
+    return stem
+
+
+def _safe_stem(stem: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).replace("..", ".").strip(".-_")
+    return cleaned[:MAX_REVIEW_ID_CHARS] or "review"
 
 
 def implied_nation(review_type: str) -> str | None:

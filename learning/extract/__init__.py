@@ -85,6 +85,26 @@ def drop_unbroken_runs(texts: list[str]) -> tuple[list[str], str | None]:
     )
 
 
+#: How much of a Markdown or text file is read to find the review id its front matter declares.
+_HEAD_BYTES = 65_536
+
+
+def declared_review_id(path: Path) -> str:
+    """The review id a file claims (front matter, sidecar, metadata.csv, else its name) without
+    reading the whole document: what an ingest run checks for clashes before it reads any."""
+    from learning.extract.text import decode_text, split_front_matter
+
+    front: dict = {}
+    if _FORMAT_BY_SUFFIX.get(path.suffix.lower()) in ("markdown", "text"):
+        try:
+            with open(path, "rb") as handle:
+                head = decode_text(handle.read(_HEAD_BYTES)).replace("\r\n", "\n")
+            front = split_front_matter(head).values
+        except OSError:
+            front = {}
+    return read_metadata_with_warnings(path, [], front).metadata.review_id
+
+
 def extract_document(path: Path, *, max_bytes: int | None = None) -> ExtractedDocument:
     """Read one review file into pages of normalised text with its metadata.
 

@@ -128,10 +128,33 @@ def test_two_files_claiming_one_review_id(corpus_dir: Path, index_dir: Path) -> 
     assert report.added == N
     [(path, reason)] = report.failed
     assert path == copy.resolve()
-    assert "review id 'r-neglect' is already used by" in reason and "r-neglect.md" in reason
+    assert "claims review id 'r-neglect', which" in reason and "r-neglect.md keeps" in reason
     assert "heroin" in _texts(index_dir, "r-neglect")
     again = ingest_paths([corpus_dir], index_dir, FakeEncoder())
     assert [p for p, _ in again.failed] == [copy.resolve()]
+
+
+def test_an_impostor_sorting_first_never_takes_a_reviews_id(
+    corpus_dir: Path, index_dir: Path
+) -> None:
+    impostor = corpus_dir / "a0-impostor.md"
+    impostor.write_text(review_markdown("r-neglect", CORPUS["r-safe-sleep"]))
+    report = ingest_paths([corpus_dir], index_dir, FakeEncoder())
+    assert report.added == N
+    assert [path.name for path, _ in report.failed] == ["a0-impostor.md"]
+    assert "safer sleep" not in _texts(index_dir, "r-neglect").lower()
+
+
+def test_a_clash_with_no_file_named_after_the_id_ingests_neither(
+    corpus_dir: Path, index_dir: Path
+) -> None:
+    for name in ("first.md", "second.md"):
+        (corpus_dir / name).write_text(review_markdown("r-shared", CORPUS["r-neglect"]))
+    report = ingest_paths([corpus_dir], index_dir, FakeEncoder())
+    assert report.added == N
+    assert sorted(path.name for path, _ in report.failed) == ["first.md", "second.md"]
+    assert all("claimed by 2 files" in reason for _, reason in report.failed)
+    assert "r-shared" not in _reviews(index_dir)
 
 
 def test_review_id_defaults_to_the_file_stem(tmp_path: Path, index_dir: Path) -> None:
