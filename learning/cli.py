@@ -151,6 +151,7 @@ def _ingest(
             now=datetime.now(UTC),
             reader=reader,
             on_wait=_say_waiting,
+            checkpoint_seconds=settings.ingest_checkpoint_seconds,
         )
     if as_json:
         _print_json(report.to_dict())

@@ -3,9 +3,9 @@
 Idempotent by content: a file whose size and mtime are unchanged is skipped without reading
 it; otherwise its content hash decides. Only new and changed files are extracted, split and
 embedded. Units are embedded in groups that span files (one encoder call per group), not file
-by file, which keeps the pipeline at the model's raw encode rate. Everything is committed at
-the end (and at checkpoints in very large runs), so a crash leaves the index as it was at the
-last commit.
+by file, which keeps the pipeline at the model's raw encode rate. Work is committed every
+minute (``Checkpoints``) and at the end, so a crash loses at most the last minute and the next
+run resumes where the last commit left off.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from learning.reader import DocumentReader, shared_reader
 logger = logging.getLogger(__name__)
 
 CHECKPOINT_UNITS = 20_000
+#: Work older than this is committed: a crash costs at most about this much of a run.
+CHECKPOINT_SECONDS = 60.0
 # One encoder call over many texts lets it sort them by length across files, so its batches
 # carry little padding; file by file (20-70 units each) the pipeline lost ~12% of the raw rate.
 ENCODE_GROUP_UNITS = 512
@@ -66,6 +68,17 @@ class IngestReport:
             "units_added": self.units_added,
             "seconds": round(self.seconds, 3),
         }
+
+
+@dataclass(frozen=True)
+class Checkpoints:
+    """When a run commits what it has done so far: after ``units`` embedded units or
+    ``seconds`` of work, whichever comes first, and at the end. A crash loses only the work
+    since the last commit; the next run skips what was committed."""
+
+    units: int = CHECKPOINT_UNITS
+    seconds: float = CHECKPOINT_SECONDS
+    hnsw_threshold: int = HNSW_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -223,6 +236,7 @@ class _Run:
     pending_units: int = 0
     encode_group: int = ENCODE_GROUP_UNITS
     queued: list[_Queued] = field(default_factory=list)
+    committed_at: float = field(default_factory=time.monotonic)
 
     def fail(self, path: Path, reason: str) -> str:
         logger.info("not ingested: %s: %s", path, reason)
@@ -260,6 +274,14 @@ class _Run:
         if sum(len(item.units) for item in self.queued) >= self.encode_group:
             self.flush()
         return "updated" if replaced else "added"
+
+    def checkpoint(self, hnsw_threshold: int) -> None:
+        """Embed what is queued and commit: a crash after this loses nothing done so far."""
+        self.flush()
+        self.index.commit(self.now, hnsw_threshold)
+        self.index.begin()
+        self.pending_units = 0
+        self.committed_at = time.monotonic()
 
     def flush(self) -> None:
         """Embed every queued file's units in one encoder call and add them to the index."""
@@ -360,6 +382,7 @@ def ingest_paths(
     rebuild: bool = False,
     now: datetime | None = None,
     checkpoint_units: int = CHECKPOINT_UNITS,
+    checkpoint_seconds: float = CHECKPOINT_SECONDS,
     hnsw_threshold: int = HNSW_THRESHOLD,
     encode_group: int = ENCODE_GROUP_UNITS,
     reader: DocumentReader | None = None,
@@ -379,9 +402,10 @@ def ingest_paths(
     roots = [Path(p) for p in paths]
     reader = reader or shared_reader()
     with writer_lock(index_dir, on_wait):
+        checkpoints = Checkpoints(checkpoint_units, checkpoint_seconds, hnsw_threshold)
         run = _ingest_locked(
             roots, index_dir, encoder, reader, progress, remove_missing, max_bytes, rebuild, now,
-            checkpoint_units, hnsw_threshold, encode_group,
+            checkpoints, encode_group,
         )  # fmt: skip
     return run.report(started)
 
@@ -396,8 +420,7 @@ def _ingest_locked(
     max_bytes: int | None,
     rebuild: bool,
     now: datetime | None,
-    checkpoint_units: int,
-    hnsw_threshold: int,
+    checkpoints: Checkpoints,
     encode_group: int,
 ) -> _Run:
     target = index_dir.with_name(index_dir.name + ".rebuild") if rebuild else index_dir
@@ -409,7 +432,7 @@ def _ingest_locked(
     index = open_index(target, model_name=encoder.name, dimension=encoder.dimension, write=True)
     run = _Run(index, encoder, reader, max_bytes, stamp, encode_group=encode_group)
     try:
-        _ingest_all(run, roots, progress, remove_missing, checkpoint_units, hnsw_threshold)
+        _ingest_all(run, roots, progress, remove_missing, checkpoints)
     finally:
         index.close()
     if rebuild:
@@ -422,8 +445,7 @@ def _ingest_all(
     roots: list[Path],
     progress: ProgressCallback | None,
     remove_missing: bool,
-    checkpoint_units: int,
-    hnsw_threshold: int,
+    checkpoints: Checkpoints,
 ) -> None:
     files, problems = find_documents(roots)
     refused = clashing_claims({path: declared_review_id(path) for path in files})
@@ -436,15 +458,14 @@ def _ingest_all(
             run.counts[outcome] += 1
         if progress is not None:
             progress(IngestProgress(done, len(files), path, outcome))
-        if run.pending_units >= checkpoint_units:
-            run.flush()
-            run.index.commit(run.now, hnsw_threshold)
-            run.index.begin()
-            run.pending_units = 0
+        if run.pending_units >= checkpoints.units or (
+            run.pending_units and time.monotonic() - run.committed_at >= checkpoints.seconds
+        ):
+            run.checkpoint(checkpoints.hnsw_threshold)
     run.flush()
     if remove_missing:
         run.remove_missing(roots, set(files))
-    run.index.commit(run.now, hnsw_threshold)
+    run.index.commit(run.now, checkpoints.hnsw_threshold)
 
 
 def _swap_in(built: Path, index_dir: Path) -> None:

@@ -79,6 +79,11 @@ class Settings(BaseSettings):
         gt=0,
         description="Reading one document longer than this stops it (it fails; the run goes on).",
     )
+    ingest_checkpoint_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="An ingest commits its work at least this often: what a crash can cost.",
+    )
     prefect_api_url: str | None = Field(
         default=None, description="Prefect server API URL; unset runs flows on a local server."
     )
