@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -24,7 +27,7 @@ from learning.errors import LearningError
 if TYPE_CHECKING:
     from learning.encoder import Encoder
     from learning.index.writer_lock import LockHolder
-    from learning.ingest import IngestReport
+    from learning.ingest import IngestProgress, IngestReport
     from learning.results import PassageHit
     from learning.search import SearchEngine
     from review_flows.settings import Settings
@@ -124,22 +127,14 @@ def ingest_command(
 def _ingest(
     paths: list[Path], index_dir: Path, remove_missing: bool, rebuild: bool, as_json: bool
 ) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from learning.ingest import IngestProgress, ingest_paths
+    from learning.ingest import ingest_paths
     from learning.reader import shared_reader
 
     encoder = build_encoder()
     settings = _settings()
     max_bytes = settings.max_document_mb * 1024 * 1024
     reader = shared_reader(settings.ingest_memory_mb, settings.ingest_seconds_per_document)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("ingesting", total=None)
-
-        def advance(step: IngestProgress) -> None:
-            bar.update(task, total=step.total, completed=step.done, description=step.path.name[:40])
-
+    with _progress_reporter() as advance:
         report = ingest_paths(
             paths,
             index_dir,
@@ -160,11 +155,56 @@ def _ingest(
     return 1 if report.failed else 0
 
 
+PROGRESS_LINE_SECONDS = 5.0
+
+
+@contextmanager
+def _progress_reporter() -> Iterator[Callable[[IngestProgress], None]]:
+    """A progress bar on a terminal; elsewhere (logs, CI, a flow) a line every few seconds:
+    files done, units read, rate."""
+    console = Console(stderr=True, soft_wrap=True)
+    if console.is_terminal:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("ingesting", total=None)
+
+            def advance(step: IngestProgress) -> None:
+                name = printable(step.path.name)[:40]
+                bar.update(task, total=step.total, completed=step.done, description=name)
+
+            yield advance
+        return
+    started = last = time.monotonic()
+
+    def line(step: IngestProgress) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= PROGRESS_LINE_SECONDS or step.done == step.total:
+            last = now
+            rate = step.done / max(now - started, 1e-9)
+            console.print(
+                f"ingest: {step.done}/{step.total} files, {step.units:,} units read, "
+                f"{rate:.1f} files/s"
+            )
+
+    yield line
+
+
 def _say_waiting(holder: LockHolder | None) -> None:
     who = holder.describe() if holder else "another process"
     Console(stderr=True, soft_wrap=True).print(
         Text(f"waiting for {who} to finish writing the index; this ingest starts when it does")
     )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: control characters (an ESC in a file name) shown as '?'."""
+    return _CONTROL.sub("?", text)
 
 
 def _print_report(report: IngestReport, index_dir: Path) -> None:
@@ -178,9 +218,18 @@ def _print_report(report: IngestReport, index_dir: Path) -> None:
         )
     )
     for path, warning in report.warnings:
-        console.print(Text(f"WARNING {path}: {warning}", style="yellow"))
+        console.print(Text(printable(f"WARNING {path}: {warning}"), style="yellow"))
+    if report.missing:
+        console.print(
+            Text(
+                f"{len(report.missing)} indexed file(s) under the folders ingested no longer "
+                "exist and are still searchable; run `cspr ingest PATH --remove-missing` to "
+                "drop them",
+                style="yellow",
+            )
+        )
     for path, reason in report.failed:
-        console.print(Text(f"FAILED {path}: {reason}", style="red"))
+        console.print(Text(printable(f"FAILED {path}: {reason}"), style="red"))
 
 
 def search_command(
@@ -270,7 +319,8 @@ def _print_hits(hits: list[Any]) -> None:
         year = f" ({hit.year})" if hit.year else ""
         console.print(
             Text(
-                f"{rank}. {hit.title}{year}  [{hit.review_id}]  score {hit.score:.4f}", style="bold"
+                printable(f"{rank}. {hit.title}{year}  [{hit.review_id}]  score {hit.score:.4f}"),
+                style="bold",
             )
         )
         shared = getattr(hit, "shared_themes", ())
@@ -278,14 +328,15 @@ def _print_hits(hits: list[Any]) -> None:
             console.print(Text(f"   shared themes: {', '.join(shared)}", style="magenta"))
         for passage in getattr(hit, "passages", None) or (hit,):
             _print_passage(console, passage)
-        console.print(Text(f"   {hit.source}", style="dim"))
+        console.print(Text(printable(f"   {hit.source}"), style="dim"))
 
 
 def _print_passage(console: Console, passage: PassageHit) -> None:
     page = passage.page_label or str(passage.page)
     label = f"{passage.kind} {passage.number}" if passage.number else passage.kind
-    console.print(Text(f"   {passage.section or '-'} | p. {page} | {label}", style="cyan"))
-    body = Text(passage.text)
+    heading = printable(f"   {passage.section or '-'} | p. {page} | {label}")
+    console.print(Text(heading, style="cyan"))
+    body = Text(printable(passage.text))  # one character for one: the spans still fit
     for start, end in passage.spans:
         body.stylize("bold yellow", start, end)
     console.print(Text("   ").append(body))

@@ -23,7 +23,14 @@ from typing import Any
 from learning.encoder import Encoder
 from learning.errors import LearningError, UnreadableDocument
 from learning.extract import SUPPORTED_SUFFIXES, content_hash, declared_review_id
-from learning.index import FileStamp, LearningIndex, create_index, index_exists, open_index
+from learning.index import (
+    FileStamp,
+    LearningIndex,
+    StoredDocument,
+    create_index,
+    index_exists,
+    open_index,
+)
 from learning.index.vectors import HNSW_THRESHOLD
 from learning.index.writer_lock import WaitCallback, writer_lock
 from learning.models import ExtractedDocument, Unit
@@ -52,6 +59,8 @@ class IngestReport:
     removed: int = 0
     failed: tuple[tuple[Path, str], ...] = ()
     warnings: tuple[tuple[Path, str], ...] = ()
+    # indexed files under the folders ingested that are gone (kept without --remove-missing)
+    missing: tuple[Path, ...] = ()
     units_added: int = 0
     seconds: float = 0.0
 
@@ -65,6 +74,7 @@ class IngestReport:
             "warnings": [
                 {"path": str(path), "warning": warning} for path, warning in self.warnings
             ],
+            "missing": [str(path) for path in self.missing],
             "units_added": self.units_added,
             "seconds": round(self.seconds, 3),
         }
@@ -89,6 +99,7 @@ class IngestProgress:
     total: int
     path: Path
     outcome: str
+    units: int = 0  # units read so far in this run
 
 
 ProgressCallback = Callable[[IngestProgress], None]
@@ -237,6 +248,7 @@ class _Run:
     encode_group: int = ENCODE_GROUP_UNITS
     queued: list[_Queued] = field(default_factory=list)
     committed_at: float = field(default_factory=time.monotonic)
+    gone: tuple[Path, ...] = ()
 
     def fail(self, path: Path, reason: str) -> str:
         logger.info("not ingested: %s: %s", path, reason)
@@ -351,21 +363,28 @@ class _Run:
             return None
         return f"review id {review_id!r} is already used by {other}; give each its own review_id"
 
+    def missing(self, roots: Sequence[Path], seen: set[Path]) -> list[StoredDocument]:
+        """Indexed reviews whose file lies under an existing root but was not found this run."""
+        live_roots = [root.resolve() for root in roots if root.exists()]
+        return [
+            document
+            for document in self.index.store.documents()
+            if Path(document.source) not in seen
+            and any(Path(document.source).is_relative_to(root) for root in live_roots)
+        ]
+
     def remove_missing(self, roots: Sequence[Path], seen: set[Path]) -> None:
         """Drop reviews whose file lies under an existing root but was not found this run."""
-        live_roots = [root.resolve() for root in roots if root.exists()]
-        for document in self.index.store.documents():
-            source = Path(document.source)
-            inside = any(source == root or source.is_relative_to(root) for root in live_roots)
-            if inside and source not in seen:
-                logger.info("removing %s (%s no longer found)", document.review_id, source)
-                self.index.remove_review(document.review_id)
-                self.counts["removed"] += 1
+        for document in self.missing(roots, seen):
+            logger.info("removing %s (%s no longer found)", document.review_id, document.source)
+            self.index.remove_review(document.review_id)
+            self.counts["removed"] += 1
 
     def report(self, started: float) -> IngestReport:
         return IngestReport(
             failed=tuple(self.failed),
             warnings=tuple(self.warnings),
+            missing=self.gone,
             seconds=time.perf_counter() - started,
             **self.counts,
         )
@@ -457,7 +476,7 @@ def _ingest_all(
         if outcome != "failed":
             run.counts[outcome] += 1
         if progress is not None:
-            progress(IngestProgress(done, len(files), path, outcome))
+            progress(IngestProgress(done, len(files), path, outcome, run.counts["units_added"]))
         if run.pending_units >= checkpoints.units or (
             run.pending_units and time.monotonic() - run.committed_at >= checkpoints.seconds
         ):
@@ -465,6 +484,8 @@ def _ingest_all(
     run.flush()
     if remove_missing:
         run.remove_missing(roots, set(files))
+    else:
+        run.gone = tuple(Path(document.source) for document in run.missing(roots, set(files)))
     run.index.commit(run.now, checkpoints.hnsw_threshold)
 
 

@@ -368,6 +368,12 @@ def _year(where: str, key: str, value: Any, warnings: list[str]) -> int | None:
     match = re.search(r"\b(19[89]\d|20\d\d)\b", text)
     if match:
         return int(match.group(1))
+    if re.fullmatch(r"-?\d{1,6}", text.strip()):
+        warnings.append(
+            f"{where}: {key} {text.strip()} is not a plausible publication year (1980-2099); "
+            "left unknown"
+        )
+        return None
     warnings.append(f"{where}: {key} {str(value)[:60]!r} has no year; left unknown (e.g. 2021)")
     return None
 
@@ -464,6 +470,7 @@ def _infer_title(headings: Sequence[str]) -> str | None:
         h
         for h in headings
         if not (_GENERIC_HEADINGS.match(h) or _BARE_DATE.match(h) or _SECTION_NUMBER.match(h))
+        and not _is_partnership_name(h)
     ]
     if not candidates:
         return None
@@ -472,6 +479,15 @@ def _infer_title(headings: Sequence[str]) -> str | None:
     if bare_type and len(candidates) > 1 and len(candidates[1].split()) <= 8:
         title = f"{title}: {candidates[1]}"  # "Serious Case Review" + "Child T"
     return title
+
+
+def _is_partnership_name(heading: str) -> bool:
+    """A cover's "Northshire Safeguarding Children Partnership": who published, not a title."""
+    return (
+        len(heading.split()) <= 8
+        and bool(_PARTNERSHIP.search(heading))
+        and not re.search(r"\breview\b", heading, re.IGNORECASE)
+    )
 
 
 def _infer_year(lines: Sequence[str]) -> int | None:

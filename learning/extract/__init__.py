@@ -85,6 +85,7 @@ def drop_unbroken_runs(texts: list[str]) -> tuple[list[str], str | None]:
     )
 
 
+_MB = 1024 * 1024  # the unit of CSPR_MAX_DOCUMENT_MB
 #: How much of a Markdown or text file is read to find the review id its front matter declares.
 _HEAD_BYTES = 65_536
 
@@ -153,7 +154,7 @@ def _check_file(path: Path, max_bytes: int | None) -> str:
     if max_bytes is not None and size > max_bytes:
         raise DocumentTooLarge(
             path,
-            f"too large: {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB "
+            f"too large: {size / _MB:.1f} MB, over the limit of {max_bytes / _MB:g} MB "
             "(raise CSPR_MAX_DOCUMENT_MB to read it)",
         )
     return _FORMAT_BY_SUFFIX[suffix]

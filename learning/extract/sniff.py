@@ -34,6 +34,8 @@ def sniff_format(data: bytes) -> str:
         return "ole"
     if head.startswith(b"{\\rtf"):
         return "rtf"
+    if b"\x00" in head and _wide_text(head):
+        return "text"  # UTF-16 or UTF-32 without a byte-order mark
     if not _looks_like_text(head):
         return "binary"
     body = head.removeprefix(b"\xef\xbb\xbf")
@@ -54,6 +56,20 @@ def _zip_kind(data: bytes) -> str:
     except (zipfile.BadZipFile, EOFError, ValueError):
         return "damaged_zip"
     return "docx" if "word/document.xml" in names else "zip"
+
+
+def _wide_text(head: bytes) -> bool:
+    """Whether NUL-laden bytes are text in a wide encoding (UTF-16/32 without a mark)."""
+    import charset_normalizer
+
+    if len(head) < 32:
+        return False
+    best = charset_normalizer.from_bytes(head).best()
+    if best is None or not best.encoding.startswith(("utf_16", "utf_32")):
+        return False
+    text = str(best)
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t\f")
+    return printable >= 0.98 * len(text)
 
 
 def _looks_like_text(head: bytes) -> bool:

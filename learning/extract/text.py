@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import charset_normalizer
 import yaml
 
 from learning.cleaning import clean_layout_pages, lines_from_text
@@ -19,6 +20,8 @@ from learning.errors import EmptyDocument
 from learning.extract.markdown import normalise_markdown
 from learning.metadata import YamlAliasRefused, load_yaml
 
+_DETECT_BYTES = 65_536
+_OPENING = re.compile(r"\A---[ \t]*\r?\n")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
@@ -42,13 +45,24 @@ class FrontMatter:
 
 
 def decode_text(data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    """Bytes to text: a byte-order mark says the encoding; else UTF-8 if it decodes; else the
+    encoding charset-normalizer detects on the first 64 KB (UTF-16 without a mark, Windows
+    code pages), else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    if b"\x00" not in data[:_DETECT_BYTES]:  # UTF-16 of plain letters is valid UTF-8
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+    encoding = detect_encoding(data[:_DETECT_BYTES]) or "cp1252"
+    return data.decode(encoding, errors="replace")
+
+
+def detect_encoding(head: bytes) -> str | None:
+    """The text encoding charset-normalizer finds most likely for ``head``, if any."""
+    best = charset_normalizer.from_bytes(head).best()
+    return best.encoding if best is not None else None
 
 
 def split_front_matter(text: str) -> FrontMatter:
@@ -57,6 +71,8 @@ def split_front_matter(text: str) -> FrontMatter:
     body is still read."""
     match = _FRONT_MATTER.match(text)
     if not match:
+        if _OPENING.match(text):
+            return FrontMatter({}, text, "the front matter opened by '---' is never closed")
         return FrontMatter({}, text)
     body = text[match.end() :]
     try:

@@ -116,6 +116,32 @@ def test_unrecognised_metadata_is_a_warning_not_a_failure(cspr, tmp_path: Path) 
     )
 
 
+def test_gone_files_are_named_with_the_way_to_drop_them(cspr, ingested: Path) -> None:
+    (ingested / "r-neglect.md").unlink()
+    result = cspr("ingest", ingested, "--json")
+    assert [Path(p).name for p in json.loads(result.stdout)["missing"]] == ["r-neglect.md"]
+    text = cspr("ingest", ingested)
+    assert "1 indexed file(s) under the folders ingested no longer exist" in text.stdout
+    assert "--remove-missing" in text.stdout
+
+
+def test_progress_is_a_line_every_few_seconds_when_not_on_a_terminal(
+    cspr, corpus_dir: Path
+) -> None:
+    result = cspr("ingest", corpus_dir)
+    assert result.exit_code == 0
+    assert f"ingest: {N}/{N} files, " in result.stderr and "files/s" in result.stderr
+
+
+def test_control_characters_never_reach_the_terminal(cspr, tmp_path: Path) -> None:
+    folder = tmp_path / "reviews"
+    folder.mkdir()
+    (folder / "evil\x1b[2Jname.pdf").write_bytes(b"not a pdf")
+    result = cspr("ingest", folder)
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stdout and "evil?[2Jname.pdf" in result.stdout
+
+
 def test_reingest_and_remove_missing(cspr, ingested: Path) -> None:
     (ingested / "r-neglect.md").unlink()
     result = cspr("ingest", ingested, "--remove-missing", "--json")
@@ -126,6 +152,7 @@ def test_reingest_and_remove_missing(cspr, ingested: Path) -> None:
         "removed": 1,
         "failed": [],
         "warnings": [],
+        "missing": [],
         "units_added": 0,
         "seconds": 0,
     }

@@ -226,10 +226,11 @@ def test_refused_files(
 
 def test_too_large_is_refused_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
-    path.write_text("word " * 1000)
-    with pytest.raises(DocumentTooLarge, match=r"over the limit of 0\.0 MB.*CSPR_MAX_DOCUMENT_MB"):
-        extract_document(path, max_bytes=1000)
-    assert extract_document(path, max_bytes=10_000).pages[0].text.startswith("word word")
+    path.write_text("word " * 500_000)  # 2.4 MB
+    limit = r"too large: 2\.4 MB, over the limit of 2 MB \(raise CSPR_MAX_DOCUMENT_MB"
+    with pytest.raises(DocumentTooLarge, match=limit):
+        extract_document(path, max_bytes=2 * 1024 * 1024)  # CSPR_MAX_DOCUMENT_MB=2
+    assert extract_document(path, max_bytes=3 * 1024 * 1024).pages[0].text.startswith("word")
 
 
 def test_missing_file(tmp_path: Path) -> None:

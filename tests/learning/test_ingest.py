@@ -248,6 +248,7 @@ def test_report_to_dict() -> None:
         "removed": 0,
         "failed": [{"path": "x.pdf", "reason": "encrypted"}],
         "warnings": [{"path": "y.md", "warning": "year 'abc' has no year"}],
+        "missing": [],
         "units_added": 0,
         "seconds": 0.123,
     }
