@@ -130,8 +130,9 @@ def _ingest(
     from learning.ingest import ingest_paths
     from learning.reader import shared_reader
 
-    encoder = build_encoder()
     settings = _settings()
+    lower_priority(settings.ingest_nice)
+    encoder = build_encoder()
     max_bytes = settings.max_document_mb * 1024 * 1024
     reader = shared_reader(settings.ingest_memory_mb, settings.ingest_seconds_per_document)
     with _progress_reporter() as advance:
@@ -190,6 +191,14 @@ def _progress_reporter() -> Iterator[Callable[[IngestProgress], None]]:
             )
 
     yield line
+
+
+def lower_priority(niceness: int) -> None:
+    """Run this process (and the reader it spawns) at ``niceness`` or lower priority, so that
+    an ingest yields the CPU to searches in other processes (the app, the CLI)."""
+    current = os.nice(0)
+    if niceness > current:
+        os.nice(niceness - current)
 
 
 def _say_waiting(holder: LockHolder | None) -> None:

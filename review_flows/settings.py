@@ -79,6 +79,12 @@ class Settings(BaseSettings):
         gt=0,
         description="Reading one document longer than this stops it (it fails; the run goes on).",
     )
+    ingest_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="Scheduling niceness of `cspr ingest`, so searches in other processes go first.",
+    )
     ingest_checkpoint_seconds: float = Field(
         default=60.0,
         gt=0,

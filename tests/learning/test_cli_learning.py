@@ -29,6 +29,8 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[FakeEncoder]:
         return built[-1]
 
     monkeypatch.setattr(learning.cli, "build_encoder", build)
+    # the test process keeps its priority (lower_priority is tested on its own)
+    monkeypatch.setattr(learning.cli, "lower_priority", lambda niceness: None)
     return built
 
 
@@ -140,6 +142,17 @@ def test_control_characters_never_reach_the_terminal(cspr, tmp_path: Path) -> No
     result = cspr("ingest", folder)
     assert result.exit_code == 1
     assert "\x1b" not in result.stdout and "evil?[2Jname.pdf" in result.stdout
+
+
+def test_an_ingest_runs_at_lower_priority() -> None:
+    import subprocess
+    import sys
+
+    code = "import os, learning.cli; learning.cli.lower_priority(7); print(os.nice(0))"
+    niceness = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert int(niceness) == 7
 
 
 def test_reingest_and_remove_missing(cspr, ingested: Path) -> None:

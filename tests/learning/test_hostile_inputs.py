@@ -106,6 +106,7 @@ def cspr_search(monkeypatch: pytest.MonkeyPatch, data_dir: Path):
     import learning.cli
 
     monkeypatch.setattr(learning.cli, "build_encoder", FakeEncoder)
+    monkeypatch.setattr(learning.cli, "lower_priority", lambda niceness: None)
     app = typer.Typer()
     learning.cli.register(app)
 

@@ -70,6 +70,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[FakeEncoder]:
         return built[-1]
 
     monkeypatch.setattr(learning.cli, "build_encoder", build)
+    monkeypatch.setattr(learning.cli, "lower_priority", lambda niceness: None)
     return built
 
 
