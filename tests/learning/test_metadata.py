@@ -226,3 +226,17 @@ def test_dates_and_blank_values(review: Path) -> None:
     front = {"published": dt.date(2013, 10, 3), "partnership": "", "outcome": "unknown"}
     meta = read_metadata(review, [""], front)
     assert (meta.year, meta.partnership, meta.outcome) == (2013, None, None)
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        ("# Northshire Safeguarding Children Partnership\n\n# Child Safeguarding Practice "
+         "Review: Child T\n\nPublished March 2023", "Child Safeguarding Practice Review: Child T"),
+        ("# Westmere LSCB\n\nThe review of the services offered to the family.", None),
+        ("# Learning Review of the Safeguarding Children Partnership's Front Door", 
+         "Learning Review of the Safeguarding Children Partnership's Front Door"),
+    ],
+)  # fmt: skip
+def test_a_partnership_name_is_never_a_title(page: str, title: str | None) -> None:
+    assert infer_from_text([page])["title"] == title
