@@ -95,15 +95,16 @@ def declared_review_id(path: Path) -> str:
     reading the whole document: what an ingest run checks for clashes before it reads any."""
     from learning.extract.text import decode_text, split_front_matter
 
-    front: dict = {}
-    if _FORMAT_BY_SUFFIX.get(path.suffix.lower()) in ("markdown", "text"):
-        try:
+    try:
+        front: dict = {}
+        if _FORMAT_BY_SUFFIX.get(path.suffix.lower()) in ("markdown", "text"):
             with open(path, "rb") as handle:
                 head = decode_text(handle.read(_HEAD_BYTES)).replace("\r\n", "\n")
             front = split_front_matter(head).values
-        except OSError:
-            front = {}
-    return read_metadata_with_warnings(path, [], front).metadata.review_id
+        return read_metadata_with_warnings(path, [], front).metadata.review_id
+    except Exception:  # noqa: BLE001 - untrusted input; reading the file will say what is wrong
+        logger.info("could not read the review id %s declares; using its name", path)
+        return path.stem
 
 
 def extract_document(path: Path, *, max_bytes: int | None = None) -> ExtractedDocument:

@@ -278,3 +278,17 @@ def test_json_report_of_a_hostile_run_is_valid(tmp_path: Path) -> None:
     (folder / "laughs.md").write_text(_billion_laughs())
     report = ingest_paths([folder], tmp_path / "index", FakeEncoder())
     assert json.loads(json.dumps(report.to_dict()))["added"] == 1
+
+
+def test_a_failure_while_reading_declared_ids_costs_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import learning.extract
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise PermissionError("a sidecar nobody may read")
+
+    monkeypatch.setattr(learning.extract, "read_metadata_with_warnings", broken)
+    path = tmp_path / "r-brief.md"
+    path.write_text(f"# Brief\n\n{GOOD}\n")
+    assert declared_review_id(path) == "r-brief"
