@@ -24,6 +24,17 @@ class RulebookNotFound(ReviewFlowsError):
     """No rulebook has the requested id, or none applies to the nation and incident date."""
 
 
+class PersonalDataFound(ReviewFlowsError, ValueError):
+    """A field holds what looks like personal data (a name, an NHS number, a date of birth, a
+    postcode, contact details); the message names the field, what was found (masked) and what
+    to write instead."""
+
+    def __init__(self, message: str, *, field: str, findings: tuple[object, ...] = ()) -> None:
+        super().__init__(message)
+        self.field = field
+        self.findings = findings
+
+
 # --- case store and lifecycle ------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from sqlmodel import Field, SQLModel
 
 from review_flows.calendar import Nation
 from review_flows.events import EventKind
+from review_flows.personal_data import check_personal_data
 
 PublicModel = TypeVar("PublicModel", bound=SQLModel)
 
@@ -35,7 +36,6 @@ _PARTNERSHIP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 &'(),.-]{1,79}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.@-]{1,63}$")
 _RULESET = re.compile(r"^[a-z][a-z0-9_-]*$")
 # A title followed by a capitalised word is a person's name ("Mrs Smith", "Dr. Khan").
-_TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Master|Dr)\.?\s+[A-Z][a-z]+")
 
 
 class Outcome(StrEnum):
@@ -115,22 +115,19 @@ def check_reference(value: str) -> str:
             f"reference {value!r} is not a pseudonymous code: use capital letters, digits and "
             "hyphens with at least two digits, e.g. NSH-2026-004 (never a child's name)"
         )
+    check_personal_data(text, "reference", identifier=True)
     return text
 
 
 def check_free_text(value: str | None, field: str, max_length: int = NOTE_MAX) -> str | None:
-    """Free text, trimmed; refuses a titled personal name and over-long text."""
+    """Free text, trimmed; refuses personal data (see ``review_flows.personal_data``) and
+    over-long text."""
     if value is None:
         return None
     text = value.strip()
     if len(text) > max_length:
         raise ValueError(f"{field} is longer than {max_length} characters")
-    found = _TITLED_NAME.search(text)
-    if found:
-        raise ValueError(
-            f"{field} seems to name a person ({found.group(0)!r}); write roles instead "
-            "(mother, father, the GP, social worker)"
-        )
+    check_personal_data(text, field)
     return text or None
 
 
@@ -184,6 +181,7 @@ class CaseBase(SQLModel):
             raise ValueError(
                 f"partnership {value!r}: use 2-80 letters, digits, spaces and & ' ( ) , . -"
             )
+        check_personal_data(text, "partnership")
         return text
 
     @field_validator("ruleset_id")

@@ -24,8 +24,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None,
         description=(
-            "SQLAlchemy URL of the case database; default SQLite file `cspr.db` in the data "
-            "folder."
+            "SQLAlchemy URL of the case database; default SQLite file `cspr.db` in the data folder."
         ),
     )
     index_dir: Path | None = Field(
@@ -83,7 +82,7 @@ class Settings(BaseSettings):
         default=10,
         ge=0,
         le=19,
-        description="Scheduling niceness of `cspr ingest`, so searches in other processes go first.",
+        description="Niceness of `cspr ingest`, so searches in other processes go first.",
     )
     ingest_checkpoint_seconds: float = Field(
         default=60.0,

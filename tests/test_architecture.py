@@ -13,6 +13,7 @@ PURE_MODULES = (
     "review_flows.timeline",
     "review_flows.lifecycle",
     "review_flows.events",
+    "review_flows.personal_data",
     "learning.cleaning",
     "learning.structure",
     "learning.fusion",

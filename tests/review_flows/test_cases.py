@@ -269,7 +269,7 @@ def test_actions_follow_recommendations(session: Session, case_factory: Any, tod
     other = actions.add_action(session, record.case.reference, data)
     with pytest.raises(EventDateInvalid, match="in the future"):
         actions.complete_action(session, other.id, done=D(2026, 4, 1), today=today)
-    with pytest.raises(CaseDataInvalid, match="seems to name a person"):
+    with pytest.raises(CaseDataInvalid, match="seems to hold personal data: a person's name"):
         actions.complete_action(session, other.id, done=today, today=today, evidence="Mrs Lee ok")
 
 

@@ -132,7 +132,8 @@ def test_text_output(cli: CliRunner, app: typer.Typer) -> None:
         (["case", "event", "NSH-2026-004", "notified", "8/1/2026"],
          "error: DATE: '8/1/2026' is not a date; write YYYY-MM-DD"),
         (["case", "event", "NSH-2026-004", "notified", "2026-01-08", "--note", "Mrs Smith rang"],
-         "error: note: note seems to name a person ('Mrs Smith')"),
+         "error: note: note seems to hold personal data: a person's name (S****); use the "
+         "pseudonym (e.g. Child A) or the role (mother, father, the GP)"),
         (["case", "event", "NSH-2026-999", "notified", "2026-01-08"],
          "error: no case NSH-2026-999; `cspr case list` shows the cases"),
         ([*NEW], "error: Northshire already has a case NSH-2026-004; choose another reference"),

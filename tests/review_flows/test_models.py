@@ -77,7 +77,7 @@ def test_free_text_accepts_roles(value: str | None, expected: str | None) -> Non
 
 @pytest.mark.parametrize("value", ["Mrs Smith phoned", "seen by Dr. Khan", "Mr Jones (father)"])
 def test_free_text_refuses_titled_names(value: str) -> None:
-    with pytest.raises(ValueError, match="seems to name a person"):
+    with pytest.raises(ValueError, match="seems to hold personal data: a person's name"):
         check_free_text(value, "note")
 
 
@@ -93,7 +93,7 @@ def test_create_models_validate_and_convert() -> None:
         CaseCreate.model_validate({**CASE, "nation": "france"})
     with pytest.raises(ValidationError, match="partnership"):
         CaseCreate.model_validate({**CASE, "partnership": "<script>"})
-    with pytest.raises(ValidationError, match="seems to name a person"):
+    with pytest.raises(ValidationError, match="seems to hold personal data: a person's name"):
         CaseEventCreate(kind=EventKind.DELAY_RECORDED, on=dt.date(2026, 2, 1), note="Ms Brown ill")
     with pytest.raises(ValidationError, match="must not be empty"):
         ActionCreate(
