@@ -62,6 +62,16 @@ class InvalidTransition(EventRefused):
     """The event does not fit the case's stage; the message names the stage and what it accepts."""
 
 
+class EventAlreadyRecorded(InvalidTransition):
+    """The case already has an event of this kind (``event_id``, on ``on``); a later date is
+    recorded as a correction of that event."""
+
+    def __init__(self, message: str, *, event_id: int, on: str) -> None:
+        super().__init__(message)
+        self.event_id = event_id
+        self.on = on
+
+
 class EventDateInvalid(EventRefused, ValueError):
     """The event's date is before the incident, before the previous step, or in the future."""
 

@@ -27,6 +27,7 @@ from types import MappingProxyType
 
 from review_flows.errors import (
     CorrectionInvalid,
+    EventAlreadyRecorded,
     EventDateInvalid,
     EventNoteMissing,
     InvalidTransition,
@@ -136,6 +137,25 @@ def accepted_kinds(stage: Stage) -> tuple[EventKind, ...]:
     return tuple(kind for kind in EventKind if kind in accepts)
 
 
+def steps_before(stage: Stage, kind: EventKind) -> tuple[EventKind, ...]:
+    """The fewest events that take a case from ``stage`` to one that accepts ``kind`` (empty
+    if ``stage`` accepts it, or no later stage does): "report_sent needs reviewer_appointed"."""
+    if kind in TRANSITIONS[stage]:
+        return ()
+    paths: dict[Stage, tuple[EventKind, ...]] = {stage: ()}
+    queue = [stage]
+    while queue:
+        current = queue.pop(0)
+        for step, after in TRANSITIONS[current].items():
+            if after in paths:
+                continue
+            paths[after] = (*paths[current], step)
+            if kind in TRANSITIONS[after]:
+                return paths[after]
+            queue.append(after)
+    return ()
+
+
 def is_open(stage: Stage) -> bool:
     """True for every stage but ``closed``."""
     return stage is not Stage.CLOSED
@@ -195,6 +215,7 @@ class _State:
 
     stage: Stage | None = None  # None: no event yet (only ``aware`` is accepted)
     first_entry: dict[Stage, _Step] = field(default_factory=dict)
+    recorded: dict[EventKind, Event] = field(default_factory=dict)  # first event of each kind
     current: _Step | None = None  # the step that started the current stage
 
     def accept(self, event: Event, incident_date: dt.date, today: dt.date) -> None:
@@ -216,12 +237,31 @@ class _State:
             return Stage.INCIDENT_RECORDED
         after = TRANSITIONS[self.stage].get(event.kind)
         if after is None:
-            accepted = ", ".join(kind.value for kind in accepted_kinds(self.stage))
-            raise InvalidTransition(
-                f"a case at stage {self.stage.value} does not accept {event.kind.value}; "
-                f"it accepts: {accepted}"
-            )
+            raise self._refusal(event.kind)
         return after
+
+    def _refusal(self, kind: EventKind) -> InvalidTransition:
+        """Why the current stage does not take ``kind``, and what to do instead."""
+        assert self.stage is not None
+        earlier = self.recorded.get(kind)
+        if earlier is not None and earlier.id is not None:
+            return EventAlreadyRecorded(
+                f"{kind.value} is already recorded (#{earlier.id} on {earlier.on.isoformat()}); "
+                f"to change its date, record a correction: correction DATE --corrects {earlier.id}",
+                event_id=earlier.id,
+                on=earlier.on.isoformat(),
+            )
+        needed = steps_before(self.stage, kind)
+        if needed:
+            chain = " then ".join(step.value for step in needed)
+            return InvalidTransition(
+                f"{kind.value} needs {chain} first (the case is at stage {self.stage.value})"
+            )
+        accepted = ", ".join(k.value for k in accepted_kinds(self.stage))
+        return InvalidTransition(
+            f"a case at stage {self.stage.value} does not accept {kind.value}; "
+            f"it accepts: {accepted}"
+        )
 
     def _anchor(self, event: Event, after: Stage) -> _Step | None:
         """The earlier step this event may not precede."""
@@ -237,6 +277,7 @@ class _State:
         return min(entries, key=lambda step: step.on)
 
     def _apply(self, event: Event, after: Stage) -> None:
+        self.recorded.setdefault(event.kind, event)
         if after is not self.stage:
             step = _Step(event.kind, event.on)
             self.first_entry.setdefault(after, step)

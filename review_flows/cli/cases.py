@@ -20,7 +20,7 @@ import typer
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from review_flows.errors import CaseDataInvalid, ReviewFlowsError
+from review_flows.errors import CaseDataInvalid, EventAlreadyRecorded, ReviewFlowsError
 from review_flows.events import EventKind
 
 case_app = typer.Typer(help="Cases: open, record events, show clocks.", no_args_is_help=True)
@@ -151,14 +151,24 @@ def event_command(
 
     with _refusals(), _session() as session:
         data = {"kind": _kind(kind), "on": _date(on, "DATE"), "note": note, "corrects": corrects}
-        event = record_event(
-            session,
-            ref,
-            parse_input(CaseEventCreate, data),
-            recorded_by=_user(by),
-            today=_today(today),
-            partnership=partnership,
-        )
+        try:
+            event = record_event(
+                session,
+                ref,
+                parse_input(CaseEventCreate, data),
+                recorded_by=_user(by),
+                # --today reads clocks as of a date; it never lets a future event in
+                today=min(_today(today), dt.date.today()),
+                partnership=partnership,
+            )
+        except EventAlreadyRecorded as twice:
+            raise EventAlreadyRecorded(
+                f"{data['kind']} is already recorded (#{twice.event_id} on {twice.on}); to "
+                f"change its date: cspr case event {ref} correction YYYY-MM-DD "
+                f"--corrects {twice.event_id}",
+                event_id=twice.event_id,
+                on=twice.on,
+            ) from None
         stage = get_case(session, ref, partnership=partnership).stage
     if as_json:
         _print_json({"event": _dump(event), "stage": stage.value})

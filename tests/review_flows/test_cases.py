@@ -138,7 +138,7 @@ def test_references_are_unique_per_partnership(session: Session, case_factory: A
 @pytest.mark.parametrize(
     ("event", "error", "match"),
     [
-        (_event(K.PUBLISHED, D(2026, 1, 9)), InvalidTransition, "stage notified does not accept"),
+        (_event(K.PUBLISHED, D(2026, 1, 9)), InvalidTransition, "published needs decision then"),
         (_event(K.RAPID_REVIEW_SUBMITTED, D(2026, 4, 1)), EventDateInvalid, "in the future"),
         (_event(K.RAPID_REVIEW_SUBMITTED, D(2026, 1, 7)), EventDateInvalid, "before notified"),
         (_event(K.DELAY_RECORDED, D(2026, 1, 9)), EventNoteMissing, "needs a note"),

@@ -119,8 +119,8 @@ def test_text_output(cli: CliRunner, app: typer.Typer) -> None:
     ("args", "message"),
     [
         (["case", "event", "NSH-2026-004", "published", "2026-01-09"],
-         "error: a case at stage incident_recorded does not accept published; it accepts: "
-         "notified,"),
+         "error: published needs notified then decision then reviewer_appointed first (the case "
+         "is at stage incident_recorded)"),
         (["case", "event", "NSH-2026-004", "notified", "2026-04-01"],
          "error: notified on 2026-04-01 is in the future (today is 2026-03-31)"),
         (["case", "event", "NSH-2026-004", "delay_recorded", "2026-01-09"],
@@ -134,6 +134,9 @@ def test_text_output(cli: CliRunner, app: typer.Typer) -> None:
         (["case", "event", "NSH-2026-004", "notified", "2026-01-08", "--note", "Mrs Smith rang"],
          "error: note: note seems to hold personal data: a person's name (S****); use the "
          "pseudonym (e.g. Child A) or the role (mother, father, the GP)"),
+        (["case", "event", "NSH-2026-004", "aware", "2026-01-07"],
+         "error: aware is already recorded (#1 on 2026-01-06); to change its date: cspr case "
+         "event NSH-2026-004 correction YYYY-MM-DD --corrects 1"),
         (["case", "event", "NSH-2026-999", "notified", "2026-01-08"],
          "error: no case NSH-2026-999; `cspr case list` shows the cases"),
         ([*NEW], "error: Northshire already has a case NSH-2026-004; choose another reference"),
@@ -217,3 +220,15 @@ def test_installed_command_migrates_from_any_folder(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith(f"is at revision {head_revision()}\n")
     assert (tmp_path / "data" / "cspr.db").is_file()
+
+
+def test_today_never_lets_a_future_event_in(cli: CliRunner, app: typer.Typer) -> None:
+    import datetime as dt
+
+    run(cli, app, *NEW)
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    code, _, err = run(
+        cli, app, "case", "event", "NSH-2026-004", "notified", tomorrow, "--today", "2099-01-01"
+    )
+    assert code == 2
+    assert f"notified on {tomorrow} is in the future (today is {dt.date.today()})" in err
