@@ -40,7 +40,7 @@ from review_flows.models import (
     ReminderSent,
     read_as,
 )
-from review_flows.rulebook import Rulebook, select_rulebook
+from review_flows.rulebook import Rulebook, check_pinned_edition, select_rulebook
 from review_flows.settings import Settings, get_settings
 from review_flows.timeline import Milestone, MilestoneStatus, compute_milestones
 
@@ -123,7 +123,9 @@ def create_case(
             f"(today is {today.isoformat()})"
         )
     case = Case.model_validate(data.model_dump(exclude={"aware_on"}))
-    rulebook_for(case)  # refuse a case no rulebook covers, or one pinned to another nation
+    book = rulebook_for(case)  # refuse a case no rulebook covers, or pinned to another nation
+    if case.ruleset_id is not None:
+        check_pinned_edition(book, case.incident_date)
     aware = Event(EventKind.AWARE, data.aware_on)
     validate_event((), aware, case.incident_date, today)
     if _find_cases(session, case.reference, case.partnership):

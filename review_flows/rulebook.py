@@ -251,6 +251,32 @@ def load_rulebook(ruleset_id: str) -> Rulebook:
     raise RulebookNotFound(f"no rulebook {ruleset_id!r}; known rulebooks: {known}")
 
 
+#: How long after an edition ends a partnership may still pin it (Working Together 2023 was
+#: published in December 2023 and adopted locally during 2024).
+TRANSITION = dt.timedelta(days=366)
+
+
+def check_pinned_edition(pinned: Rulebook, incident_date: dt.date) -> None:
+    """Refuse a pinned rulebook that cannot govern an incident on ``incident_date``: one in
+    force then, or the previous edition of the same review type within a year of its end."""
+    if pinned.applies_to(incident_date):
+        return
+    in_force = select_rulebook(pinned.nation, incident_date)
+    ended = pinned.in_force_to
+    if (
+        pinned.review_type == in_force.review_type
+        and ended is not None
+        and ended < incident_date <= ended + TRANSITION
+    ):
+        return
+    start = pinned.in_force_from.isoformat() if pinned.in_force_from else "the start"
+    end = ended.isoformat() if ended else "now"
+    raise RulebookNotFound(
+        f"rulebook {pinned.id} governs incidents from {start} to {end}, not one on "
+        f"{incident_date.isoformat()}; use {in_force.id} (or leave out --rules)"
+    )
+
+
 def select_rulebook(
     nation: Nation,
     incident_date: dt.date,

@@ -211,9 +211,27 @@ def _due(timeline: Any, milestone: str) -> D | None:
 
 
 def test_pinned_rulebook_is_used(session: Session, case_factory: Any, today: D) -> None:
-    record = case_factory(ruleset_id="england-cspr-2018")
+    # a partnership that adopted Working Together 2023 late keeps the 2018 edition for 2024
+    record = case_factory(ruleset_id="england-cspr-2018", incident_date=D(2024, 11, 4))
     timeline = case_timeline(session, record.case.reference, today=today, settings=_settings())
     assert (timeline.case.ruleset_id, timeline.ruleset_id) == ("england-cspr-2018",) * 2
+
+
+@pytest.mark.parametrize(
+    ("ruleset", "incident", "message"),
+    [
+        ("england-scr-2015", D(2026, 1, 5),
+         r"rulebook england-scr-2015 governs incidents from .* to 2018-06-28, not one on "
+         r"2026-01-05; use england-cspr-2023"),
+        ("england-cspr-2018", D(2025, 1, 6), "use england-cspr-2023"),
+        ("england-cspr-2023", D(2023, 6, 1), "governs incidents from 2024-01-01"),
+    ],
+)  # fmt: skip
+def test_a_pinned_rulebook_must_govern_the_incident(
+    case_factory: Any, ruleset: str, incident: D, message: str
+) -> None:
+    with pytest.raises(RulebookNotFound, match=message):
+        case_factory(ruleset_id=ruleset, incident_date=incident)
 
 
 def test_list_and_summarise_filter_and_rank(session: Session, case_factory: Any, today: D) -> None:
