@@ -26,6 +26,7 @@ from review_flows.errors import (
     CaseReferenceAmbiguous,
     DuplicateCaseReference,
     EventDateInvalid,
+    InvalidTransition,
 )
 from review_flows.events import Event, EventKind
 from review_flows.lifecycle import Stage, derive_stage, validate_event
@@ -40,7 +41,12 @@ from review_flows.models import (
     ReminderSent,
     read_as,
 )
-from review_flows.rulebook import Rulebook, check_pinned_edition, select_rulebook
+from review_flows.rulebook import (
+    Rulebook,
+    check_pinned_edition,
+    missing_before,
+    select_rulebook,
+)
 from review_flows.settings import Settings, get_settings
 from review_flows.timeline import Milestone, MilestoneStatus, compute_milestones
 
@@ -164,6 +170,7 @@ def record_event(
     new = Event(data.kind, data.on, note=data.note, corrects=data.corrects)
     try:
         validate_event(existing, new, case.incident_date, today)
+        _check_required_first(case, existing, new)
         row = _event_row(case, new, recorded_by)
         session.add(row)
         session.commit()
@@ -172,6 +179,18 @@ def record_event(
         raise
     logger.info("case %s: %s on %s recorded", case.reference, new.kind.value, new.on)
     return read_as(CaseEventPublic, row)
+
+
+def _check_required_first(case: Case, existing: list[Event], new: Event) -> None:
+    """Refuse an event whose rulebook requires others before it ("published" before the report
+    went to the Panel under the English editions)."""
+    book = rulebook_for(case)
+    missing = missing_before(book, {event.kind for event in existing}, new.kind)
+    if missing:
+        raise InvalidTransition(
+            f"{new.kind.value} needs {' and '.join(missing)} first: {book.id} requires it "
+            f"(record {missing[0]} with its date, then {new.kind.value})"
+        )
 
 
 def get_case(session: Session, reference: str, *, partnership: str | None = None) -> CaseRecord:

@@ -121,6 +121,8 @@ class Rulebook(BaseModel):
     notes: tuple[str, ...] = ()
     sources: dict[str, Source] = Field(min_length=1)
     rules: tuple[Rule, ...] = Field(min_length=1)
+    # event kind -> the kinds a case must have recorded before it under this edition
+    requires: dict[EventKind, tuple[EventKind, ...]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check_references(self) -> Rulebook:
@@ -254,6 +256,11 @@ def load_rulebook(ruleset_id: str) -> Rulebook:
 #: How long after an edition ends a partnership may still pin it (Working Together 2023 was
 #: published in December 2023 and adopted locally during 2024).
 TRANSITION = dt.timedelta(days=366)
+
+
+def missing_before(book: Rulebook, kinds_recorded: set[EventKind], kind: EventKind) -> list[str]:
+    """The events ``book`` requires before ``kind`` that the case has not recorded."""
+    return [needed.value for needed in book.requires.get(kind, ()) if needed not in kinds_recorded]
 
 
 def check_pinned_edition(pinned: Rulebook, incident_date: dt.date) -> None:

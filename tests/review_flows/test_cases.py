@@ -345,3 +345,29 @@ def test_rows_are_read_without_validating_them_again(session: Session, today: D)
     assert (record.case.reference, record.stage) == ("old ref 7", Stage.INCIDENT_RECORDED)
     timeline = case_timeline(session, "old ref 7", today=today, settings=_settings())
     assert timeline.events[0].note == "Mr Legacy note"
+
+
+def test_an_english_review_is_published_only_after_its_report_went_to_the_panel(
+    session: Session, case_factory: Any
+) -> None:
+    reviewing = (
+        (K.NOTIFIED, D(2026, 1, 7)),
+        (K.RAPID_REVIEW_SUBMITTED, D(2026, 1, 20)),
+        (K.DECISION, D(2026, 1, 22)),
+        (K.REVIEWER_APPOINTED, D(2026, 2, 2)),
+    )
+    record = case_factory(events=reviewing)
+    reference = record.case.reference
+    with pytest.raises(
+        InvalidTransition,
+        match=r"published needs report_sent first: england-cspr-2023 requires it \(record "
+        r"report_sent with its date, then published\)",
+    ):
+        record_event(session, reference, _event(K.PUBLISHED, D(2026, 3, 2)), recorded_by="tester",
+                     today=D(2026, 3, 31))  # fmt: skip
+    assert get_case(session, reference).stage.value == "reviewing"  # nothing written
+    for kind, on in ((K.REPORT_SENT, D(2026, 3, 2)), (K.PUBLISHED, D(2026, 3, 12))):
+        record_event(
+            session, reference, _event(kind, on), recorded_by="tester", today=D(2026, 3, 31)
+        )
+    assert get_case(session, reference).stage.value == "published"
