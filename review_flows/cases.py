@@ -193,6 +193,37 @@ def _check_required_first(case: Case, existing: list[Event], new: Event) -> None
         )
 
 
+def late_notices(
+    session: Session,
+    reference: str,
+    event: CaseEventPublic,
+    *,
+    partnership: str | None = None,
+    settings: Settings | None = None,
+) -> list[str]:
+    """What recording ``event`` completed late, one line per milestone: "Notification to the
+    Panel: done 5 working days late (due 2026-01-13)"."""
+    settings = settings or get_settings()
+    timeline = case_timeline(
+        session, reference, today=event.on, partnership=partnership, settings=settings
+    )
+    book = rulebook_for(timeline.case)
+    calendar = _calendars(settings)(Nation(timeline.case.nation))
+    rules = {rule.milestone: rule for rule in book.rules}
+    notices = []
+    for milestone in timeline.milestones:
+        rule = rules.get(milestone.milestone)
+        if rule is None or event.kind not in rule.done_by or milestone.due is None:
+            continue
+        if milestone.status is MilestoneStatus.DONE_LATE and milestone.done == event.on:
+            late = calendar.working_days_between(milestone.due, event.on)
+            notices.append(
+                f"{milestone.label}: done {late} working day{'s' * (late != 1)} late "
+                f"(due {milestone.due.isoformat()})"
+            )
+    return notices
+
+
 def get_case(session: Session, reference: str, *, partnership: str | None = None) -> CaseRecord:
     """The case with ``reference`` (in ``partnership`` when several partnerships use it)."""
     case = find_case(session, reference, partnership)

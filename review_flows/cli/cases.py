@@ -146,7 +146,7 @@ def event_command(
     as_json: JsonOption = False,
 ) -> None:
     """Record an event; refused (and nothing written) if it does not fit the case."""
-    from review_flows.cases import get_case, parse_input, record_event
+    from review_flows.cases import get_case, late_notices, parse_input, record_event
     from review_flows.models import CaseEventCreate
 
     with _refusals(), _session() as session:
@@ -169,14 +169,17 @@ def event_command(
                 event_id=twice.event_id,
                 on=twice.on,
             ) from None
+        notices = late_notices(session, ref, event, partnership=partnership)
         stage = get_case(session, ref, partnership=partnership).stage
     if as_json:
-        _print_json({"event": _dump(event), "stage": stage.value})
+        _print_json({"event": _dump(event), "stage": stage.value, "late": notices})
         return
     typer.echo(
         f"recorded #{event.id} {event.kind.value} on {event.on.isoformat()} for {ref}; "
         f"stage now {stage.value}"
     )
+    for notice in notices:
+        typer.echo(f"late: {notice}")
 
 
 @case_app.command("show")

@@ -232,3 +232,17 @@ def test_today_never_lets_a_future_event_in(cli: CliRunner, app: typer.Typer) ->
     )
     assert code == 2
     assert f"notified on {tomorrow} is in the future (today is {dt.date.today()})" in err
+
+
+def test_a_late_event_says_so_when_it_is_recorded(cli: CliRunner, app: typer.Typer) -> None:
+    run(cli, app, *NEW)
+    code, out, _ = run(cli, app, "case", "event", "NSH-2026-004", "notified", "2026-01-20", *TODAY)
+    assert code == 0
+    late = [line for line in out.splitlines() if line.startswith("late: ")]
+    assert late == [
+        "late: Serious incident notification to the Panel: done 5 working days late "
+        "(due 2026-01-13)"
+    ]
+    on_time = run(cli, app, "case", "event", "NSH-2026-004", "rapid_review_started", "2026-01-21",
+                  *TODAY)[1]  # fmt: skip
+    assert "late:" not in on_time
