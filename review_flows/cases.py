@@ -182,9 +182,13 @@ def record_event(
 
 
 def _check_required_first(case: Case, existing: list[Event], new: Event) -> None:
-    """Refuse an event whose rulebook requires others before it ("published" before the report
-    went to the Panel under the English editions)."""
+    """Refuse an event its rulebook does not use (a rapid review of a 2017 serious case review)
+    or whose required events are missing ("published" before the report went to the Panel)."""
     book = rulebook_for(case)
+    if new.kind in book.not_used:
+        raise InvalidTransition(
+            f"{new.kind.value} is not part of a case under {book.id}: {book.not_used[new.kind]}"
+        )
     missing = missing_before(book, {event.kind for event in existing}, new.kind)
     if missing:
         raise InvalidTransition(

@@ -123,6 +123,8 @@ class Rulebook(BaseModel):
     rules: tuple[Rule, ...] = Field(min_length=1)
     # event kind -> the kinds a case must have recorded before it under this edition
     requires: dict[EventKind, tuple[EventKind, ...]] = Field(default_factory=dict)
+    # event kind -> why a case under this rulebook does not take it
+    not_used: dict[EventKind, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check_references(self) -> Rulebook:

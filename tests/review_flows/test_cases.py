@@ -371,3 +371,26 @@ def test_an_english_review_is_published_only_after_its_report_went_to_the_panel(
             session, reference, _event(kind, on), recorded_by="tester", today=D(2026, 3, 31)
         )
     assert get_case(session, reference).stage.value == "published"
+
+
+@pytest.mark.parametrize(
+    ("fields", "kind", "message"),
+    [
+        ({"incident_date": D(2017, 3, 1), "aware_on": D(2017, 3, 2)}, K.RAPID_REVIEW_SUBMITTED,
+         "rapid_review_submitted is not part of a case under england-scr-2015: rapid reviews "
+         "began with Working Together 2018"),
+        ({"nation": "wales"}, K.RAPID_REVIEW_STARTED,
+         "rapid_review_started is not part of a case under wales-susr: rapid reviews are part "
+         "of England's arrangements"),
+    ],
+)  # fmt: skip
+def test_a_case_takes_only_the_events_its_rulebook_uses(
+    session: Session, case_factory: Any, fields: dict, kind: EventKind, message: str
+) -> None:
+    record = case_factory(**fields)
+    notified = record.events[0].on + dt.timedelta(days=2)
+    record_event(session, record.case.reference, _event(K.NOTIFIED, notified),
+                 recorded_by="tester", today=D(2026, 3, 31))  # fmt: skip
+    with pytest.raises(InvalidTransition, match=message):
+        record_event(session, record.case.reference, _event(kind, notified),
+                     recorded_by="tester", today=D(2026, 3, 31))  # fmt: skip
