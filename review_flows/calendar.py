@@ -47,6 +47,32 @@ class Nation(StrEnum):
     NORTHERN_IRELAND = "northern_ireland"
 
 
+_NATION_NAMES: dict[str, Nation] = {
+    "eng": Nation.ENGLAND,
+    "en": Nation.ENGLAND,
+    "wls": Nation.WALES,
+    "wal": Nation.WALES,
+    "cymru": Nation.WALES,
+    "sct": Nation.SCOTLAND,
+    "sco": Nation.SCOTLAND,
+    "ni": Nation.NORTHERN_IRELAND,
+    "nir": Nation.NORTHERN_IRELAND,
+    "n_ireland": Nation.NORTHERN_IRELAND,
+}
+
+
+def parse_nation(text: str) -> Nation:
+    """A nation as people write it: "England", "england", "ENG", "Northern Ireland", "NI"
+    (``ValueError`` naming the nations otherwise)."""
+    key = "_".join(text.strip().lower().replace("-", " ").replace(".", " ").split())
+    if key in Nation._value2member_map_:
+        return Nation(key)
+    if key in _NATION_NAMES:
+        return _NATION_NAMES[key]
+    names = ", ".join(nation.value for nation in Nation)
+    raise ValueError(f"unknown nation {text!r}; use one of {names}")
+
+
 # Wales has the same bank holidays as England; never build a calendar without a subdivision
 # (the bare UK calendar mixes in Scotland's and Northern Ireland's days).
 _SUBDIVISION: dict[Nation, str] = {

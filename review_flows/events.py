@@ -31,6 +31,30 @@ class EventKind(StrEnum):
     CORRECTION = "correction"  # replaces the date or note of an earlier event
 
 
+#: One line per kind, for help texts.
+KIND_DESCRIPTIONS: dict[EventKind, str] = {
+    EventKind.AWARE: "the authority became aware (clocks start)",
+    EventKind.NOTIFIED: "incident notified to the Panel (Ofsted pre-2018)",
+    EventKind.RAPID_REVIEW_STARTED: "the rapid review began (England)",
+    EventKind.RAPID_REVIEW_SUBMITTED: "the rapid review was sent to the Panel (England)",
+    EventKind.DECISION_NO_REVIEW: "the partners decided not to hold a local review",
+    EventKind.DECISION: "the partners decided to hold a local review",
+    EventKind.NATIONAL_REVIEW_REFERRED: "the Panel took the case for a national review",
+    EventKind.PANEL_RESPONSE: "the Panel replied",
+    EventKind.REVIEWER_APPOINTED: "the independent reviewer was appointed",
+    EventKind.TERMS_OF_REFERENCE_AGREED: "the review's terms of reference were agreed",
+    EventKind.DRAFT_RECEIVED: "the draft report was received",
+    EventKind.PUBLICATION_PLANNED: "planned publication date (may be future)",
+    EventKind.REPORT_SENT: "report sent to the Panel and Secretary of State",
+    EventKind.PUBLISHED: "the report was published",
+    EventKind.ACTION_PLAN_AGREED: "the action plan was agreed",
+    EventKind.ACTIONS_COMPLETED: "every action of the plan was completed",
+    EventKind.CLOSED: "the case was closed",
+    EventKind.DELAY_RECORDED: "a delay was notified, with its reason (--note)",
+    EventKind.CORRECTION: "fixes an earlier event's date (--corrects ID)",
+}
+
+
 @dataclass(frozen=True)
 class Event:
     """One entry of a case's log as the pure core sees it.

@@ -22,7 +22,7 @@ from pydantic import field_validator
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from review_flows.calendar import Nation
+from review_flows.calendar import Nation, parse_nation
 from review_flows.events import EventKind
 from review_flows.personal_data import check_personal_data
 
@@ -172,6 +172,11 @@ class CaseBase(SQLModel):
     @classmethod
     def _reference(cls, value: str) -> str:
         return check_reference(value)
+
+    @field_validator("nation", mode="before")
+    @classmethod
+    def _nation(cls, value: Any) -> Any:
+        return parse_nation(value) if isinstance(value, str) else value
 
     @field_validator("partnership")
     @classmethod

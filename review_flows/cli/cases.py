@@ -131,7 +131,18 @@ def new_command(
     )
 
 
-@case_app.command("event")
+def _event_help() -> str:
+    from review_flows.events import KIND_DESCRIPTIONS
+
+    width = max(len(kind.value) for kind in KIND_DESCRIPTIONS)
+    lines = [f"{kind.value:<{width}}  {text}" for kind, text in KIND_DESCRIPTIONS.items()]
+    return (
+        "Record an event; refused (and nothing written) if it does not fit the case.\n\n"
+        "KIND is one of:\n\n\b\n" + "\n".join(lines)
+    )
+
+
+@case_app.command("event", help=_event_help())
 def event_command(
     ref: Annotated[str, typer.Argument(help="Case reference.")],
     kind: Annotated[str, typer.Argument(help="Event kind, e.g. notified (see --help).")],
@@ -150,7 +161,7 @@ def event_command(
     from review_flows.models import CaseEventCreate
 
     with _refusals(), _session() as session:
-        data = {"kind": _kind(kind), "on": _date(on, "DATE"), "note": note, "corrects": corrects}
+        data = {"kind": _kind(kind), "on": _date(on, "ON"), "note": note, "corrects": corrects}
         try:
             event = record_event(
                 session,

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from review_flows.calendar import Nation, calendar_with_overrides_file
+from review_flows.calendar import Nation, calendar_with_overrides_file, parse_nation
 from review_flows.errors import ReviewFlowsError
 from review_flows.events import Event, EventKind
 from review_flows.rulebook import Rulebook, list_rulebooks, load_rulebook, select_rulebook
@@ -72,7 +72,7 @@ def _parse_event(text: str, position: int) -> Event:
 
 def _parse_nation(value: str) -> Nation:
     try:
-        return Nation(value.strip().lower().replace(" ", "_").replace("-", "_"))
+        return parse_nation(value)
     except ValueError:
         _fail(f"--nation {value!r}: unknown nation; use one of {_NATIONS}")
 

@@ -278,3 +278,22 @@ def test_working_day_is_weekday_and_not_holiday(nation: Nation, day: dt.date) ->
     assert calendar.working_days_between(day, day) == 0
     next_day = day + dt.timedelta(days=1)
     assert calendar.working_days_between(day, next_day) == int(calendar.is_working_day(next_day))
+
+
+@pytest.mark.parametrize(
+    ("text", "nation"),
+    [("England", "england"), ("ENG", "england"), ("Wales", "wales"), ("Cymru", "wales"),
+     ("SCT", "scotland"), ("Northern Ireland", "northern_ireland"), ("NI", "northern_ireland"),
+     ("northern-ireland", "northern_ireland")],
+)  # fmt: skip
+def test_parse_nation_reads_what_people_write(text: str, nation: str) -> None:
+    from review_flows.calendar import parse_nation
+
+    assert parse_nation(text).value == nation
+
+
+def test_parse_nation_names_the_nations_when_it_cannot() -> None:
+    from review_flows.calendar import parse_nation
+
+    with pytest.raises(ValueError, match="unknown nation 'France'; use one of england, wales"):
+        parse_nation("France")

@@ -130,7 +130,7 @@ def test_text_output(cli: CliRunner, app: typer.Typer) -> None:
         (["case", "event", "NSH-2026-004", "sacked", "2026-01-07"],
          "error: unknown event kind 'sacked'; use one of: aware, notified,"),
         (["case", "event", "NSH-2026-004", "notified", "8/1/2026"],
-         "error: DATE: '8/1/2026' is not a date; write YYYY-MM-DD"),
+         "error: ON: '8/1/2026' is not a date; write YYYY-MM-DD"),
         (["case", "event", "NSH-2026-004", "notified", "2026-01-08", "--note", "Mrs Smith rang"],
          "error: note: note seems to hold personal data: a person's name (S****); use the "
          "pseudonym (e.g. Child A) or the role (mother, father, the GP)"),
@@ -142,7 +142,7 @@ def test_text_output(cli: CliRunner, app: typer.Typer) -> None:
         ([*NEW], "error: Northshire already has a case NSH-2026-004; choose another reference"),
         ([*NEW[:3], "Baby Jones", *NEW[4:]],
          "error: reference: reference 'Baby Jones' is not a pseudonymous code"),
-        ([*NEW[:7], "france", *NEW[8:]], "error: nation: Input should be 'england', 'wales',"),
+        ([*NEW[:7], "france", *NEW[8:]], "error: nation: unknown nation 'france'; use one of england, wales"),
         ([*NEW[:3], "NSH-2026-005", *NEW[4:], "--rules", "nope"],
          "error: no rulebook 'nope'; known rulebooks: england-cspr-2018, england-cspr-2023,"),
         (["case", "list", "--stage", "limbo"], "error: unknown stage 'limbo'; use one of:"),
@@ -246,3 +246,23 @@ def test_a_late_event_says_so_when_it_is_recorded(cli: CliRunner, app: typer.Typ
     on_time = run(cli, app, "case", "event", "NSH-2026-004", "rapid_review_started", "2026-01-21",
                   *TODAY)[1]  # fmt: skip
     assert "late:" not in on_time
+
+
+def test_event_help_lists_every_kind_with_one_line(cli: CliRunner, app: typer.Typer) -> None:
+    from review_flows.events import KIND_DESCRIPTIONS, EventKind
+
+    assert set(KIND_DESCRIPTIONS) == set(EventKind)
+    out = cli.invoke(app, ["case", "event", "--help"], env={"COLUMNS": "120"}).stdout
+    for kind, text in KIND_DESCRIPTIONS.items():
+        assert any(kind.value in line and text in line for line in out.splitlines()), kind
+
+
+@pytest.mark.parametrize("written", ["England", "england", "ENG", " eng "])
+def test_nations_are_accepted_as_people_write_them(
+    cli: CliRunner, app: typer.Typer, written: str
+) -> None:
+    args = [*NEW]
+    args[args.index("england")] = written
+    code, out, err = run(cli, app, *args)
+    assert code == 0, err
+    assert "(Northshire, england)" in out
