@@ -260,6 +260,11 @@ def load_rulebook(ruleset_id: str) -> Rulebook:
 TRANSITION = dt.timedelta(days=366)
 
 
+def known_milestones() -> dict[str, tuple[str, ...]]:
+    """Each bundled rulebook's id and its milestones (to check local targets against)."""
+    return {book.id: tuple(rule.milestone for rule in book.rules) for book in _bundled()}
+
+
 def missing_before(book: Rulebook, kinds_recorded: set[EventKind], kind: EventKind) -> list[str]:
     """The events ``book`` requires before ``kind`` that the case has not recorded."""
     return [needed.value for needed in book.requires.get(kind, ()) if needed not in kinds_recorded]

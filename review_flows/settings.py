@@ -6,11 +6,12 @@ Reach it through :func:`get_settings`; never build it at import time. No other m
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 
 class Settings(BaseSettings):
@@ -57,6 +58,27 @@ class Settings(BaseSettings):
             '{"wales-cpr:review_completed": 120}.'
         ),
     )
+
+    @field_validator("local_targets")
+    @classmethod
+    def _known_targets(cls, targets: dict[str, int]) -> dict[str, int]:
+        """Each key names a bundled rulebook and one of its milestones."""
+        from review_flows.rulebook import known_milestones
+
+        known = known_milestones()
+        for key, days in targets.items():
+            book, _, milestone = key.partition(":")
+            if book not in known:
+                raise ValueError(f"{key!r}: no rulebook {book!r}; rulebooks: {', '.join(known)}")
+            if milestone not in known[book]:
+                raise ValueError(
+                    f"{key!r}: {book} has no milestone {milestone!r}; its milestones: "
+                    f"{', '.join(known[book])}"
+                )
+            if days < 1:
+                raise ValueError(f"{key!r}: a target is a number of working days (1 or more)")
+        return targets
+
     taxonomy_file: Path | None = Field(
         default=None,
         description=(
@@ -106,7 +128,27 @@ class Settings(BaseSettings):
         return self.index_dir if self.index_dir is not None else self.data_dir / "index"
 
 
+class SettingsInvalid(ValueError):
+    """A ``CSPR_`` setting cannot be used; the message names it and says what to write."""
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once from the environment and ``.env``."""
-    return Settings()
+    """The process-wide settings, read once from the environment and ``.env``; raises
+    :class:`SettingsInvalid` with one line per problem when one cannot be used."""
+    try:
+        return Settings()
+    except SettingsError as unreadable:
+        field = re.search(r'field "(\w+)"', str(unreadable))
+        name = f"CSPR_{field.group(1).upper()}" if field else "a CSPR_ setting"
+        raise SettingsInvalid(
+            f"{name} cannot be read ({unreadable.__cause__ or unreadable}); "
+            "see the settings table in README"
+        ) from None
+    except ValidationError as invalid:
+        problems = "; ".join(
+            f"CSPR_{'_'.join(map(str, error['loc'])).upper()}: "
+            f"{error['msg'].removeprefix('Value error, ')}"
+            for error in invalid.errors()
+        )
+        raise SettingsInvalid(problems) from None

@@ -12,6 +12,8 @@ import logging
 
 import typer
 
+from review_flows.settings import SettingsInvalid
+
 app = typer.Typer(
     name="cspr",
     help="CSPR workbench: statutory clocks for case reviews and learning from published reviews.",
@@ -43,7 +45,11 @@ def main() -> None:
     """Entry point of the ``cspr`` console script."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     _register_areas()
-    app()
+    try:
+        app()
+    except SettingsInvalid as invalid:
+        typer.echo(f"error: {invalid}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

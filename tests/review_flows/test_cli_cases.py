@@ -142,7 +142,8 @@ def test_text_output(cli: CliRunner, app: typer.Typer) -> None:
         ([*NEW], "error: Northshire already has a case NSH-2026-004; choose another reference"),
         ([*NEW[:3], "Baby Jones", *NEW[4:]],
          "error: reference: reference 'Baby Jones' is not a pseudonymous code"),
-        ([*NEW[:7], "france", *NEW[8:]], "error: nation: unknown nation 'france'; use one of england, wales"),
+        ([*NEW[:7], "france", *NEW[8:]],
+         "error: nation: unknown nation 'france'; use one of england, wales"),
         ([*NEW[:3], "NSH-2026-005", *NEW[4:], "--rules", "nope"],
          "error: no rulebook 'nope'; known rulebooks: england-cspr-2018, england-cspr-2023,"),
         (["case", "list", "--stage", "limbo"], "error: unknown stage 'limbo'; use one of:"),
@@ -266,3 +267,31 @@ def test_nations_are_accepted_as_people_write_them(
     code, out, err = run(cli, app, *args)
     assert code == 0, err
     assert "(Northshire, england)" in out
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("{bad", "error: CSPR_LOCAL_TARGETS cannot be read (Expecting property name"),
+        ('{"wales-cpr:nope": 10}',
+         "error: CSPR_LOCAL_TARGETS: 'wales-cpr:nope': wales-cpr has no milestone 'nope'; its "
+         "milestones: review_decision, review_completed"),
+        ('{"walse-cpr:review_completed": 10}',
+         "error: CSPR_LOCAL_TARGETS: 'walse-cpr:review_completed': no rulebook 'walse-cpr'; "
+         "rulebooks: england-cspr-2018"),
+    ],
+)  # fmt: skip
+def test_a_bad_setting_is_one_line_not_a_traceback(
+    data_dir: Path, value: str, message: str
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CSPR_LOCAL_TARGETS": value, "CSPR_DATA_DIR": str(data_dir)}
+    done = subprocess.run(
+        [sys.executable, "-m", "review_flows", "case", "list"],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith(message) and done.stderr.count("\n") == 1, done.stderr
