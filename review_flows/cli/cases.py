@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -41,6 +42,10 @@ PartnershipOption = Annotated[
         "--partnership", "-p", help="Partnership of the case, if the reference is shared."
     ),
 ]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Data folder for this command (database DIR/cspr.db)."),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -55,22 +60,25 @@ def register(app: typer.Typer) -> None:
 @db_app.command("upgrade")
 def upgrade_command(
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+    data_dir: DataDirOption = None,
 ) -> None:
     """Apply the migrations to the database of the settings (CSPR_DATABASE_URL or CSPR_DATA_DIR)."""
     from review_flows.migrations import upgrade_database
 
-    url = _database_url()
+    url = _database_url(data_dir)
     with _refusals():
         reached = upgrade_database(url, revision)
     typer.echo(f"database {_safe(url)} is at revision {reached}")
 
 
 @db_app.command("current")
-def current_command() -> None:
+def current_command(
+    data_dir: DataDirOption = None,
+) -> None:
     """Show the schema revision of the database and the newest one the code has."""
     from review_flows.migrations import current_revision, head_revision
 
-    url = _database_url()
+    url = _database_url(data_dir)
     with _refusals():
         current = current_revision(url)
     typer.echo(
@@ -100,12 +108,13 @@ def new_command(
     by: ByOption = None,
     today: TodayOption = None,
     as_json: JsonOption = False,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Open a case; its first event is `aware` on the --aware date."""
     from review_flows.cases import create_case, parse_input
     from review_flows.models import CaseCreate
 
-    with _refusals(), _session() as session:
+    with _refusals(), _session(data_dir) as session:
         data = {
             "reference": ref,
             "partnership": partnership,
@@ -155,12 +164,13 @@ def event_command(
     today: TodayOption = None,
     partnership: PartnershipOption = None,
     as_json: JsonOption = False,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Record an event; refused (and nothing written) if it does not fit the case."""
     from review_flows.cases import get_case, late_notices, parse_input, record_event
     from review_flows.models import CaseEventCreate
 
-    with _refusals(), _session() as session:
+    with _refusals(), _session(data_dir) as session:
         data = {"kind": _kind(kind), "on": _date(on, "ON"), "note": note, "corrects": corrects}
         try:
             event = record_event(
@@ -199,13 +209,14 @@ def show_command(
     today: TodayOption = None,
     partnership: PartnershipOption = None,
     as_json: JsonOption = False,
+    data_dir: DataDirOption = None,
 ) -> None:
     """A case: its stage, its events and its milestones (due date, status, rule, source)."""
     from review_flows.cases import case_timeline
     from review_flows.timeline import milestone_to_dict
 
     day = None
-    with _refusals(), _session() as session:
+    with _refusals(), _session(data_dir) as session:
         day = _today(today)
         timeline = case_timeline(session, ref, today=day, partnership=partnership)
     if as_json:
@@ -230,11 +241,12 @@ def list_command(
     stage: Annotated[str | None, typer.Option(help="Only cases at this stage.")] = None,
     today: TodayOption = None,
     as_json: JsonOption = False,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Cases with their stage, next milestone due and worst status."""
     from review_flows.cases import summarise_cases
 
-    with _refusals(), _session() as session:
+    with _refusals(), _session(data_dir) as session:
         day = _today(today)
         overviews = summarise_cases(
             session, today=day, partnership=partnership, stage=_stage(stage), open_only=open_only
@@ -365,21 +377,26 @@ def _refusals() -> Iterator[None]:
 
 
 @contextmanager
-def _session() -> Iterator[Session]:
+def _session(data_dir: Path | None = None) -> Iterator[Session]:
     from review_flows.db import open_session
     from review_flows.migrations import prepare_database
 
-    url = _database_url()
+    url = _database_url(data_dir)
     if prepare_database(url):
         typer.echo(f"created the case database at {_safe(url)}", err=True)
     with open_session(url) as session:
         yield session
 
 
-def _database_url() -> str:
+def _database_url(data_dir: Path | None = None) -> str:
+    """The settings' database URL; with ``--data-dir`` the SQLite file in that folder (an
+    explicit CSPR_DATABASE_URL still wins)."""
     from review_flows.settings import get_settings
 
-    return get_settings().resolved_database_url
+    settings = get_settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    return settings.resolved_database_url
 
 
 def _safe(url: str) -> str:

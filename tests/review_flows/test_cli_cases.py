@@ -295,3 +295,19 @@ def test_a_bad_setting_is_one_line_not_a_traceback(
     )  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.startswith(message) and done.stderr.count("\n") == 1, done.stderr
+
+
+def test_every_case_command_takes_a_data_dir(
+    cli: CliRunner, app: typer.Typer, tmp_path: Path
+) -> None:
+    other = tmp_path / "elsewhere"
+    code, _, err = run(cli, app, *NEW, "--data-dir", str(other))
+    assert code == 0, err
+    assert (other / "cspr.db").exists()
+    listed = run(cli, app, "case", "list", "--json", *TODAY, "--data-dir", str(other))[1]
+    assert [c["reference"] for c in json.loads(listed)] == ["NSH-2026-004"]
+    assert json.loads(run(cli, app, "case", "list", "--json", *TODAY)[1]) == []  # the default
+    for args in (["case", "show", "NSH-2026-004"], ["case", "event", "NSH-2026-004",
+                 "notified", "2026-01-08"], ["db", "current"], ["db", "upgrade"]):  # fmt: skip
+        code, _, err = run(cli, app, *args, "--data-dir", str(other))
+        assert code == 0, (args, err)
