@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -29,6 +30,7 @@ class EventKind(StrEnum):
     CLOSED = "closed"
     DELAY_RECORDED = "delay_recorded"  # a delay notice, with its reason in the note
     CORRECTION = "correction"  # replaces the date or note of an earlier event
+    VOID = "void"  # withdraws an event recorded in error (``corrects`` names it; note says why)
 
 
 #: One line per kind, for help texts.
@@ -52,7 +54,25 @@ KIND_DESCRIPTIONS: dict[EventKind, str] = {
     EventKind.CLOSED: "the case was closed",
     EventKind.DELAY_RECORDED: "a delay was notified, with its reason (--note)",
     EventKind.CORRECTION: "fixes an earlier event's date (--corrects ID)",
+    EventKind.VOID: "withdraws an event recorded in error (--corrects ID --note why)",
 }
+
+#: Kinds that act on another event (``corrects``) rather than on the case.
+AMENDING_KINDS = frozenset({EventKind.CORRECTION, EventKind.VOID})
+
+
+def voided_ids(events: Sequence[Event]) -> set[int]:
+    """Ids of the events a ``void`` withdrew."""
+    return {e.corrects for e in events if e.kind is EventKind.VOID and e.corrects is not None}
+
+
+def corrected_dates(events: Sequence[Event]) -> dict[int, dt.date]:
+    """Event id -> its latest corrected date."""
+    return {
+        e.corrects: e.on
+        for e in events
+        if e.kind is EventKind.CORRECTION and e.corrects is not None
+    }
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from review_flows.errors import (
     EventNoteMissing,
     InvalidTransition,
 )
-from review_flows.events import Event, EventKind
+from review_flows.events import AMENDING_KINDS, Event, EventKind, corrected_dates, voided_ids
 
 
 class Stage(StrEnum):
@@ -118,6 +118,7 @@ def _with_everywhere_kinds(
         if stage is not Stage.CLOSED:
             accepts[EventKind.DELAY_RECORDED] = stage
         accepts[EventKind.CORRECTION] = stage
+        accepts[EventKind.VOID] = stage
     return graph
 
 
@@ -128,7 +129,7 @@ OPEN_STAGES: frozenset[Stage] = frozenset(Stage) - {Stage.CLOSED}
 # Kinds whose date may lie after today; every other event has happened when it is recorded.
 FUTURE_DATED_KINDS: frozenset[EventKind] = frozenset({_K.PUBLICATION_PLANNED})
 # Kinds that need a note saying why.
-NOTE_REQUIRED_KINDS: frozenset[EventKind] = frozenset({_K.DELAY_RECORDED})
+NOTE_REQUIRED_KINDS: frozenset[EventKind] = frozenset({_K.DELAY_RECORDED, _K.VOID})
 
 
 def accepted_kinds(stage: Stage) -> tuple[EventKind, ...]:
@@ -168,7 +169,7 @@ def derive_stage(events: Sequence[Event]) -> Stage:
     stage does not accept leaves the stage as it was.
     """
     stage = Stage.INCIDENT_RECORDED
-    for event in events:
+    for event in effective_events(events):
         stage = TRANSITIONS[stage].get(event.kind, stage)
     return stage
 
@@ -189,12 +190,15 @@ def validate_event(
     if new_event.kind is EventKind.CORRECTION:
         _check_correction(existing_events, new_event, incident_date, today)
         return
+    if new_event.kind is EventKind.VOID:
+        _check_void(existing_events, new_event, incident_date, today)
+        return
     if new_event.corrects is not None:
         raise CorrectionInvalid(
             f"only a correction may reference another event; {new_event.kind.value} "
             f"cannot correct event #{new_event.corrects}"
         )
-    state = _replay(_with_corrections(existing_events), incident_date, today, check=False)
+    state = _replay(effective_events(existing_events), incident_date, today, check=False)
     state.accept(new_event, incident_date, today)
 
 
@@ -299,13 +303,15 @@ def _replay(
     return state
 
 
-def _with_corrections(events: Sequence[Event]) -> list[Event]:
-    """The log without correction events, each corrected event carrying its latest date."""
-    corrected = {e.corrects: e.on for e in events if e.kind is EventKind.CORRECTION}
+def effective_events(events: Sequence[Event]) -> list[Event]:
+    """The log as it now reads: without corrections and voids, each corrected event carrying
+    its latest date, each voided event left out."""
+    corrected = corrected_dates(events)
+    voided = voided_ids(events)
     return [
         replace(e, on=corrected[e.id]) if e.id in corrected else e
         for e in events
-        if e.kind is not EventKind.CORRECTION
+        if e.kind not in AMENDING_KINDS and e.id not in voided
     ]
 
 
@@ -324,13 +330,40 @@ def _check_correction(
         raise CorrectionInvalid(
             f"event #{target.id} is itself a correction; correct event #{target.corrects} again"
         )
-    fixed = _with_corrections([*existing, correction])
+    if target.kind is EventKind.VOID or target.id in voided_ids(existing):
+        raise CorrectionInvalid(f"event #{target.id} is void or voided; it cannot be corrected")
+    fixed = effective_events([*existing, correction])
     try:
         _replay(fixed, incident_date, today, check=True)
     except EventDateInvalid as problem:
         raise EventDateInvalid(
             f"correcting {target.kind.value} (#{target.id}) to "
             f"{correction.on.isoformat()}: {problem}"
+        ) from None
+
+
+def _check_void(
+    existing: Sequence[Event], void: Event, incident_date: dt.date, today: dt.date
+) -> None:
+    """A void names an event of the case that is not the first (``aware``), not itself a
+    correction or void, and not voided already; and the log must still hold together without
+    it (voiding a notification leaves the later steps without the step before them)."""
+    target = next((e for e in existing if e.id == void.corrects), None)
+    if void.corrects is None or target is None:
+        ids = ", ".join(f"#{e.id}" for e in existing if e.id is not None)
+        raise CorrectionInvalid(f"a void must name an event of this case (--corrects ID): {ids}")
+    if target.kind is EventKind.AWARE:
+        raise CorrectionInvalid(
+            "the first event (aware) cannot be voided; correct its date instead"
+        )
+    if target.kind in AMENDING_KINDS or target.id in voided_ids(existing):
+        raise CorrectionInvalid(f"event #{target.id} is a {target.kind.value} or voided already")
+    try:
+        _replay(effective_events([*existing, void]), incident_date, today, check=True)
+    except (InvalidTransition, EventDateInvalid) as problem:
+        raise CorrectionInvalid(
+            f"voiding {target.kind.value} (#{target.id}) would leave the log out of order "
+            f"({problem}); void the later events first"
         ) from None
 
 

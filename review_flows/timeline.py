@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from review_flows.calendar import WorkingCalendar
-from review_flows.events import Event, EventKind
+from review_flows.events import AMENDING_KINDS, Event, EventKind, corrected_dates, voided_ids
 from review_flows.rulebook import Confidence, Direction, DurationUnit, Rule, Rulebook
 
 logger = logging.getLogger(__name__)
@@ -169,14 +169,13 @@ def describe_rule(rule: Rule, local_target: int | None = None) -> str:
 
 
 def _event_dates(events: Sequence[Event]) -> dict[str, list[dt.date]]:
-    """Dates per event kind, corrections applied (a later correction of one event wins)."""
-    corrected: dict[int, dt.date] = {}
-    for event in events:
-        if event.kind == EventKind.CORRECTION and event.corrects is not None:
-            corrected[event.corrects] = event.on
+    """Dates per event kind, corrections applied (a later correction of one event wins) and
+    voided events left out."""
+    corrected = corrected_dates(events)
+    voided = voided_ids(events)
     dates: dict[str, list[dt.date]] = {}
     for event in events:
-        if event.kind == EventKind.CORRECTION:
+        if event.kind in AMENDING_KINDS or event.id in voided:
             continue
         on = corrected.get(event.id, event.on) if corrected and event.id is not None else event.on
         if event.kind in dates:

@@ -156,9 +156,15 @@ def event_command(
     ref: Annotated[str, typer.Argument(help="Case reference.")],
     kind: Annotated[str, typer.Argument(help="Event kind, e.g. notified (see --help).")],
     on: Annotated[str, typer.Argument(help="Date it happened (YYYY-MM-DD).")],
-    note: Annotated[str | None, typer.Option(help="Note; required for delay_recorded.")] = None,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", "--reason", help="Note; required for delay_recorded and void."),
+    ] = None,
     corrects: Annotated[
-        int | None, typer.Option(help="Event id a correction replaces (`case show`).")
+        int | None,
+        typer.Option(
+            "--corrects", "--voids", help="Event id a correction or void acts on (`case show`)."
+        ),
     ] = None,
     by: ByOption = None,
     today: TodayOption = None,
@@ -285,11 +291,13 @@ def _render_timeline(timeline: Any, day: dt.date) -> str:
         "",
         "events",
     ]
+    amended = _amendments(timeline.events)
     for event in timeline.events:
         what = event.kind.value + (f" of #{event.corrects}" if event.corrects else "")
         note = f'  "{event.note}"' if event.note else ""
         lines.append(
             f"  #{event.id:<4} {event.on.isoformat()}  {what:<28} by {event.recorded_by}{note}"
+            + amended.get(event.id, "")
         )
     lines += ["", "milestones"]
     for m in timeline.milestones:
@@ -299,6 +307,19 @@ def _render_timeline(timeline: Any, day: dt.date) -> str:
         lines.append(f"      rule: {m.rule}{'' if m.alert else ' (alerts on the earlier reading)'}")
         lines.append(f"      source: {m.source} ({m.confidence.value})")
     return "\n".join(lines)
+
+
+def _amendments(events: Any) -> dict[int, str]:
+    """What later corrections and voids did to each event, to show beside it."""
+    marks: dict[int, str] = {}
+    for event in events:
+        if event.corrects is None:
+            continue
+        if event.kind is EventKind.CORRECTION:
+            marks[event.corrects] = f"  [corrected to {event.on.isoformat()} by #{event.id}]"
+        elif event.kind is EventKind.VOID:
+            marks[event.corrects] = f"  [voided by #{event.id}]"
+    return marks
 
 
 def _remaining(days: int | None) -> str:

@@ -311,3 +311,26 @@ def test_every_case_command_takes_a_data_dir(
                  "notified", "2026-01-08"], ["db", "current"], ["db", "upgrade"]):  # fmt: skip
         code, _, err = run(cli, app, *args, "--data-dir", str(other))
         assert code == 0, (args, err)
+
+
+def test_a_wrong_event_is_voided_and_shown_beside_the_original(
+    cli: CliRunner, app: typer.Typer
+) -> None:
+    run(cli, app, *NEW)
+    run(cli, app, "case", "event", "NSH-2026-004", "notified", "2026-01-08", *TODAY)
+    run(cli, app, "case", "event", "NSH-2026-004", "rapid_review_started", "2026-01-09", *TODAY)
+    run(cli, app, "case", "event", "NSH-2026-004", "correction", "2026-01-07", "--corrects", "2",
+        *TODAY)  # fmt: skip
+    why = "recorded on the wrong case"
+    code, out, err = run(cli, app, "case", "event", "NSH-2026-004", "void", "2026-01-12",
+                         "--voids", "3", "--reason", why, *TODAY)  # fmt: skip
+    assert code == 0, err
+    assert "stage now notified" in out
+    shown = run(cli, app, "case", "show", "NSH-2026-004", *TODAY)[1]
+    events = [line for line in shown.splitlines() if line.startswith("  #")]
+    assert events[1].endswith("[corrected to 2026-01-07 by #4]")
+    assert events[2].endswith("[voided by #5]")
+    assert '"recorded on the wrong case"' in events[4]
+    code, out, _ = run(cli, app, "case", "event", "NSH-2026-004", "void", "2026-01-12",
+                       "--voids", "4", "--reason", "x", *TODAY)  # fmt: skip
+    assert code == 2  # a correction is not voided: correct the event again

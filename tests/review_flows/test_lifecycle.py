@@ -70,7 +70,7 @@ REFUSALS = [
     pytest.param(LOCAL, Event(K.DRAFT_RECEIVED, D(2026, 2, 1)), InvalidTransition,
                  "draft_received needs reviewer_appointed first", id="draft-before-reviewer"),
     pytest.param(CLOSED, Event(K.DELAY_RECORDED, D(2026, 3, 25), note="inquest"), InvalidTransition,
-                 "closed does not accept delay_recorded; it accepts: correction$",
+                 "closed does not accept delay_recorded; it accepts: correction, void$",
                  id="anything-after-closed"),
     pytest.param((), Event(K.AWARE, D(2026, 1, 4)), EventDateInvalid,
                  r"aware on 2026-01-04 is before the incident \(2026-01-05\)",
@@ -178,8 +178,9 @@ def test_accepted_kinds_and_open_stages() -> None:
         K.NOTIFIED,
         K.DELAY_RECORDED,
         K.CORRECTION,
+        K.VOID,
     )
-    assert accepted_kinds(Stage.CLOSED) == (K.CORRECTION,)
+    assert accepted_kinds(Stage.CLOSED) == (K.CORRECTION, K.VOID)
     assert [stage for stage in Stage if not is_open(stage)] == [Stage.CLOSED]
     # every stage but closed can be left; every stage is reachable from incident_recorded
     reached, frontier = {Stage.INCIDENT_RECORDED}, [Stage.INCIDENT_RECORDED]
@@ -198,7 +199,7 @@ def test_walks_with_dates_in_order_are_accepted(choices: list[tuple[int, int]]) 
     events = [Event(K.AWARE, INCIDENT, id=1)]
     stage, day = Stage.INCIDENT_RECORDED, INCIDENT
     for pick, gap in choices:
-        kinds = [k for k in accepted_kinds(stage) if k is not K.CORRECTION]
+        kinds = [k for k in accepted_kinds(stage) if k not in (K.CORRECTION, K.VOID)]
         if not kinds:
             break
         kind = kinds[pick % len(kinds)]
@@ -208,6 +209,39 @@ def test_walks_with_dates_in_order_are_accepted(choices: list[tuple[int, int]]) 
         events.append(event)
         stage = TRANSITIONS[stage][kind]
         assert derive_stage(events) is stage
+
+
+LOG = [
+    Event(K.AWARE, D(2026, 1, 6), id=1),
+    Event(K.NOTIFIED, D(2026, 1, 8), id=2),
+    Event(K.RAPID_REVIEW_STARTED, D(2026, 1, 9), id=3),
+]
+
+
+def test_a_voided_event_leaves_the_log_and_the_stage() -> None:
+    void = Event(K.VOID, D(2026, 1, 12), id=4, corrects=3, note="recorded on the wrong case")
+    validate_event(LOG, void, INCIDENT, TODAY)
+    assert derive_stage([*LOG, void]) is Stage.NOTIFIED
+    # the withdrawn step can be recorded again, rightly dated
+    again = Event(K.RAPID_REVIEW_STARTED, D(2026, 1, 10), id=5)
+    validate_event([*LOG, void], again, INCIDENT, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("void", "message"),
+    [
+        (Event(K.VOID, D(2026, 1, 12), corrects=3), "void needs a note giving the reason"),
+        (Event(K.VOID, D(2026, 1, 12), corrects=9, note="x"),
+         r"a void must name an event of this case \(--corrects ID\): #1, #2, #3"),
+        (Event(K.VOID, D(2026, 1, 12), corrects=1, note="x"), "aware\) cannot be voided"),
+        (Event(K.VOID, D(2026, 1, 12), corrects=2, note="x"),
+         r"voiding notified \(#2\) would leave the log out of order .*void the later events "
+         r"first"),
+    ],
+)  # fmt: skip
+def test_a_void_that_cannot_be(void: Event, message: str) -> None:
+    with pytest.raises((CorrectionInvalid, EventNoteMissing), match=message):
+        validate_event(LOG, void, INCIDENT, TODAY)
 
 
 def test_lifecycle_is_pure() -> None:
