@@ -49,6 +49,7 @@ from review_flows.rulebook import (
 )
 from review_flows.settings import Settings, get_settings
 from review_flows.timeline import Milestone, MilestoneStatus, compute_milestones
+from review_flows.week import CaseMilestones, DueRow, week_rows
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ class CaseOverview:
     ruleset_id: str
     next_due: Milestone | None
     worst_status: MilestoneStatus | None
+    milestones: tuple[Milestone, ...] = ()
 
 
 def parse_input(model: type[InputModel], data: Mapping[str, Any]) -> InputModel:
@@ -322,8 +324,30 @@ def summarise_cases(
                 local_targets=settings.local_targets,
             )
             next_due, worst = summarise_milestones(milestones)
-            overviews.append(CaseOverview(case, record.stage, book.id, next_due, worst))
+            overviews.append(
+                CaseOverview(case, record.stage, book.id, next_due, worst, tuple(milestones))
+            )
     return overviews
+
+
+def due_this_week(
+    session: Session,
+    *,
+    today: dt.date,
+    partnership: str | None = None,
+    due_within: int | None = None,
+    overdue_only: bool = False,
+    settings: Settings | None = None,
+) -> list[DueRow]:
+    """The manager's week: every pending milestone of the open cases, most urgent first."""
+    overviews = summarise_cases(
+        session, today=today, partnership=partnership, open_only=True, settings=settings
+    )
+    cases = [
+        CaseMilestones(o.case.reference, o.case.partnership, o.stage.value, o.milestones)
+        for o in overviews
+    ]
+    return week_rows(cases, due_within=due_within, overdue_only=overdue_only)
 
 
 def summarise_milestones(

@@ -14,6 +14,7 @@ PURE_MODULES = (
     "review_flows.lifecycle",
     "review_flows.events",
     "review_flows.personal_data",
+    "review_flows.week",
     "learning.cleaning",
     "learning.structure",
     "learning.fusion",

@@ -243,24 +243,111 @@ def show_command(
 @case_app.command("list")
 def list_command(
     partnership: Annotated[str | None, typer.Option(help="Only this partnership.")] = None,
-    open_only: Annotated[bool, typer.Option("--open", help="Only cases not closed.")] = False,
+    open_only: Annotated[
+        bool, typer.Option("--open", help="The manager's week: every pending milestone.")
+    ] = False,
+    due_within: Annotated[
+        int | None,
+        typer.Option(
+            "--due-within", min=0, help="Milestones due within N working days (and overdue)."
+        ),
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue milestones.")] = False,
     stage: Annotated[str | None, typer.Option(help="Only cases at this stage.")] = None,
     today: TodayOption = None,
     as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Cases with their stage, next milestone due and worst status."""
-    from review_flows.cases import summarise_cases
+    """Cases with their stage, next milestone due and worst status; with --open (or
+    --due-within, --overdue) the manager's week: every pending milestone of the open cases,
+    most urgent first."""
+    from review_flows.cases import due_this_week, summarise_cases
 
+    week = open_only or due_within is not None or overdue
     with _refusals(), _session(data_dir) as session:
         day = _today(today)
-        overviews = summarise_cases(
-            session, today=day, partnership=partnership, stage=_stage(stage), open_only=open_only
-        )
+        if week:
+            rows = due_this_week(
+                session, today=day, partnership=partnership, due_within=due_within,
+                overdue_only=overdue,
+            )  # fmt: skip
+        else:
+            overviews = summarise_cases(
+                session, today=day, partnership=partnership, stage=_stage(stage)
+            )
+    if not week:
+        _print_overviews(overviews, day, as_json, as_csv)
+        return
+    records = [_due_row_to_dict(row) for row in rows]
+    if as_json:
+        _print_json({"as_of": day.isoformat(), "milestones": records})
+    elif as_csv:
+        _print_csv(records)
+    else:
+        typer.echo(_render_week(rows, day))
+
+
+def _print_overviews(overviews: list[Any], day: dt.date, as_json: bool, as_csv: bool) -> None:
     if as_json:
         _print_json([_overview_to_dict(overview) for overview in overviews])
+    elif as_csv:
+        _print_csv([_flat_overview(overview) for overview in overviews])
+    else:
+        typer.echo(_render_overviews(overviews, day))
+
+
+def _due_row_to_dict(row: Any) -> dict[str, Any]:
+    return {
+        "reference": row.reference,
+        "partnership": row.partnership,
+        "stage": row.stage,
+        "milestone": row.milestone,
+        "label": row.label,
+        "due": row.due.isoformat(),
+        "working_days": row.working_days,
+        "status": row.status.value,
+        "responsible": row.responsible,
+        "statutory": row.statutory,
+    }
+
+
+def _flat_overview(overview: Any) -> dict[str, Any]:
+    item = _overview_to_dict(overview)
+    nxt = item.pop("next_due", None) or {}
+    item.pop("milestones", None)
+    return {**item, "next_milestone": nxt.get("milestone"), "next_due": nxt.get("due")}
+
+
+def _print_csv(records: list[dict[str, Any]]) -> None:
+    import csv
+    import io
+
+    if not records:
         return
-    typer.echo(_render_overviews(overviews, day))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    typer.echo(buffer.getvalue(), nl=False)
+
+
+def _render_week(rows: list[Any], day: dt.date) -> str:
+    if not rows:
+        return f"nothing pending as of {day.isoformat()}"
+    table = [("REFERENCE", "STAGE", "MILESTONE", "DUE", "WORKING DAYS", "STATUS", "RESPONSIBLE")]
+    for row in rows:
+        name = row.milestone + ("" if row.statutory else " (local target)")
+        table.append(
+            (row.reference, row.stage, name, row.due.isoformat(), row.left_or_late,
+             row.status.value, row.responsible)
+        )  # fmt: skip
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        for line in table
+    ]
+    return "\n".join([*lines, f"{len(rows)} milestones pending as of {day.isoformat()}"])
 
 
 # --- rendering -----------------------------------------------------------------------------------

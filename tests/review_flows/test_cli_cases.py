@@ -75,7 +75,7 @@ def test_new_event_show_list(cli: CliRunner, app: typer.Typer, data_dir: Path) -
     assert notification["rule"] == "5 working days from aware"
     assert "G1" in notification["source"]
 
-    code, out, _ = run(cli, app, "case", "list", "--json", "--open", *TODAY)
+    code, out, _ = run(cli, app, "case", "list", "--json", *TODAY)
     assert code == 0
     assert json.loads(out) == [
         {
@@ -95,6 +95,37 @@ def test_new_event_show_list(cli: CliRunner, app: typer.Typer, data_dir: Path) -
             "worst_status": "overdue",
         }
     ]
+
+
+def test_the_managers_week(cli: CliRunner, app: typer.Typer) -> None:
+    run(cli, app, *NEW)
+    other = [*NEW]
+    other[other.index("NSH-2026-004")] = "NSH-2026-005"
+    other[other.index("2026-01-06")] = "2026-03-30"  # aware two days ago: nothing late yet
+    run(cli, app, *other)
+    run(cli, app, "case", "event", "NSH-2026-004", "notified", "2026-01-08", *TODAY)
+    week = json.loads(run(cli, app, "case", "list", "--open", "--json", *TODAY)[1])
+    assert week["as_of"] == "2026-03-31"
+    rows = [(r["reference"], r["milestone"], r["status"]) for r in week["milestones"]]
+    # every pending milestone, the most late first, not only each case's next one
+    assert rows[0] == ("NSH-2026-004", "rapid_review", "overdue")
+    assert ("NSH-2026-005", "notification", "due_soon") in rows
+    days = [r["working_days"] for r in week["milestones"]]
+    assert days == sorted(days)
+    overdue = json.loads(run(cli, app, "case", "list", "--overdue", "--json", *TODAY)[1])
+    assert {r["status"] for r in overdue["milestones"]} == {"overdue"}
+    soon = json.loads(run(cli, app, "case", "list", "--due-within", "10", "--json", *TODAY)[1])
+    assert all(r["working_days"] <= 10 for r in soon["milestones"])
+    assert ("NSH-2026-005", "notification") in {(r["reference"], r["milestone"]) for r in
+                                                soon["milestones"]}  # fmt: skip
+    text = run(cli, app, "case", "list", "--open", *TODAY)[1].splitlines()
+    assert text[0].split()[:4] == ["REFERENCE", "STAGE", "MILESTONE", "DUE"]
+    assert text[-1].endswith("milestones pending as of 2026-03-31")
+    table = run(cli, app, "case", "list", "--open", "--csv", *TODAY)[1].splitlines()
+    assert table[0] == (
+        "reference,partnership,stage,milestone,label,due,working_days,status,responsible,statutory"
+    )
+    assert len(table) == len(rows) + 1
 
 
 def test_text_output(cli: CliRunner, app: typer.Typer) -> None:
