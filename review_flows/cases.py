@@ -58,12 +58,14 @@ InputModel = TypeVar("InputModel", bound=BaseModel)
 # From most to least in need of attention; a case's worst status is the first it has.
 STATUS_SEVERITY: tuple[MilestoneStatus, ...] = (
     MilestoneStatus.OVERDUE,
+    MilestoneStatus.STALLED,
     MilestoneStatus.DUE_SOON,
     MilestoneStatus.DONE_LATE,
     MilestoneStatus.DUE,
     MilestoneStatus.NO_TIME_LIMIT,
     MilestoneStatus.NOT_STARTED,
     MilestoneStatus.DONE_ON_TIME,
+    MilestoneStatus.DONE,
     MilestoneStatus.NOT_APPLICABLE,
 )
 _PENDING = frozenset({MilestoneStatus.OVERDUE, MilestoneStatus.DUE_SOON, MilestoneStatus.DUE})
@@ -289,6 +291,7 @@ def case_timeline(
         today,
         due_soon_working_days=settings.due_soon_working_days,
         local_targets=settings.local_targets,
+        stalled_after=settings.stalled_after_working_days,
     )
     public_rows = tuple(read_as(CaseEventPublic, r) for r in rows)
     stage = derive_stage(events)
@@ -322,6 +325,7 @@ def summarise_cases(
                 today,
                 due_soon_working_days=settings.due_soon_working_days,
                 local_targets=settings.local_targets,
+                stalled_after=settings.stalled_after_working_days,
             )
             next_due, worst = summarise_milestones(milestones)
             overviews.append(

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     due_soon_working_days: int = Field(
         default=5, ge=0, description="A milestone is 'due soon' within this many working days."
     )
+    stalled_after_working_days: int = Field(
+        default=20,
+        ge=1,
+        description="A step with no statutory time limit is flagged stalled after this long.",
+    )
     local_targets: dict[str, int] = Field(
         default_factory=dict,
         description=(

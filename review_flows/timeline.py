@@ -35,6 +35,8 @@ class MilestoneStatus(StrEnum):
     NOT_APPLICABLE = "not_applicable"
     NOT_STARTED = "not_started"  # the event that starts its clock has not happened
     NO_TIME_LIMIT = "no_time_limit"  # started, not done, and the guidance sets no limit
+    STALLED = "stalled"  # no time limit, not done, and longer than the stalled threshold
+    DONE = "done"  # done where there was no time limit to keep
 
 
 @dataclass(frozen=True)
@@ -99,16 +101,21 @@ def compute_milestones(
     *,
     due_soon_working_days: int = 5,
     local_targets: Mapping[str, int] | None = None,
+    stalled_after: int | None = None,
 ) -> list[Milestone]:
     """Every milestone of ``rulebook`` for a case with ``events``, as of ``today``.
 
     ``local_targets`` maps ``"<ruleset>:<milestone>"`` to working days; it gives a milestone
     without a statutory limit a local target (marked as such). Targets for other rulebooks, or
-    for milestones that have a statutory limit, are ignored.
+    for milestones that have a statutory limit, are ignored. A step with no time limit that has
+    run ``stalled_after`` working days or more without being done is ``stalled``.
     """
     book = _compile(rulebook, local_targets)
     dates = _event_dates(events)
-    values = [_evaluate(rule, dates, calendar, today, due_soon_working_days) for rule in book.rules]
+    values = [
+        _evaluate(rule, dates, calendar, today, due_soon_working_days, stalled_after)
+        for rule in book.rules
+    ]
     for group in book.groups:
         _mark_readings(group, values)
     return [value if type(value) is Milestone else _new_milestone(value) for value in values]
@@ -205,6 +212,7 @@ def _evaluate(
     calendar: WorkingCalendar,
     today: dt.date,
     due_soon: int,
+    stalled_after: int | None = None,
 ) -> Milestone | dict[str, Any]:
     starts = dates.get(rule.start_kind)
     if not starts:
@@ -226,14 +234,26 @@ def _evaluate(
     end = done if done is not None else today
     elapsed = calendar.working_days_between(start, end) if floor == start and end >= start else None
     if due is None:
-        status = MilestoneStatus.DONE_ON_TIME if done else MilestoneStatus.NO_TIME_LIMIT
-        return _values(rule, start, None, status, done, None, elapsed)
+        return _values(
+            rule, start, None, _untimed(done, elapsed, stalled_after), done, None, elapsed
+        )
     if rule.waiver is not None and (done is None or done > due):
         waived_on = _first_on_or_after(dates, (rule.waiver,), start)
         if waived_on is not None and waived_on <= due:
             return _values(rule, start, due, MilestoneStatus.NOT_APPLICABLE, done, None, elapsed)
     status, remaining = _timed_status(calendar, today, due, done, due_soon)
     return _values(rule, start, due, status, done, remaining, elapsed)
+
+
+def _untimed(
+    done: dt.date | None, elapsed: int | None, stalled_after: int | None
+) -> MilestoneStatus:
+    """The status of a step the guidance sets no time limit for."""
+    if done is not None:
+        return MilestoneStatus.DONE
+    if stalled_after is not None and elapsed is not None and elapsed >= stalled_after:
+        return MilestoneStatus.STALLED
+    return MilestoneStatus.NO_TIME_LIMIT
 
 
 def _timed_status(

@@ -193,6 +193,7 @@ def timeline(
             as_of,
             due_soon_working_days=settings.due_soon_working_days,
             local_targets=settings.local_targets,
+            stalled_after=settings.stalled_after_working_days,
         )
     except ReviewFlowsError as problem:
         _fail(str(problem))

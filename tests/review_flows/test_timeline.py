@@ -91,8 +91,9 @@ def test_cspr_2018_full_case_over_christmas_2020() -> None:
         None,
         14,
     )
-    assert _row(got["review_decision"]) == (None, D(2021, 2, 1), S.DONE_ON_TIME, None, 11)
-    assert _row(got["panel_decision"]) == (None, D(2021, 1, 29), S.DONE_ON_TIME, None, 10)
+    # no time limit: "done", never "done on time"
+    assert _row(got["review_decision"]) == (None, D(2021, 2, 1), S.DONE, None, 11)
+    assert _row(got["panel_decision"]) == (None, D(2021, 1, 29), S.DONE, None, 10)
     # Elapsed 2 Feb to 15 Sep 2021: 19 + 23 + 20 (Easter) + 19 (3 and 31 May) + 22 + 22
     # + 21 (30 Aug) + 11 = 157 working days.
     assert _row(got["review_published"]) == (D(2021, 8, 1), D(2021, 9, 15), S.DONE_LATE, None, 157)
@@ -309,7 +310,7 @@ def test_no_review_decision_makes_the_review_milestones_not_applicable() -> None
         (K.DECISION_NO_REVIEW, D(2024, 2, 20)),
     )
     got = _compute("england-cspr-2023", events, D(2024, 3, 1))
-    assert got["review_decision"].status is S.DONE_ON_TIME
+    assert got["review_decision"].status is S.DONE
     for name in ("review_published", "report_to_panel", "publication_kept_until", "delay_notice"):
         assert got[name].status is S.NOT_APPLICABLE
 
@@ -334,9 +335,19 @@ def test_panel_decision_has_no_time_limit_and_shows_elapsed_days() -> None:
 WALES_EVENTS = _events((K.NOTIFIED, D(2023, 12, 15)), (K.DECISION, D(2023, 12, 20)))
 
 
+def test_a_step_without_a_time_limit_stalls_after_the_threshold() -> None:
+    book = load_rulebook("wales-cpr")
+    calendar = calendar_for(Nation.WALES)
+    args = (WALES_EVENTS, book, calendar, D(2024, 1, 5))
+    by_name = {m.milestone: m for m in compute_milestones(*args, stalled_after=9)}
+    assert by_name["review_completed"].status is S.STALLED  # 9 working days elapsed
+    by_name = {m.milestone: m for m in compute_milestones(*args, stalled_after=10)}
+    assert by_name["review_completed"].status is S.NO_TIME_LIMIT
+
+
 def test_wales_milestones_without_targets_have_no_time_limit() -> None:
     got = _compute("wales-cpr", WALES_EVENTS, D(2024, 1, 5))
-    assert _row(got["review_decision"]) == (None, D(2023, 12, 20), S.DONE_ON_TIME, None, 3)
+    assert _row(got["review_decision"]) == (None, D(2023, 12, 20), S.DONE, None, 3)
     # 21, 22, 27, 28, 29 Dec, 2-5 Jan.
     assert _row(got["review_completed"]) == (None, None, S.NO_TIME_LIMIT, None, 9)
     assert not got["review_completed"].local_target
@@ -605,8 +616,10 @@ def test_statuses_agree_with_dates(
         elif m.status is S.DONE_LATE:
             assert m.done > m.due
         elif m.status is S.DONE_ON_TIME:
-            assert m.done is not None and (m.due is None or m.done <= m.due)
-        elif m.status is S.NO_TIME_LIMIT:
+            assert m.done is not None and m.due is not None and m.done <= m.due
+        elif m.status is S.DONE:
+            assert m.done is not None and m.due is None
+        elif m.status in (S.NO_TIME_LIMIT, S.STALLED):
             assert m.due is None and m.done is None and m.start is not None
         elif m.status is S.NOT_STARTED:
             assert m.start is None and m.due is None
