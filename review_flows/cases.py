@@ -60,6 +60,7 @@ STATUS_SEVERITY: tuple[MilestoneStatus, ...] = (
     MilestoneStatus.OVERDUE,
     MilestoneStatus.STALLED,
     MilestoneStatus.DUE_SOON,
+    MilestoneStatus.LATE_DELAY_NOTIFIED,
     MilestoneStatus.DONE_LATE,
     MilestoneStatus.DUE,
     MilestoneStatus.NO_TIME_LIMIT,
@@ -68,7 +69,14 @@ STATUS_SEVERITY: tuple[MilestoneStatus, ...] = (
     MilestoneStatus.DONE,
     MilestoneStatus.NOT_APPLICABLE,
 )
-_PENDING = frozenset({MilestoneStatus.OVERDUE, MilestoneStatus.DUE_SOON, MilestoneStatus.DUE})
+_PENDING = frozenset(
+    {
+        MilestoneStatus.OVERDUE,
+        MilestoneStatus.LATE_DELAY_NOTIFIED,
+        MilestoneStatus.DUE_SOON,
+        MilestoneStatus.DUE,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,17 @@ class Rule(BaseModel):
     holds: bool = Field(
         default=False, description="A minimum period (keep online until): met once due passes."
     )
+    only_if_missed: bool = Field(
+        default=False,
+        description=(
+            "A conditional duty (a delay notice): due only when the waiver event will miss the "
+            "due date (its planned date is later) or has missed it; n/a otherwise."
+        ),
+    )
+    late_excused_by: EventKind | None = Field(
+        default=None,
+        description="An overdue milestone after this event shows late_delay_notified, not overdue.",
+    )
 
     @model_validator(mode="after")
     def _check_duration(self) -> Rule:

@@ -37,6 +37,7 @@ class MilestoneStatus(StrEnum):
     NO_TIME_LIMIT = "no_time_limit"  # started, not done, and the guidance sets no limit
     STALLED = "stalled"  # no time limit, not done, and longer than the stalled threshold
     DONE = "done"  # done where there was no time limit to keep
+    LATE_DELAY_NOTIFIED = "late_delay_notified"  # overdue, but the delay was notified
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class _Compiled:
     unit: DurationUnit | None
     holds: bool
     waiver: EventKind | None
+    only_if_missed: bool
+    excused_by: EventKind | None
     na_kinds: tuple[EventKind, ...]
     paired: bool  # one of two or more readings of a rule (see _mark_readings)
     static: Mapping[str, Any]
@@ -241,8 +244,30 @@ def _evaluate(
         waived_on = _first_on_or_after(dates, (rule.waiver,), start)
         if waived_on is not None and waived_on <= due:
             return _values(rule, start, due, MilestoneStatus.NOT_APPLICABLE, done, None, elapsed)
+        if rule.only_if_missed and done is None and not _will_miss(rule, dates, due, today):
+            return _values(rule, start, due, MilestoneStatus.NOT_APPLICABLE, None, None, elapsed)
     status, remaining = _timed_status(calendar, today, due, done, due_soon)
+    if status is MilestoneStatus.OVERDUE and rule.excused_by in dates:
+        status = MilestoneStatus.LATE_DELAY_NOTIFIED
     return _values(rule, start, due, status, done, remaining, elapsed)
+
+
+# The event that plans another: a planned publication date says when publication will be.
+_PLANNED_BY: Mapping[EventKind, EventKind] = {
+    EventKind.PUBLISHED: EventKind.PUBLICATION_PLANNED,
+}
+
+
+def _will_miss(
+    rule: _Compiled, dates: dict[str, list[dt.date]], due: dt.date, today: dt.date
+) -> bool:
+    """Whether the waiver event (publication) will miss ``due``: the due date has passed without
+    it, or its latest planned date is after it."""
+    if today > due:
+        return True
+    planner = _PLANNED_BY.get(rule.waiver) if rule.waiver is not None else None
+    plans = dates.get(planner, []) if planner is not None else []
+    return bool(plans) and plans[-1] > due
 
 
 def _untimed(
@@ -390,6 +415,8 @@ def _compile_rule(
         unit=unit,
         holds=rule.holds,
         waiver=rule.waived_if_by_due,
+        only_if_missed=rule.only_if_missed,
+        excused_by=rule.late_excused_by,
         na_kinds=rule.not_applicable_if,
         paired=paired,
         static=static,

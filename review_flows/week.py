@@ -1,10 +1,10 @@
 """The manager's week: every milestone due in a window, most urgent first. Pure.
 
-From each open case's milestones (as derived today) come the ones that are pending: overdue,
-due soon or due, with a due date and alerting (a rule read two ways alerts on its earlier
-reading). Each becomes a row; rows are sorted by working days left (the most overdue first,
-then the soonest due). A local target is a row of its own and never hides a statutory
-deadline: both are listed.
+From each open case's milestones (as derived today) come the pending ones: overdue (or late
+with the delay notified), due soon or due, with a due date and alerting (a rule read two ways
+alerts on its earlier reading). Each becomes a row; rows are sorted by working days left (the
+most overdue first, then the soonest due). A local target is a row of its own and never hides
+a statutory deadline: both are listed.
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from dataclasses import dataclass
 
 from review_flows.timeline import Milestone, MilestoneStatus
 
-PENDING = frozenset({MilestoneStatus.OVERDUE, MilestoneStatus.DUE_SOON, MilestoneStatus.DUE})
+PENDING = frozenset(
+    {
+        MilestoneStatus.OVERDUE,
+        MilestoneStatus.LATE_DELAY_NOTIFIED,
+        MilestoneStatus.DUE_SOON,
+        MilestoneStatus.DUE,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -232,10 +232,19 @@ def test_six_months_from_31_august_is_end_of_february() -> None:
         ),
         # Published late without a notice: 3-7 and 10-12 March, 8 working days late.
         (((K.PUBLISHED, D(2025, 3, 10)),), D(2025, 3, 12), (S.DONE_LATE, None), (S.OVERDUE, -8)),
-        # Still open on 27 Feb: one working day left.
-        ((), D(2025, 2, 27), (S.DUE_SOON, 1), (S.DUE_SOON, 1)),
+        # Still open on 27 Feb: one working day left to publish; no delay notice needed yet.
+        ((), D(2025, 2, 27), (S.DUE_SOON, 1), (S.NOT_APPLICABLE, None)),
+        # Publication planned after the six months: the notice is due, with a day left.
+        (((K.PUBLICATION_PLANNED, D(2025, 4, 1)),), D(2025, 2, 27), (S.DUE_SOON, 1),
+         (S.DUE_SOON, 1)),
+        # A plan within the six months: no notice needed.
+        (((K.PUBLICATION_PLANNED, D(2025, 2, 28)),), D(2025, 2, 20), (S.DUE, 6),
+         (S.NOT_APPLICABLE, None)),
+        # Late, with the delay notified: "late, delay notified", not plainly overdue.
+        (((K.DELAY_RECORDED, D(2025, 2, 27)),), D(2025, 3, 3), (S.LATE_DELAY_NOTIFIED, -1),
+         (S.DONE_ON_TIME, None)),
     ],
-)
+)  # fmt: skip
 def test_review_published_and_delay_notice(
     extra: tuple, today: dt.date, published: tuple, delay_notice: tuple
 ) -> None:
@@ -611,7 +620,7 @@ def test_statuses_agree_with_dates(
     for m in _compute(ruleset, events, today).values():
         if m.status in (S.DUE, S.DUE_SOON):
             assert m.due is not None and today <= m.due and m.working_days_remaining >= 0
-        elif m.status is S.OVERDUE:
+        elif m.status in (S.OVERDUE, S.LATE_DELAY_NOTIFIED):
             assert m.due is not None and today > m.due and m.working_days_remaining <= 0
         elif m.status is S.DONE_LATE:
             assert m.done > m.due
