@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -17,6 +18,7 @@ from rich.table import Table
 from review_flows.calendar import Nation, calendar_with_overrides_file, parse_nation
 from review_flows.errors import ReviewFlowsError
 from review_flows.events import Event, EventKind
+from review_flows.lifecycle import validate_event
 from review_flows.rulebook import Rulebook, list_rulebooks, load_rulebook, select_rulebook
 from review_flows.settings import get_settings
 from review_flows.timeline import Milestone, compute_milestones, describe_rule, milestone_to_dict
@@ -183,6 +185,7 @@ def timeline(
     as_of = _parse_date(today, "--today") if today else dt.date.today()
     incident_date = _parse_date(incident, "--incident") if incident else _default_incident(events)
     settings = get_settings()
+    events = _checked_events(events, incident_date, as_of)
     try:
         book = select_rulebook(chosen_nation, incident_date, pinned=rules)
         calendar = calendar_with_overrides_file(book.nation, settings.holiday_overrides_file)
@@ -201,6 +204,21 @@ def timeline(
         _print_json([milestone_to_dict(milestone) for milestone in milestones])
         return
     _print_timeline(book, milestones, as_of)
+
+
+def _checked_events(events: list[Event], incident_date: dt.date, as_of: dt.date) -> list[Event]:
+    """The events in date order, checked as a case checks them (a first ``aware``, the steps
+    in order, nothing twice that happens once)."""
+    ordered = [
+        replace(event, id=position, note=event.note or "(timeline)")
+        for position, event in enumerate(sorted(events, key=lambda e: e.on), start=1)
+    ]
+    for place, event in enumerate(ordered):
+        try:
+            validate_event(ordered[:place], event, incident_date, as_of)
+        except ReviewFlowsError as problem:
+            _fail(f"--event {event.kind.value}={event.on.isoformat()}: {problem}")
+    return ordered
 
 
 def _default_incident(events: list[Event]) -> dt.date:

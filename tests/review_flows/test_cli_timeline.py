@@ -108,8 +108,9 @@ def test_timeline_uses_settings_local_targets_and_overrides(
     assert england["notification"]["due"] == "2030-06-18"
     # Wales shares the England calendar: 11, 13, 14, 17-21, 24, 25 June.
     wales = _timeline(
-        runner, app, "--rules", "wales-cpr", "-e", "decision=2030-06-10", "--today", "2030-06-11"
-    )
+        runner, app, "--rules", "wales-cpr", "-e", "aware=2030-06-03", "-e", "notified=2030-06-05",
+        "-e", "decision=2030-06-10", "--today", "2030-06-11",
+    )  # fmt: skip
     completed = wales["review_completed"]
     assert (completed["due"], completed["local_target"]) == ("2030-06-25", True)
     assert completed["source"].startswith("local target")
@@ -128,6 +129,26 @@ def test_timeline_table(runner: CliRunner, app: typer.Typer) -> None:
     ("args", "message"),
     [
         (["timeline", "-e", "awre=2022-12-20"], "unknown event kind 'awre'; use one of aware,"),
+        (
+            ["timeline", "-e", "notified=2022-12-20"],
+            "--event notified=2022-12-20: a case starts with aware",
+        ),
+        (
+            [
+                "timeline",
+                "-e",
+                "aware=2022-12-20",
+                "-e",
+                "notified=2022-12-21",
+                "-e",
+                "notified=2022-12-22",
+            ],
+            "--event notified=2022-12-22: notified is already recorded (#2 on 2022-12-21)",
+        ),
+        (
+            ["timeline", "-e", "aware=2022-12-20", "-e", "published=2022-12-22"],
+            "--event published=2022-12-22: published needs notified then decision",
+        ),
         (["timeline", "-e", "aware=2022-13-20"], "--event aware: '2022-13-20' is not a date"),
         (["timeline", "-e", "aware"], "write KIND=YYYY-MM-DD"),
         (["timeline", "-e", "correction=2022-12-20"], "give the corrected date of the event"),
