@@ -215,6 +215,7 @@ def show_command(
     today: TodayOption = None,
     partnership: PartnershipOption = None,
     as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="The milestones as CSV.")] = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """A case: its stage, its events and its milestones (due date, status, rule, source)."""
@@ -235,6 +236,19 @@ def show_command(
                 "events": [_dump(event) for event in timeline.events],
                 "milestones": [milestone_to_dict(m) for m in timeline.milestones],
             }
+        )
+        return
+    if as_csv:
+        _print_csv(
+            [
+                {
+                    "reference": timeline.case.reference,
+                    "as_of": day.isoformat(),
+                    "ruleset": timeline.ruleset_id,
+                    **_flat_milestone(milestone_to_dict(m)),
+                }
+                for m in timeline.milestones
+            ]  # fmt: skip
         )
         return
     typer.echo(_render_timeline(timeline, day))
@@ -317,6 +331,15 @@ def _flat_overview(overview: Any) -> dict[str, Any]:
     nxt = item.pop("next_due", None) or {}
     item.pop("milestones", None)
     return {**item, "next_milestone": nxt.get("milestone"), "next_due": nxt.get("due")}
+
+
+def _flat_milestone(item: dict[str, Any]) -> dict[str, Any]:
+    """A milestone's dict with nested values (the alternative readings) as text."""
+    alternatives = item.pop("alternatives", None) or []
+    item["alternatives"] = "; ".join(
+        f"{alt['milestone']} {alt['due'] or ''}".strip() for alt in alternatives
+    )
+    return item
 
 
 def _print_csv(records: list[dict[str, Any]]) -> None:

@@ -365,3 +365,19 @@ def test_a_wrong_event_is_voided_and_shown_beside_the_original(
     code, out, _ = run(cli, app, "case", "event", "NSH-2026-004", "void", "2026-01-12",
                        "--voids", "4", "--reason", "x", *TODAY)  # fmt: skip
     assert code == 2  # a correction is not voided: correct the event again
+
+
+def test_case_show_csv(cli: CliRunner, app: typer.Typer) -> None:
+    import csv
+    import io
+
+    run(cli, app, *NEW)
+    code, out, _ = run(cli, app, "case", "show", "NSH-2026-004", "--csv", *TODAY)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and {r["reference"] for r in rows} == {"NSH-2026-004"}
+    assert {r["as_of"] for r in rows} == {"2026-03-31"} and rows[0]["ruleset"]
+    notification = next(r for r in rows if r["milestone"] == "notification")
+    assert (notification["due"], notification["status"]) == ("2026-01-13", "overdue")
+    paired = next(r for r in rows if r["milestone"] == "rapid_review")
+    assert paired["alternatives"].startswith("rapid_review_from_notification")
