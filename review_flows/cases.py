@@ -356,7 +356,9 @@ def due_this_week(
         session, today=today, partnership=partnership, open_only=True, settings=settings
     )
     cases = [
-        CaseMilestones(o.case.reference, o.case.partnership, o.stage.value, o.milestones)
+        CaseMilestones(
+            o.case.reference, o.case.partnership, o.stage.value, o.milestones, o.case.owner
+        )
         for o in overviews
     ]
     return week_rows(cases, due_within=due_within, overdue_only=overdue_only)

@@ -35,7 +35,6 @@ _LETTER_RUN = re.compile(r"[A-Z]{7,}")
 _PARTNERSHIP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 &'(),.-]{1,79}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.@-]{1,63}$")
 _RULESET = re.compile(r"^[a-z][a-z0-9_-]*$")
-# A title followed by a capitalised word is a person's name ("Mrs Smith", "Dr. Khan").
 
 
 class Outcome(StrEnum):
@@ -167,6 +166,13 @@ class CaseBase(SQLModel):
     looked_after: bool = False
     child_protection_plan: bool = False
     ruleset_id: str | None = Field(default=None, max_length=64)
+    # the user who answers for the case's deadlines (a username, never a child's name)
+    owner: str | None = Field(default=None, max_length=64)
+
+    @field_validator("owner")
+    @classmethod
+    def _owner(cls, value: str | None) -> str | None:
+        return None if value is None else check_username(value)
 
     @field_validator("reference")
     @classmethod

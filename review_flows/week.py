@@ -39,6 +39,7 @@ class DueRow:
     status: MilestoneStatus
     responsible: str
     statutory: bool
+    owner: str | None = None
 
     @property
     def left_or_late(self) -> str:
@@ -56,6 +57,7 @@ class CaseMilestones:
     partnership: str
     stage: str
     milestones: Sequence[Milestone]
+    owner: str | None = None
 
 
 def week_rows(
@@ -95,4 +97,5 @@ def _row(case: CaseMilestones, milestone: Milestone) -> DueRow:
         status=milestone.status,
         responsible=milestone.responsible,
         statutory=not milestone.local_target,
+        owner=case.owner,
     )

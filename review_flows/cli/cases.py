@@ -105,6 +105,10 @@ def new_command(
     rules: Annotated[
         str | None, typer.Option("--rules", help="Pin a rulebook id (`cspr rules list`).")
     ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(help="The user who answers for the case's deadlines; default --by."),
+    ] = None,
     by: ByOption = None,
     today: TodayOption = None,
     as_json: JsonOption = False,
@@ -125,6 +129,7 @@ def new_command(
             "age_group": age_group,
             "looked_after": looked_after,
             "child_protection_plan": cp_plan,
+            "owner": owner or _user(by),
             "ruleset_id": rules,
         }
         record = create_case(
@@ -322,6 +327,7 @@ def _due_row_to_dict(row: Any) -> dict[str, Any]:
         "working_days": row.working_days,
         "status": row.status.value,
         "responsible": row.responsible,
+        "owner": row.owner,
         "statutory": row.statutory,
     }
 
@@ -358,12 +364,12 @@ def _print_csv(records: list[dict[str, Any]]) -> None:
 def _render_week(rows: list[Any], day: dt.date) -> str:
     if not rows:
         return f"nothing pending as of {day.isoformat()}"
-    table = [("REFERENCE", "STAGE", "MILESTONE", "DUE", "WORKING DAYS", "STATUS", "RESPONSIBLE")]
+    table = [("REFERENCE", "STAGE", "MILESTONE", "DUE", "WORKING DAYS", "STATUS", "OWNER")]
     for row in rows:
         name = row.milestone + ("" if row.statutory else " (local target)")
         table.append(
             (row.reference, row.stage, name, row.due.isoformat(), row.left_or_late,
-             row.status.value, row.responsible)
+             row.status.value, row.owner or "-")
         )  # fmt: skip
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     lines = [
@@ -447,6 +453,7 @@ def _overview_to_dict(overview: Any) -> dict[str, Any]:
         "incident_date": case.incident_date.isoformat(),
         "stage": overview.stage.value,
         "ruleset": overview.ruleset_id,
+        "owner": case.owner,
         "next_due": None
         if next_due is None
         else {

@@ -85,6 +85,7 @@ def test_new_event_show_list(cli: CliRunner, app: typer.Typer, data_dir: Path) -
             "incident_date": "2026-01-05",
             "stage": "notified",
             "ruleset": "england-cspr-2023",
+            "owner": "alice",
             "next_due": {
                 "milestone": "rapid_review",
                 "label": shown["milestones"][1]["label"],
@@ -120,10 +121,12 @@ def test_the_managers_week(cli: CliRunner, app: typer.Typer) -> None:
                                                 soon["milestones"]}  # fmt: skip
     text = run(cli, app, "case", "list", "--open", *TODAY)[1].splitlines()
     assert text[0].split()[:4] == ["REFERENCE", "STAGE", "MILESTONE", "DUE"]
+    assert text[0].split()[-1] == "OWNER" and text[1].split()[-1] == "alice"
     assert text[-1].endswith("milestones pending as of 2026-03-31")
     table = run(cli, app, "case", "list", "--open", "--csv", *TODAY)[1].splitlines()
     assert table[0] == (
-        "reference,partnership,stage,milestone,label,due,working_days,status,responsible,statutory"
+        "reference,partnership,stage,milestone,label,due,working_days,status,responsible,owner,"
+        "statutory"
     )
     assert len(table) == len(rows) + 1
 
@@ -381,3 +384,13 @@ def test_case_show_csv(cli: CliRunner, app: typer.Typer) -> None:
     assert (notification["due"], notification["status"]) == ("2026-01-13", "overdue")
     paired = next(r for r in rows if r["milestone"] == "rapid_review")
     assert paired["alternatives"].startswith("rapid_review_from_notification")
+
+
+def test_a_case_has_a_named_owner(cli: CliRunner, app: typer.Typer) -> None:
+    code, out, _ = run(cli, app, *NEW, "--owner", "bm.northshire", "--json")
+    assert code == 0
+    listed = json.loads(run(cli, app, "case", "list", "--json", *TODAY)[1])
+    assert listed[0]["owner"] == "bm.northshire"
+    code, _, err = run(cli, app, *[a if a != "NSH-2026-004" else "NSH-2026-009" for a in NEW],
+                       "--owner", "Jane Smith")  # fmt: skip
+    assert code == 2 and "owner: username 'Jane Smith'" in err
