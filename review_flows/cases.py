@@ -27,6 +27,7 @@ from review_flows.errors import (
     DuplicateCaseReference,
     EventDateInvalid,
     InvalidTransition,
+    validation_problems,
 )
 from review_flows.events import Event, EventKind
 from review_flows.lifecycle import Stage, derive_stage, validate_event
@@ -120,11 +121,7 @@ def parse_input(model: type[InputModel], data: Mapping[str, Any]) -> InputModel:
     try:
         return model.model_validate(dict(data))
     except ValidationError as invalid:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc'])}: "
-            f"{error['msg'].removeprefix('Value error, ')}"
-            for error in invalid.errors()
-        )
+        problems = validation_problems(invalid, lambda loc: ".".join(map(str, loc)))
         raise CaseDataInvalid(problems) from None
 
 

@@ -3,6 +3,17 @@ flows) turn them into a message that says what to do next."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+
+def validation_problems(invalid: Any, label: Callable[[tuple[Any, ...]], str]) -> str:
+    """A pydantic ``ValidationError`` as one line: each field's ``label`` and its problem."""
+    return "; ".join(
+        f"{label(tuple(error['loc']))}: {error['msg'].removeprefix('Value error, ')}"
+        for error in invalid.errors()
+    )
+
 
 class ReviewFlowsError(Exception):
     """Base class of every error raised by ``review_flows``."""

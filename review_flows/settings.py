@@ -151,9 +151,9 @@ def get_settings() -> Settings:
             "see the settings table in README"
         ) from None
     except ValidationError as invalid:
-        problems = "; ".join(
-            f"CSPR_{'_'.join(map(str, error['loc'])).upper()}: "
-            f"{error['msg'].removeprefix('Value error, ')}"
-            for error in invalid.errors()
+        from review_flows.errors import validation_problems
+
+        problems = validation_problems(
+            invalid, lambda loc: "CSPR_" + "_".join(map(str, loc)).upper()
         )
         raise SettingsInvalid(problems) from None
