@@ -49,7 +49,12 @@ from review_flows.rulebook import (
     select_rulebook,
 )
 from review_flows.settings import Settings, get_settings
-from review_flows.timeline import Milestone, MilestoneStatus, compute_milestones
+from review_flows.timeline import (
+    PENDING_STATUSES,
+    Milestone,
+    MilestoneStatus,
+    compute_milestones,
+)
 from review_flows.week import CaseMilestones, DueRow, week_rows
 
 logger = logging.getLogger(__name__)
@@ -69,14 +74,6 @@ STATUS_SEVERITY: tuple[MilestoneStatus, ...] = (
     MilestoneStatus.DONE_ON_TIME,
     MilestoneStatus.DONE,
     MilestoneStatus.NOT_APPLICABLE,
-)
-_PENDING = frozenset(
-    {
-        MilestoneStatus.OVERDUE,
-        MilestoneStatus.LATE_DELAY_NOTIFIED,
-        MilestoneStatus.DUE_SOON,
-        MilestoneStatus.DUE,
-    }
 )
 
 
@@ -369,7 +366,7 @@ def summarise_milestones(
     Only milestones that alert count: a rule read two ways alerts on its earlier reading.
     """
     alerting = [m for m in milestones if m.alert]
-    pending = [m for m in alerting if m.status in _PENDING and m.due is not None]
+    pending = [m for m in alerting if m.status in PENDING_STATUSES and m.due is not None]
     next_due = min(pending, key=lambda m: m.due or dt.date.max) if pending else None
     present = {m.status for m in alerting}
     worst = next((status for status in STATUS_SEVERITY if status in present), None)

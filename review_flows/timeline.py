@@ -40,6 +40,17 @@ class MilestoneStatus(StrEnum):
     LATE_DELAY_NOTIFIED = "late_delay_notified"  # overdue, but the delay was notified
 
 
+#: Statuses of a milestone still to be done by a date: what reminders and the week list.
+PENDING_STATUSES: frozenset[MilestoneStatus] = frozenset(
+    {
+        MilestoneStatus.OVERDUE,
+        MilestoneStatus.LATE_DELAY_NOTIFIED,
+        MilestoneStatus.DUE_SOON,
+        MilestoneStatus.DUE,
+    }
+)
+
+
 @dataclass(frozen=True)
 class Milestone:
     """One statutory step of a case, as derived today.

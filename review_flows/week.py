@@ -13,16 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from review_flows.timeline import Milestone, MilestoneStatus
-
-PENDING = frozenset(
-    {
-        MilestoneStatus.OVERDUE,
-        MilestoneStatus.LATE_DELAY_NOTIFIED,
-        MilestoneStatus.DUE_SOON,
-        MilestoneStatus.DUE,
-    }
-)
+from review_flows.timeline import PENDING_STATUSES, Milestone, MilestoneStatus
 
 
 @dataclass(frozen=True)
@@ -72,7 +63,7 @@ def week_rows(
         _row(case, milestone)
         for case in cases
         for milestone in case.milestones
-        if milestone.status in PENDING
+        if milestone.status in PENDING_STATUSES
         and milestone.alert
         and milestone.due is not None
         and milestone.working_days_remaining is not None

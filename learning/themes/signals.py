@@ -25,6 +25,7 @@ from learning.themes.scoring import (
     content_stems,
     lexical_scores,
     prototype_offsets,
+    review_scores,
     semantic_scores,
 )
 from learning.themes.tagging import ThemeWorkspace, theme_prototypes
@@ -77,7 +78,6 @@ class ThemeSignals:
     review_conf: np.ndarray  # reviews x themes, calibrated (0.5: tagged by default)
     prototypes: np.ndarray
     offsets: np.ndarray
-    phrases: PhraseIndex
     names: ThemeNames
     params: ScoringParams
 
@@ -103,13 +103,12 @@ class ThemeSignals:
         """The theme profile of a short text (a précis) split into ``texts`` with their
         ``vectors``, on the reviews' calibrated scale."""
         semantic = semantic_scores(vectors, self.prototypes, self.offsets, self.params.max_weight)
-        lexical = lexical_scores(texts, self.phrases, self.params.phrase_window)
+        lexical = lexical_scores(texts, self.names.phrases, self.params.phrase_window)
         confidence = combine_scores(semantic, lexical, self.params)
-        weights = np.asarray(self.params.review_weights, dtype=np.float32)
-        used = weights[: min(weights.size, len(texts))]
-        top = -np.sort(-confidence, axis=0)[: used.size]
-        raw = (used / used.sum()) @ top
-        return calibrate_reviews(raw[None, :].astype(np.float32), self.params)[0]
+        # the précis is one short review whose units are its sentences
+        one_review = np.zeros(len(texts), dtype=np.int64)
+        raw = review_scores(confidence, one_review, 1, self.params)
+        return calibrate_reviews(raw, self.params)[0]
 
     def profile_ranking(self, profile: np.ndarray, allowed: set[str] | None) -> list[str]:
         """Reviews by the cosine of their theme profile with ``profile``, best first."""
@@ -149,7 +148,6 @@ def load_theme_signals(
         review_conf=np.asarray(scores.review_conf, dtype=np.float32),
         prototypes=encoder.encode(texts),
         offsets=prototype_offsets(theme_of),
-        phrases=build_phrase_index([theme.phrases for theme in taxonomy.themes]),
         names=theme_names(taxonomy, workspace.params),
         params=workspace.params,
     )
