@@ -20,6 +20,7 @@ PURE_MODULES = (
     "learning.fusion",
     "learning.filters",
     "learning.query",
+    "learning.title_page",
     "learning.results",
     "learning.themes.scoring",
     "learning.themes.trends",

@@ -21,6 +21,16 @@ import typer
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from review_flows.cli.case_views import (
+    csv_text,
+    due_row_to_dict,
+    flat_milestone,
+    flat_overview,
+    overview_to_dict,
+    render_overviews,
+    render_timeline,
+    render_week,
+)
 from review_flows.errors import CaseDataInvalid, EventAlreadyRecorded, ReviewFlowsError
 from review_flows.events import EventKind
 
@@ -250,13 +260,13 @@ def show_command(
                     "reference": timeline.case.reference,
                     "as_of": day.isoformat(),
                     "ruleset": timeline.ruleset_id,
-                    **_flat_milestone(milestone_to_dict(m)),
+                    **flat_milestone(milestone_to_dict(m)),
                 }
                 for m in timeline.milestones
             ]  # fmt: skip
         )
         return
-    typer.echo(_render_timeline(timeline, day))
+    typer.echo(render_timeline(timeline, day))
 
 
 @case_app.command("list")
@@ -298,199 +308,22 @@ def list_command(
     if not week:
         _print_overviews(overviews, day, as_json, as_csv)
         return
-    records = [_due_row_to_dict(row) for row in rows]
+    records = [due_row_to_dict(row) for row in rows]
     if as_json:
         _print_json({"as_of": day.isoformat(), "milestones": records})
     elif as_csv:
         _print_csv(records)
     else:
-        typer.echo(_render_week(rows, day))
+        typer.echo(render_week(rows, day))
 
 
 def _print_overviews(overviews: list[Any], day: dt.date, as_json: bool, as_csv: bool) -> None:
     if as_json:
-        _print_json([_overview_to_dict(overview) for overview in overviews])
+        _print_json([overview_to_dict(overview) for overview in overviews])
     elif as_csv:
-        _print_csv([_flat_overview(overview) for overview in overviews])
+        _print_csv([flat_overview(overview) for overview in overviews])
     else:
-        typer.echo(_render_overviews(overviews, day))
-
-
-def _due_row_to_dict(row: Any) -> dict[str, Any]:
-    return {
-        "reference": row.reference,
-        "partnership": row.partnership,
-        "stage": row.stage,
-        "milestone": row.milestone,
-        "label": row.label,
-        "due": row.due.isoformat(),
-        "working_days": row.working_days,
-        "status": row.status.value,
-        "responsible": row.responsible,
-        "owner": row.owner,
-        "statutory": row.statutory,
-    }
-
-
-def _flat_overview(overview: Any) -> dict[str, Any]:
-    item = _overview_to_dict(overview)
-    nxt = item.pop("next_due", None) or {}
-    item.pop("milestones", None)
-    return {**item, "next_milestone": nxt.get("milestone"), "next_due": nxt.get("due")}
-
-
-def _flat_milestone(item: dict[str, Any]) -> dict[str, Any]:
-    """A milestone's dict with nested values (the alternative readings) as text."""
-    alternatives = item.pop("alternatives", None) or []
-    item["alternatives"] = "; ".join(
-        f"{alt['milestone']} {alt['due'] or ''}".strip() for alt in alternatives
-    )
-    return item
-
-
-def _print_csv(records: list[dict[str, Any]]) -> None:
-    import csv
-    import io
-
-    if not records:
-        return
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(records)
-    typer.echo(buffer.getvalue(), nl=False)
-
-
-def _render_week(rows: list[Any], day: dt.date) -> str:
-    if not rows:
-        return f"nothing pending as of {day.isoformat()}"
-    table = [("REFERENCE", "STAGE", "MILESTONE", "DUE", "WORKING DAYS", "STATUS", "OWNER")]
-    for row in rows:
-        name = row.milestone + ("" if row.statutory else " (local target)")
-        table.append(
-            (row.reference, row.stage, name, row.due.isoformat(), row.left_or_late,
-             row.status.value, row.owner or "-")
-        )  # fmt: skip
-    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
-    lines = [
-        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
-        for line in table
-    ]
-    return "\n".join([*lines, f"{len(rows)} milestones pending as of {day.isoformat()}"])
-
-
-# --- rendering -----------------------------------------------------------------------------------
-
-
-def _render_timeline(timeline: Any, day: dt.date) -> str:
-    case = timeline.case
-    flags = [
-        label
-        for flag, label in (
-            (case.looked_after, "looked after"),
-            (case.child_protection_plan, "CP plan"),
-        )
-        if flag
-    ]
-    head = [
-        case.reference,
-        case.partnership,
-        case.nation.value,
-        f"incident {case.incident_date.isoformat()}",
-        case.outcome.value,
-        f"age {case.age_group.value}",
-        *flags,
-    ]
-    lines = [
-        " · ".join(head),
-        f"stage: {timeline.stage.value} · rules: {timeline.ruleset_id} · as of {day.isoformat()}",
-        "",
-        "events",
-    ]
-    amended = _amendments(timeline.events)
-    for event in timeline.events:
-        what = event.kind.value + (f" of #{event.corrects}" if event.corrects else "")
-        note = f'  "{event.note}"' if event.note else ""
-        lines.append(
-            f"  #{event.id:<4} {event.on.isoformat()}  {what:<28} by {event.recorded_by}{note}"
-            + amended.get(event.id, "")
-        )
-    lines += ["", "milestones"]
-    for m in timeline.milestones:
-        due = m.due.isoformat() if m.due else "-"
-        extra = f"done {m.done.isoformat()}" if m.done else _remaining(m.working_days_remaining)
-        lines.append(f"  {m.milestone:<32} due {due:<10}  {m.status.value:<14} {extra}")
-        lines.append(f"      rule: {m.rule}{'' if m.alert else ' (alerts on the earlier reading)'}")
-        lines.append(f"      source: {m.source} ({m.confidence.value})")
-    return "\n".join(lines)
-
-
-def _amendments(events: Any) -> dict[int, str]:
-    """What later corrections and voids did to each event, to show beside it."""
-    marks: dict[int, str] = {}
-    for event in events:
-        if event.corrects is None:
-            continue
-        if event.kind is EventKind.CORRECTION:
-            marks[event.corrects] = f"  [corrected to {event.on.isoformat()} by #{event.id}]"
-        elif event.kind is EventKind.VOID:
-            marks[event.corrects] = f"  [voided by #{event.id}]"
-    return marks
-
-
-def _remaining(days: int | None) -> str:
-    if days is None:
-        return ""
-    return f"{days} working days left" if days >= 0 else f"{-days} working days late"
-
-
-def _overview_to_dict(overview: Any) -> dict[str, Any]:
-    case, next_due = overview.case, overview.next_due
-    return {
-        "reference": case.reference,
-        "partnership": case.partnership,
-        "nation": case.nation.value,
-        "incident_date": case.incident_date.isoformat(),
-        "stage": overview.stage.value,
-        "ruleset": overview.ruleset_id,
-        "owner": case.owner,
-        "next_due": None
-        if next_due is None
-        else {
-            "milestone": next_due.milestone,
-            "label": next_due.label,
-            "due": next_due.due.isoformat() if next_due.due else None,
-            "status": next_due.status.value,
-            "working_days_remaining": next_due.working_days_remaining,
-        },
-        "worst_status": overview.worst_status.value if overview.worst_status else None,
-    }
-
-
-def _render_overviews(overviews: list[Any], day: dt.date) -> str:
-    if not overviews:
-        return "no cases (open one with `cspr case new`)"
-    rows = [("REFERENCE", "PARTNERSHIP", "STAGE", "NEXT DUE", "MILESTONE", "STATUS", "WORST")]
-    for overview in overviews:
-        item = _overview_to_dict(overview)
-        nxt = item["next_due"] or {}
-        rows.append(
-            (
-                item["reference"],
-                item["partnership"],
-                item["stage"],
-                nxt.get("due") or "-",
-                nxt.get("milestone") or "-",
-                nxt.get("status") or "-",
-                item["worst_status"] or "-",
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
-    return "\n".join([*lines, f"{len(overviews)} cases as of {day.isoformat()}"])
+        typer.echo(render_overviews(overviews, day))
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -586,6 +419,10 @@ def _user(value: str | None) -> str:
 
 def _dump(model: Any) -> dict[str, Any]:
     return dict(model.model_dump(mode="json"))
+
+
+def _print_csv(records: list[dict[str, Any]]) -> None:
+    typer.echo(csv_text(records), nl=False)
 
 
 def _print_json(value: Any) -> None:
