@@ -116,6 +116,8 @@ class DocumentReader:
         pool, self._pool = self._pool, None
         if pool is None:
             return
+        # The executor has no public way to stop a worker stuck in a document: shutdown() waits
+        # for it. Its process table is the only handle on the child, so kill through it.
         for process in list(getattr(pool, "_processes", {}).values()):
             process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
