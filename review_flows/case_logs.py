@@ -42,6 +42,21 @@ def load_logs(connection: Connection, cases: Select[Any]) -> dict[int, tuple[Eve
     return {case_id: tuple(events) for case_id, events in logs.items()}
 
 
+def load_amendments(connection: Connection, cases: Select[Any]) -> dict[int, list[tuple[str, str]]]:
+    """``(field, value)`` amendments of the cases ``cases`` selects, by case id, in order."""
+    ids = cases.with_only_columns(Case.__table__.c.id).order_by(None)
+    events = CaseEvent.__table__.c
+    query = (
+        select(events.case_id, events.amends, events.amended_to)
+        .where(events.case_id.in_(ids), type_coerce(events.kind, String) == EventKind.AMENDED.value)
+        .order_by(events.case_id, events.id)
+    )
+    found: dict[int, list[tuple[str, str]]] = {}
+    for case_id, field, value in connection.execute(query).all():
+        found.setdefault(case_id, []).append((field, value))
+    return found
+
+
 _new_object = object.__new__
 _set_attribute = object.__setattr__
 

@@ -18,8 +18,9 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from review_flows.amendments import apply_amendments, parse_amended_value
 from review_flows.calendar import Nation, WorkingCalendar, calendar_for, load_holiday_overrides
-from review_flows.case_logs import collector_paused, load_logs
+from review_flows.case_logs import collector_paused, load_amendments, load_logs
 from review_flows.errors import (
     CaseDataInvalid,
     CaseNotFound,
@@ -30,7 +31,7 @@ from review_flows.errors import (
     validation_problems,
 )
 from review_flows.events import Event, EventKind
-from review_flows.lifecycle import Stage, derive_stage, validate_event
+from review_flows.lifecycle import Stage, derive_stage, validate_event, validate_log
 from review_flows.models import (
     Case,
     CaseCreate,
@@ -171,12 +172,19 @@ def record_event(
     partnership: str | None = None,
 ) -> CaseEventPublic:
     """Validate ``data`` against the case's log and append it; nothing is written if refused."""
+    if data.kind is EventKind.AMENDED:
+        raise InvalidTransition(
+            "a case's incident date or nation is changed with `cspr case amend REF "
+            "--incident-date YYYY-MM-DD|--nation NATION --reason WHY`, not as an event"
+        )
     case = find_case(session, reference, partnership, lock=True)
-    existing = [_to_event(row) for row in _event_rows(session, case.id)]
+    rows = _event_rows(session, case.id)
+    existing = [_to_event(row) for row in rows]
+    current = _public(case, rows)
     new = Event(data.kind, data.on, note=data.note, corrects=data.corrects)
     try:
-        validate_event(existing, new, case.incident_date, today)
-        _check_required_first(case, existing, new)
+        validate_event(existing, new, current.incident_date, today)
+        _check_required_first(current, existing, new)
         row = _event_row(case, new, recorded_by)
         session.add(row)
         session.commit()
@@ -187,7 +195,78 @@ def record_event(
     return read_as(CaseEventPublic, row)
 
 
-def _check_required_first(case: Case, existing: list[Event], new: Event) -> None:
+def amend_case(
+    session: Session,
+    reference: str,
+    *,
+    reason: str,
+    recorded_by: str,
+    today: dt.date,
+    incident_date: dt.date | None = None,
+    nation: Nation | str | None = None,
+    partnership: str | None = None,
+) -> tuple[CaseEventPublic, ...]:
+    """Change a case's incident date or nation by appending one ``amended`` event per field
+    that changes; refused (nothing written) if the log or the rulebook no longer fit."""
+    changes = {
+        field: value
+        for field, value in (("incident_date", incident_date), ("nation", nation))
+        if value is not None
+    }
+    if not changes:
+        raise CaseDataInvalid("amend what? give --incident-date YYYY-MM-DD or --nation NATION")
+    case = find_case(session, reference, partnership, lock=True)
+    rows = _event_rows(session, case.id)
+    current = _public(case, rows)
+    typed = {field: parse_amended_value(field, str(value)) for field, value in changes.items()}
+    typed = {field: value for field, value in typed.items() if getattr(current, field) != value}
+    if not typed:
+        raise CaseDataInvalid(f"{reference} already has those values; nothing to amend")
+    amended = current.model_copy(update=typed)
+    _check_amended_case(amended, [_to_event(row) for row in rows], today)
+    new_rows = [
+        _amendment_row(case, field, value, reason, recorded_by, today)
+        for field, value in typed.items()
+    ]
+    try:
+        session.add_all(new_rows)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    logger.info("case %s amended: %s", case.reference, ", ".join(typed))
+    return tuple(read_as(CaseEventPublic, row) for row in new_rows)
+
+
+def _check_amended_case(amended: CasePublic, events: list[Event], today: dt.date) -> None:
+    """The amended case must still have a rulebook, and its log must still fit it."""
+    if amended.incident_date > today:
+        raise EventDateInvalid(
+            f"incident date {amended.incident_date.isoformat()} is in the future "
+            f"(today is {today.isoformat()})"
+        )
+    book = rulebook_for(amended)
+    if amended.ruleset_id is not None:
+        check_pinned_edition(book, amended.incident_date)
+    validate_log(events, amended.incident_date, today)
+    for event in events:
+        if event.kind in book.not_used:
+            raise InvalidTransition(
+                f"the amended case would be under {book.id}, which has no {event.kind.value}: "
+                f"{book.not_used[event.kind]}; void #{event.id} first if it was recorded in error"
+            )
+
+
+def _amendment_row(
+    case: Case, field: str, value: Any, reason: str, recorded_by: str, today: dt.date
+) -> CaseEvent:
+    text = value.isoformat() if isinstance(value, dt.date) else Nation(value).value
+    row = _event_row(case, Event(EventKind.AMENDED, today, note=reason), recorded_by)
+    row.amends, row.amended_to = field, text
+    return row
+
+
+def _check_required_first(case: CasePublic, existing: list[Event], new: Event) -> None:
     """Refuse an event its rulebook does not use (a rapid review of a 2017 serious case review)
     or whose required events are missing ("published" before the report went to the Panel)."""
     book = rulebook_for(case)
@@ -237,8 +316,9 @@ def late_notices(
 def get_case(session: Session, reference: str, *, partnership: str | None = None) -> CaseRecord:
     """The case with ``reference`` (in ``partnership`` when several partnerships use it)."""
     case = find_case(session, reference, partnership)
-    events = tuple(_to_event(row) for row in _event_rows(session, case.id))
-    return CaseRecord(_public(case), derive_stage(events), events)
+    rows = _event_rows(session, case.id)
+    events = tuple(_to_event(row) for row in rows)
+    return CaseRecord(_public(case, rows), derive_stage(events), events)
 
 
 def list_cases(
@@ -263,8 +343,11 @@ def list_cases(
     records = []
     with collector_paused():
         logs = load_logs(connection, cases)
+        amendments = load_amendments(connection, cases)
         for row in connection.execute(cases).all():
             fields = dict(zip(keys, row, strict=True))
+            if fields["id"] in amendments:
+                fields = apply_amendments(fields, amendments[fields["id"]])
             events = logs.get(fields["id"], ())
             derived = derive_stage(events)
             if stage is None or derived is stage:
@@ -282,8 +365,8 @@ def case_timeline(
 ) -> CaseTimeline:
     """The case with its stage, full log and milestones as of ``today``."""
     settings = settings or get_settings()
-    case = find_case(session, reference, partnership)
-    rows = _event_rows(session, case.id)
+    row, rows = _case_and_rows(session, reference, partnership)
+    case = _public(row, rows)
     events = [_to_event(row) for row in rows]
     book = rulebook_for(case)
     milestones = compute_milestones(
@@ -297,7 +380,7 @@ def case_timeline(
     )
     public_rows = tuple(read_as(CaseEventPublic, r) for r in rows)
     stage = derive_stage(events)
-    return CaseTimeline(_public(case), stage, book.id, public_rows, tuple(milestones))
+    return CaseTimeline(case, stage, book.id, public_rows, tuple(milestones))
 
 
 def summarise_cases(
@@ -470,8 +553,20 @@ def _event_row(case: Case, event: Event, recorded_by: str) -> CaseEvent:
         raise CaseDataInvalid(invalid.errors()[0]["msg"].removeprefix("Value error, ")) from None
 
 
-def _public(case: Case) -> CasePublic:
-    return read_as(CasePublic, case)
+def _case_and_rows(
+    session: Session, reference: str, partnership: str | None
+) -> tuple[Case, list[CaseEvent]]:
+    case = find_case(session, reference, partnership)
+    return case, _event_rows(session, case.id)
+
+
+def _public(case: Case, rows: Iterable[CaseEvent] = ()) -> CasePublic:
+    """The case as it now reads: its row with the amendments among ``rows`` applied."""
+    public = read_as(CasePublic, case)
+    changes = [(r.amends, r.amended_to) for r in rows if r.kind == EventKind.AMENDED]
+    if not changes:
+        return public
+    return public.model_copy(update=apply_amendments({}, changes))
 
 
 def _calendars(settings: Settings) -> Callable[[Nation], WorkingCalendar]:

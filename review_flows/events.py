@@ -31,6 +31,7 @@ class EventKind(StrEnum):
     DELAY_RECORDED = "delay_recorded"  # a delay notice, with its reason in the note
     CORRECTION = "correction"  # replaces the date or note of an earlier event
     VOID = "void"  # withdraws an event recorded in error (``corrects`` names it; note says why)
+    AMENDED = "amended"  # changes the case's incident date or nation (``cspr case amend``)
 
 
 #: One line per kind, for help texts.
@@ -55,10 +56,11 @@ KIND_DESCRIPTIONS: dict[EventKind, str] = {
     EventKind.DELAY_RECORDED: "a delay was notified, with its reason (--note)",
     EventKind.CORRECTION: "fixes an earlier event's date (--corrects ID)",
     EventKind.VOID: "withdraws an event recorded in error (--corrects ID --note why)",
+    EventKind.AMENDED: "changes the case's incident date or nation (use `cspr case amend`)",
 }
 
 #: Kinds that act on another event (``corrects``) rather than on the case.
-AMENDING_KINDS = frozenset({EventKind.CORRECTION, EventKind.VOID})
+AMENDING_KINDS = frozenset({EventKind.CORRECTION, EventKind.VOID, EventKind.AMENDED})
 
 
 def voided_ids(events: Sequence[Event]) -> set[int]:

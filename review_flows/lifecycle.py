@@ -119,6 +119,7 @@ def _with_everywhere_kinds(
             accepts[EventKind.DELAY_RECORDED] = stage
         accepts[EventKind.CORRECTION] = stage
         accepts[EventKind.VOID] = stage
+        accepts[EventKind.AMENDED] = stage
     return graph
 
 
@@ -129,13 +130,14 @@ OPEN_STAGES: frozenset[Stage] = frozenset(Stage) - {Stage.CLOSED}
 # Kinds whose date may lie after today; every other event has happened when it is recorded.
 FUTURE_DATED_KINDS: frozenset[EventKind] = frozenset({_K.PUBLICATION_PLANNED})
 # Kinds that need a note saying why.
-NOTE_REQUIRED_KINDS: frozenset[EventKind] = frozenset({_K.DELAY_RECORDED, _K.VOID})
+NOTE_REQUIRED_KINDS: frozenset[EventKind] = frozenset({_K.DELAY_RECORDED, _K.VOID, _K.AMENDED})
 
 
 def accepted_kinds(stage: Stage) -> tuple[EventKind, ...]:
-    """The event kinds a case in ``stage`` accepts, in the order of :class:`EventKind`."""
+    """The event kinds a case in ``stage`` accepts, in the order of :class:`EventKind`
+    (``amended`` is left out: it is recorded by amending the case, not as an event)."""
     accepts = TRANSITIONS[Stage(stage)]
-    return tuple(kind for kind in EventKind if kind in accepts)
+    return tuple(kind for kind in EventKind if kind in accepts and kind is not EventKind.AMENDED)
 
 
 def steps_before(stage: Stage, kind: EventKind) -> tuple[EventKind, ...]:
@@ -192,6 +194,9 @@ def validate_event(
         return
     if new_event.kind is EventKind.VOID:
         _check_void(existing_events, new_event, incident_date, today)
+        return
+    if new_event.kind is EventKind.AMENDED:
+        validate_log(existing_events, incident_date, today)
         return
     if new_event.corrects is not None:
         raise CorrectionInvalid(
@@ -301,6 +306,12 @@ def _replay(
         else:
             state.apply(event)
     return state
+
+
+def validate_log(events: Sequence[Event], incident_date: dt.date, today: dt.date) -> None:
+    """Raise if the log, as it now reads, does not hold together for ``incident_date`` (used
+    when a case's incident date is amended: no event may then precede the incident)."""
+    _replay(effective_events(events), incident_date, today, check=True)
 
 
 def effective_events(events: Sequence[Event]) -> list[Event]:

@@ -252,6 +252,9 @@ class CaseEvent(CaseEventBase, table=True):
     case_id: int = Field(foreign_key="cases.id", index=True)
     recorded_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     recorded_by: str = Field(max_length=64)
+    # an ``amended`` event: the case field it changes and the new value (ISO date, nation)
+    amends: str | None = Field(default=None, max_length=40)
+    amended_to: str | None = Field(default=None, max_length=40)
 
     @field_validator("recorded_by")
     @classmethod
@@ -264,6 +267,8 @@ class CaseEventPublic(CaseEventBase):
     case_id: int
     recorded_at: dt.datetime
     recorded_by: str
+    amends: str | None = None
+    amended_to: str | None = None
 
 
 # --- actions (recommendation -> action -> owner -> due -> done) --------------------------------

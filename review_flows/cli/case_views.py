@@ -87,6 +87,8 @@ def render_timeline(timeline: Any, day: dt.date) -> str:
     amended = _amendments(timeline.events)
     for event in timeline.events:
         what = event.kind.value + (f" of #{event.corrects}" if event.corrects else "")
+        if event.kind is EventKind.AMENDED:
+            what = f"amended {event.amends} to {event.amended_to}"
         note = f'  "{event.note}"' if event.note else ""
         lines.append(
             f"  #{event.id:<4} {event.on.isoformat()}  {what:<28} by {event.recorded_by}{note}"

@@ -224,6 +224,47 @@ def event_command(
         typer.echo(f"late: {notice}")
 
 
+@case_app.command("amend")
+def amend_command(
+    ref: Annotated[str, typer.Argument(help="Case reference.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the case's facts change.")],
+    incident: Annotated[
+        str | None, typer.Option("--incident-date", help="The right incident date (YYYY-MM-DD).")
+    ] = None,
+    nation: Annotated[
+        str | None, typer.Option("--nation", help="The right nation (england, wales, ...).")
+    ] = None,
+    by: ByOption = None,
+    partnership: PartnershipOption = None,
+    as_json: JsonOption = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Fix a case's incident date or nation: appended to its log as `amended` events, never an
+    update in place; refused (nothing written) if its events or rulebook no longer fit."""
+    from review_flows.cases import amend_case, get_case
+
+    with _refusals(), _session(data_dir) as session:
+        events = amend_case(
+            session,
+            ref,
+            reason=reason,
+            recorded_by=_user(by),
+            today=dt.date.today(),
+            incident_date=_date(incident, "--incident-date") if incident else None,
+            nation=nation,
+            partnership=partnership,
+        )
+        record = get_case(session, ref, partnership=partnership)
+    if as_json:
+        _print_json({"events": [_dump(e) for e in events], "case": _dump(record.case)})
+        return
+    for event in events:
+        typer.echo(f"recorded #{event.id} amended: {event.amends} is now {event.amended_to}")
+    typer.echo(
+        f"{ref}: incident {record.case.incident_date.isoformat()}, {record.case.nation.value}"
+    )
+
+
 @case_app.command("show")
 def show_command(
     ref: Annotated[str, typer.Argument(help="Case reference.")],

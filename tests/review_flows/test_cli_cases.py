@@ -394,3 +394,30 @@ def test_a_case_has_a_named_owner(cli: CliRunner, app: typer.Typer) -> None:
     code, _, err = run(cli, app, *[a if a != "NSH-2026-004" else "NSH-2026-009" for a in NEW],
                        "--owner", "Jane Smith")  # fmt: skip
     assert code == 2 and "owner: username 'Jane Smith'" in err
+
+
+def test_amend_shows_in_the_history_and_refusals_write_nothing(
+    cli: CliRunner, app: typer.Typer
+) -> None:
+    run(cli, app, *NEW)
+    code, out, err = run(
+        cli, app, "case", "amend", "NSH-2026-004", "--incident-date", "2026-01-04",
+        "--nation", "Wales", "--reason", "records corrected", "--by", "alice",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "recorded #2 amended: incident_date is now 2026-01-04",
+        "recorded #3 amended: nation is now wales",
+        "NSH-2026-004: incident 2026-01-04, wales",
+    ]
+    code, out, _ = run(cli, app, "case", "show", "NSH-2026-004", *TODAY)
+    assert "wales · incident 2026-01-04" in out
+    assert "amended incident_date to 2026-01-04" in out and '"records corrected"' in out
+    code, _, err = run(
+        cli, app, "case", "amend", "NSH-2026-004", "--incident-date", "2026-01-07",
+        "--reason", "typo",
+    )  # fmt: skip
+    assert code == 2
+    assert err == "error: aware on 2026-01-06 is before the incident (2026-01-07)\n"
+    code, _, err = run(cli, app, "case", "event", "NSH-2026-004", "amended", "2026-01-07")
+    assert code == 2 and "cspr case amend" in err
