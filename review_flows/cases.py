@@ -39,8 +39,6 @@ from review_flows.models import (
     CaseEventCreate,
     CaseEventPublic,
     CasePublic,
-    ReminderKind,
-    ReminderSent,
     read_as,
 )
 from review_flows.rulebook import (
@@ -466,36 +464,6 @@ def rulebook_for(case: Case | CasePublic) -> Rulebook:
             "pin a rulebook of the case's nation"
         )
     return book
-
-
-# --- reminders -------------------------------------------------------------------------------
-
-
-def record_reminder(
-    session: Session, case_id: int, milestone: str, kind: ReminderKind, for_date: dt.date
-) -> bool:
-    """Note that a reminder went out; False (and nothing written) if it had already been sent."""
-    found = session.exec(
-        select(ReminderSent.id).where(
-            ReminderSent.case_id == case_id,
-            ReminderSent.milestone == milestone,
-            ReminderSent.kind == kind,
-            ReminderSent.for_date == for_date,
-        )
-    ).first()
-    if found is not None:
-        return False
-    session.add(
-        ReminderSent.model_validate(
-            {"case_id": case_id, "milestone": milestone, "kind": kind, "for_date": for_date}
-        )
-    )
-    try:
-        session.commit()
-    except IntegrityError:  # another sweep recorded it first
-        session.rollback()
-        return False
-    return True
 
 
 # --- helpers -------------------------------------------------------------------------------------

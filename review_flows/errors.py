@@ -109,3 +109,11 @@ class DuplicateUsername(ReviewFlowsError):
 
 class DatabaseNotReady(ReviewFlowsError):
     """The database has no tables or an older schema; run `cspr db upgrade`."""
+
+
+class ContactNotFound(ReviewFlowsError, LookupError):
+    """No partnership contact with that id."""
+
+
+class DeliveryFailed(ReviewFlowsError):
+    """A notice could not be delivered on its channel (it stays pending and is tried again)."""

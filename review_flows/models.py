@@ -61,12 +61,6 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-class ReminderKind(StrEnum):
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    ESCALATION = "escalation"
-
-
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """A timezone-aware UTC timestamp on every backend (SQLite stores it without the zone)."""
 
@@ -130,6 +124,17 @@ def check_free_text(value: str | None, field: str, max_length: int = NOTE_MAX) -
     return text or None
 
 
+def check_partnership(value: str) -> str:
+    """A partnership's name: letters, digits, spaces and a little punctuation, no personal data."""
+    text = value.strip()
+    if _PARTNERSHIP.match(text) is None:
+        raise ValueError(
+            f"partnership {value!r}: use 2-80 letters, digits, spaces and & ' ( ) , . -"
+        )
+    check_personal_data(text, "partnership")
+    return text
+
+
 def check_username(value: str) -> str:
     text = value.strip()
     if _USERNAME.match(text) is None:
@@ -187,13 +192,7 @@ class CaseBase(SQLModel):
     @field_validator("partnership")
     @classmethod
     def _partnership(cls, value: str) -> str:
-        text = value.strip()
-        if _PARTNERSHIP.match(text) is None:
-            raise ValueError(
-                f"partnership {value!r}: use 2-80 letters, digits, spaces and & ' ( ) , . -"
-            )
-        check_personal_data(text, "partnership")
-        return text
+        return check_partnership(value)
 
     @field_validator("ruleset_id")
     @classmethod
@@ -353,22 +352,157 @@ class UserPublic(UserBase):
     created_at: dt.datetime
 
 
-# --- reminders sent (idempotence of the deadline sweep) ------------------------------------------
+# --- contacts, notices and follow-up jobs (orchestration) ---------------------------------------
 
 
-class ReminderSent(SQLModel, table=True):
-    """One reminder that went out; the unique key makes a re-run of the sweep send nothing twice."""
+class ContactRole(StrEnum):
+    """Who a partnership's notices go to."""
 
-    __tablename__ = "reminders_sent"
+    BUSINESS_MANAGER = "business_manager"  # reminders of every milestone, the weekly digest
+    CHAIR = "chair"  # escalation of what is overdue, the weekly digest
+    REVIEWER = "reviewer"  # reminders of the review's own milestones
+    ANALYST = "analyst"  # a published review has joined the learning index
+
+
+class Channel(StrEnum):
+    """How a notice reaches its recipient (calendar feeds are read, not sent: `cspr feed`)."""
+
+    INBOX = "inbox"
+    EMAIL = "email"
+
+
+class NoticeKind(StrEnum):
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+    DIGEST = "digest"
+    EVENT = "event"  # what recording an event set going (the next clocks)
+    PUBLICATION = "publication"  # a published review is in the learning index
+
+
+class JobKind(StrEnum):
+    """Work an event sets going, done by a flow (or in-process without a Prefect server)."""
+
+    FOLLOW_UP = "follow_up"  # tell the responsible people what the event started
+    PUBLISH = "publish"  # ingest the published report, tag its themes, tell the analysts
+
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+
+
+def check_email(value: str) -> str:
+    text = value.strip()
+    if len(text) > 254 or _EMAIL.match(text) is None:
+        raise ValueError(f"email {value!r} is not an address like name@example.org")
+    return text.lower()
+
+
+class ContactBase(SQLModel):
+    partnership: str = Field(max_length=80, index=True)
+    role: ContactRole = Field(sa_type=enum_column(ContactRole))
+    email: str = Field(max_length=254)
+    # comma-separated channels, e.g. "inbox,email"
+    channels: str = Field(default="inbox,email", max_length=80)
+    # the app user who reads this contact's inbox (optional)
+    username: str | None = Field(default=None, max_length=64)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return check_email(value)
+
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, value: str) -> str:
+        names = [part.strip().lower() for part in value.split(",") if part.strip()]
+        known = {channel.value for channel in Channel}
+        unknown = [name for name in names if name not in known]
+        if unknown or not names:
+            raise ValueError(
+                f"channels {value!r}: one or more of {', '.join(sorted(known))}, comma-separated"
+            )
+        return ",".join(dict.fromkeys(names))
+
+    @field_validator("username")
+    @classmethod
+    def _username(cls, value: str | None) -> str | None:
+        return None if value is None else check_username(value)
+
+    @field_validator("partnership")
+    @classmethod
+    def _partnership(cls, value: str) -> str:
+        return check_partnership(value)
+
+    @property
+    def channel_list(self) -> tuple[Channel, ...]:
+        return tuple(Channel(name) for name in self.channels.split(","))
+
+
+class ContactCreate(ContactBase):
+    pass
+
+
+class Contact(ContactBase, table=True):
+    __tablename__ = "contacts"
     __table_args__ = (
-        sa.UniqueConstraint(
-            "case_id", "milestone", "kind", "for_date", name="uq_reminders_sent_once"
-        ),
+        sa.UniqueConstraint("partnership", "role", "email", name="uq_contacts_role_email"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="cases.id", index=True)
-    milestone: str = Field(max_length=64)
-    kind: ReminderKind = Field(sa_type=enum_column(ReminderKind))
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class ContactPublic(ContactBase):
+    id: int
+    created_at: dt.datetime
+
+
+class Notice(SQLModel, table=True):
+    """One notice to one recipient on one channel; also the in-app inbox.
+
+    ``key`` is unique: the same reminder (case, milestone, due date, kind, recipient, channel)
+    is never sent twice, and a due date moved by a correction makes a new key. A row is
+    written before sending (``sent_at`` empty) so two sweeps never both send it; a failed send
+    keeps its row with the error and is tried again by the next sweep.
+    """
+
+    __tablename__ = "notices"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=400, unique=True)
+    kind: NoticeKind = Field(sa_type=enum_column(NoticeKind))
+    partnership: str = Field(max_length=80, index=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    case_reference: str | None = Field(default=None, max_length=40)
+    milestone: str | None = Field(default=None, max_length=64)
+    due: dt.date | None = None
+    recipient: str = Field(max_length=254, index=True)
+    channel: Channel = Field(sa_type=enum_column(Channel))
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_type=sa.Text)
     for_date: dt.date
-    sent_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    sent_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    read_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Job(SQLModel, table=True):
+    """Work an event set going (the outbox): written with the event in one transaction, done by
+    a flow run or in-process, and retried by the next sweep until done. Nothing is lost if
+    Prefect is down when the event is recorded."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (sa.UniqueConstraint("event_id", "kind", name="uq_jobs_event_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="events.id", index=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: JobKind = Field(sa_type=enum_column(JobKind))
+    # for a publication: the report file to ingest; after it, the review id in the index
+    report_path: str | None = Field(default=None, max_length=1000)
+    review_id: str | None = Field(default=None, max_length=120)
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    done_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)

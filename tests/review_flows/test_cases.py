@@ -18,7 +18,6 @@ from review_flows.cases import (
     list_cases,
     parse_input,
     record_event,
-    record_reminder,
     summarise_cases,
 )
 from review_flows.errors import (
@@ -43,7 +42,6 @@ from review_flows.models import (
     CaseCreate,
     CaseEvent,
     CaseEventCreate,
-    ReminderKind,
     User,
     UserCreate,
 )
@@ -313,14 +311,6 @@ def test_users_store_only_a_salted_hash(session: Session) -> None:
         users.create_user(session, member)
     second = users.create_user(session, data.model_copy(update={"username": "carol"}))
     assert stored.password_hash != session.get(User, second.id).password_hash  # type: ignore[union-attr]
-
-
-def test_reminders_are_recorded_once(session: Session, case_factory: Any) -> None:
-    case_id = case_factory().case.id
-    args = (case_id, "notification", ReminderKind.OVERDUE, D(2026, 1, 14))
-    assert record_reminder(session, *args) is True
-    assert record_reminder(session, *args) is False
-    assert record_reminder(session, case_id, "notification", ReminderKind.OVERDUE, D(2026, 1, 15))
 
 
 def test_services_offer_no_way_to_change_or_remove_events() -> None:

@@ -25,7 +25,7 @@ from review_flows.migrations import (
     upgrade_database,
 )
 
-STORE_TABLES = {"actions", "cases", "events", "reminders_sent", "users"}
+STORE_TABLES = {"actions", "cases", "contacts", "events", "jobs", "notices", "users"}
 
 
 def schema_diffs(url: str) -> list:
