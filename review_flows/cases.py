@@ -31,6 +31,7 @@ from review_flows.errors import (
     validation_problems,
 )
 from review_flows.events import Event, EventKind
+from review_flows.jobs_plan import jobs_for_event
 from review_flows.lifecycle import Stage, derive_stage, validate_event, validate_log
 from review_flows.models import (
     Case,
@@ -168,8 +169,11 @@ def record_event(
     recorded_by: str,
     today: dt.date,
     partnership: str | None = None,
+    report_path: str | None = None,
 ) -> CaseEventPublic:
-    """Validate ``data`` against the case's log and append it; nothing is written if refused."""
+    """Validate ``data`` against the case's log and append it, with the jobs it sets going
+    (:mod:`review_flows.jobs`) in the same transaction; nothing is written if refused.
+    ``report_path`` is the published report's file, for ``published``."""
     if data.kind is EventKind.AMENDED:
         raise InvalidTransition(
             "a case's incident date or nation is changed with `cspr case amend REF "
@@ -185,6 +189,8 @@ def record_event(
         _check_required_first(current, existing, new)
         row = _event_row(case, new, recorded_by)
         session.add(row)
+        session.flush()
+        session.add_all(jobs_for_event(row, report_path))
         session.commit()
     except Exception:
         session.rollback()
@@ -295,7 +301,7 @@ def late_notices(
         session, reference, today=event.on, partnership=partnership, settings=settings
     )
     book = rulebook_for(timeline.case)
-    calendar = _calendars(settings)(Nation(timeline.case.nation))
+    calendar = calendars(settings)(Nation(timeline.case.nation))
     rules = {rule.milestone: rule for rule in book.rules}
     notices = []
     for milestone in timeline.milestones:
@@ -370,7 +376,7 @@ def case_timeline(
     milestones = compute_milestones(
         events,
         book,
-        _calendars(settings)(Nation(case.nation)),
+        calendars(settings)(Nation(case.nation)),
         today,
         due_soon_working_days=settings.due_soon_working_days,
         local_targets=settings.local_targets,
@@ -392,7 +398,7 @@ def summarise_cases(
 ) -> list[CaseOverview]:
     """:func:`list_cases` with each case's next milestone due and worst status today."""
     settings = settings or get_settings()
-    calendar = _calendars(settings)
+    calendar = calendars(settings)
     books: dict[tuple[Any, ...], Rulebook] = {}
     records = list_cases(session, partnership=partnership, stage=stage, open_only=open_only)
     overviews = []
@@ -537,7 +543,7 @@ def _public(case: Case, rows: Iterable[CaseEvent] = ()) -> CasePublic:
     return public.model_copy(update=apply_amendments({}, changes))
 
 
-def _calendars(settings: Settings) -> Callable[[Nation], WorkingCalendar]:
+def calendars(settings: Settings) -> Callable[[Nation], WorkingCalendar]:
     """A function nation -> calendar, with the settings' holiday overrides read once."""
     path = settings.holiday_overrides_file
     overrides = load_holiday_overrides(path) if path is not None else None

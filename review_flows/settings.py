@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 
@@ -117,8 +117,43 @@ class Settings(BaseSettings):
         description="An ingest commits its work at least this often: what a crash can cost.",
     )
     prefect_api_url: str | None = Field(
-        default=None, description="Prefect server API URL; unset runs flows on a local server."
+        default=None,
+        description=(
+            "Prefect server API URL (e.g. http://127.0.0.1:4200/api); unset, event follow-ups "
+            "run in-process and `cspr run` starts a local server."
+        ),
     )
+    prefect_port: int = Field(
+        default=4200,
+        ge=1,
+        le=65535,
+        description="Port of the local Prefect server `cspr run` starts.",
+    )
+    sweep_cron: str = Field(
+        default="0 7 * * 1-5",
+        description="When the deadline sweep runs (cron, in CSPR_SWEEP_TIMEZONE).",
+    )
+    sweep_timezone: str = Field(
+        default="Europe/London", description="Time zone of the sweep's cron."
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server for email notices; unset, notices go to the inbox only.",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port.")
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the SMTP connection with STARTTLS."
+    )
+    smtp_username: str | None = Field(
+        default=None, description="SMTP login, if the server needs one."
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None, description="SMTP password (never logged)."
+    )
+    smtp_from: str = Field(
+        default="cspr-workbench@localhost", description="Sender address of email notices."
+    )
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0, description="SMTP connection timeout.")
 
     @property
     def resolved_database_url(self) -> str:
@@ -126,6 +161,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'cspr.db').resolve()}"
+
+    @property
+    def prefect_home(self) -> Path:
+        """``PREFECT_HOME`` of the local Prefect server: ``prefect/`` in the data folder."""
+        return self.data_dir / "prefect"
 
     @property
     def resolved_index_dir(self) -> Path:

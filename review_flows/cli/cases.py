@@ -181,6 +181,12 @@ def event_command(
             "--corrects", "--voids", help="Event id a correction or void acts on (`case show`)."
         ),
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", help="With published: the report's file, ingested into the learning index."
+        ),
+    ] = None,
     by: ByOption = None,
     today: TodayOption = None,
     partnership: PartnershipOption = None,
@@ -189,6 +195,8 @@ def event_command(
 ) -> None:
     """Record an event; refused (and nothing written) if it does not fit the case."""
     from review_flows.cases import get_case, late_notices, parse_input, record_event
+    from review_flows.dispatch import dispatch_in_background
+    from review_flows.jobs import jobs_of_event
     from review_flows.models import CaseEventCreate
 
     with _refusals(), _session(data_dir) as session:
@@ -202,6 +210,7 @@ def event_command(
                 # --today reads clocks as of a date; it never lets a future event in
                 today=min(_today(today), dt.date.today()),
                 partnership=partnership,
+                report_path=str(report) if report is not None else None,
             )
         except EventAlreadyRecorded as twice:
             raise EventAlreadyRecorded(
@@ -213,8 +222,17 @@ def event_command(
             ) from None
         notices = late_notices(session, ref, event, partnership=partnership)
         stage = get_case(session, ref, partnership=partnership).stage
+        jobs = jobs_of_event(session, event.id)
+    dispatch_in_background([job.id for job in jobs if job.id is not None], _settings(data_dir))
     if as_json:
-        _print_json({"event": _dump(event), "stage": stage.value, "late": notices})
+        _print_json(
+            {
+                "event": _dump(event),
+                "stage": stage.value,
+                "late": notices,
+                "jobs": [{"id": job.id, "kind": job.kind} for job in jobs],
+            }
+        )
         return
     typer.echo(
         f"recorded #{event.id} {event.kind.value} on {event.on.isoformat()} for {ref}; "
@@ -222,6 +240,8 @@ def event_command(
     )
     for notice in notices:
         typer.echo(f"late: {notice}")
+    if any(job.kind == "publish" for job in jobs):
+        typer.echo("the report is being ingested into the learning index (`case show` says when)")
 
 
 @case_app.command("amend")
@@ -276,12 +296,14 @@ def show_command(
 ) -> None:
     """A case: its stage, its events and its milestones (due date, status, rule, source)."""
     from review_flows.cases import case_timeline
+    from review_flows.jobs import publication_status
     from review_flows.timeline import milestone_to_dict
 
     day = None
     with _refusals(), _session(data_dir) as session:
         day = _today(today)
         timeline = case_timeline(session, ref, today=day, partnership=partnership)
+        publication = publication_status(session, timeline.case.id)
     if as_json:
         _print_json(
             {
@@ -291,6 +313,7 @@ def show_command(
                 "today": day.isoformat(),
                 "events": [_dump(event) for event in timeline.events],
                 "milestones": [milestone_to_dict(m) for m in timeline.milestones],
+                "publication": publication,
             }
         )
         return
@@ -308,6 +331,8 @@ def show_command(
         )
         return
     typer.echo(render_timeline(timeline, day))
+    if publication:
+        typer.echo(f"\npublication: {publication}")
 
 
 @case_app.command("list")
@@ -403,12 +428,17 @@ def _session(data_dir: Path | None = None) -> Iterator[Session]:
 def _database_url(data_dir: Path | None = None) -> str:
     """The settings' database URL; with ``--data-dir`` the SQLite file in that folder (an
     explicit CSPR_DATABASE_URL still wins)."""
+    return _settings(data_dir).resolved_database_url
+
+
+def _settings(data_dir: Path | None = None) -> Any:
+    """The settings, with ``--data-dir`` applied."""
     from review_flows.settings import get_settings
 
     settings = get_settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
-    return settings.resolved_database_url
+    return settings
 
 
 def _safe(url: str) -> str:

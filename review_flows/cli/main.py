@@ -25,6 +25,9 @@ app = typer.Typer(
 _AREAS: tuple[str, ...] = (
     "review_flows.cli.cases",
     "review_flows.cli.rules",
+    "review_flows.cli.orchestration",
+    "review_flows.cli.feeds",
+    "review_flows.cli.demo",
     "learning.cli",
     "learning.themes.cli",
 )

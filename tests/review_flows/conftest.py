@@ -7,8 +7,12 @@ tests share no state and every database has the real schema and the append-only 
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import shutil
+import socket
 from collections.abc import Callable, Iterator
+from email import message_from_bytes
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +103,54 @@ def case_factory(session: Session, today: dt.date) -> CaseFactory:
         return get_case(session, record.case.reference, partnership=record.case.partnership)
 
     return make
+
+
+# --- orchestration: contacts and a real SMTP server -------------------------------------------
+
+PARTNERSHIP = "Northshire"
+
+
+@pytest.fixture
+def contacts(session: Session) -> list[object]:
+    from review_flows.contacts import add_contact
+    from review_flows.models import ContactCreate
+
+    people = [
+        ("business_manager", "bm@northshire.example.org", "inbox,email"),
+        ("chair", "chair@northshire.example.org", "inbox"),
+        ("reviewer", "reviewer@northshire.example.org", "email"),
+        ("analyst", "analyst@northshire.example.org", "inbox"),
+    ]
+    return [
+        add_contact(
+            session,
+            ContactCreate(partnership=PARTNERSHIP, role=role, email=email, channels=channels),
+        )
+        for role, email, channels in people
+    ]
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: object, smtp: object, envelope: object) -> str:  # noqa: N802
+        self.messages.append(message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[attr-defined]
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[str, int, Mailbox]]:
+    """A real SMTP server on a free loopback port (no TLS, no login)."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield "127.0.0.1", port, mailbox
+    finally:
+        controller.stop()

@@ -1,0 +1,215 @@
+"""The system's processes: a local Prefect server, the process serving the deployments, and
+``cspr run`` which brings them up together (with the demo on first start) and stops them
+cleanly on Ctrl-C. Prefect's own commands do the work; this only sets their environment."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from review_flows.cli.cases import DataDirOption, _settings
+from review_flows.settings import Settings
+
+STOP_SECONDS = 20
+
+
+def register(app: typer.Typer) -> None:
+    app.command("server")(server_command)
+    app.command("serve")(serve_command)
+    app.command("deploy")(deploy_command)
+    app.command("run")(run_command)
+
+
+def api_url(settings: Settings) -> str:
+    return settings.prefect_api_url or f"http://127.0.0.1:{settings.prefect_port}/api"
+
+
+def prefect_environment(settings: Settings) -> dict[str, str]:
+    """Environment for Prefect processes: home under the data folder, no telemetry, loopback."""
+    home = settings.prefect_home.resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    return {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+        "PREFECT_SERVER_API_PORT": str(settings.prefect_port),
+        "PREFECT_API_URL": api_url(settings),
+        "CSPR_PREFECT_API_URL": api_url(settings),
+        "CSPR_DATA_DIR": str(settings.data_dir.resolve()),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
+
+
+def _prefect() -> str:
+    return shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
+
+
+def server_command(data_dir: DataDirOption = None) -> None:
+    """Start a local Prefect server (UI and API on 127.0.0.1:CSPR_PREFECT_PORT)."""
+    settings = _settings(data_dir)
+    env = {**prefect_environment(settings), "PREFECT_UI_ENABLED": "true"}
+    command = [
+        _prefect(),
+        "server",
+        "start",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(settings.prefect_port),
+    ]
+    os.execvpe(command[0], command, env)
+
+
+def serve_command(data_dir: DataDirOption = None) -> None:
+    """Serve the deployments (the sweep on its schedule; events, publication, ingest on demand)
+    against the Prefect server at CSPR_PREFECT_API_URL."""
+    settings = _settings(data_dir)
+    os.environ.update(prefect_environment(settings))
+    from review_flows.flows.serving import serve_all
+    from review_flows.settings import get_settings
+
+    get_settings.cache_clear()
+    serve_all()
+
+
+def deploy_command(
+    pool: Annotated[str, typer.Option("--pool", help="Work pool the workers poll.")] = "cspr",
+    data_dir: DataDirOption = None,
+) -> None:
+    """Register the deployments on a work pool, for `prefect worker start --pool POOL` on any
+    machine that shares this checkout and the database."""
+    settings = _settings(data_dir)
+    os.environ.update(prefect_environment(settings))
+    from review_flows.flows.serving import deploy_to_pool
+
+    source = Path(__file__).resolve().parents[2]
+    for name in deploy_to_pool(pool, source, settings):
+        typer.echo(f"deployed {name} to work pool {pool}")
+
+
+def wait_for_api(url: str, seconds: float, process: subprocess.Popen[bytes] | None = None) -> bool:
+    """True once ``url``/health answers; False after ``seconds`` or if ``process`` exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def run_command(
+    data_dir: DataDirOption = None,
+    seed: Annotated[
+        bool, typer.Option(help="Seed the demo cases and corpus on first start.")
+    ] = True,
+) -> None:
+    """The whole system on one machine: Prefect server, the deployments served, the case
+    database migrated, the demo seeded on first start. Ctrl-C stops everything."""
+    settings = _settings(data_dir)
+    env = prefect_environment(settings)
+    logs = settings.data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        server = _start(
+            [sys.executable, "-m", "review_flows.cli.main", "server"],
+            env, logs / "prefect-server.log", children,
+        )  # fmt: skip
+        typer.echo(
+            f"Prefect server starting on {api_url(settings)} (log {logs / 'prefect-server.log'})"
+        )
+        _prepare(settings, seed)
+        if not wait_for_api(api_url(settings), 120, server):
+            typer.echo("error: the Prefect server did not start; see its log", err=True)
+            raise typer.Exit(1)
+        _start(
+            [sys.executable, "-m", "review_flows.cli.main", "serve"],
+            env,
+            logs / "serve.log",
+            children,
+        )
+        ui = api_url(settings).removesuffix("/api")
+        typer.echo(f"Prefect UI and API: {ui} (flow runs, the sweep's schedule)")
+        typer.echo(
+            f"deployments served (log {logs / 'serve.log'}); "
+            f"case database {settings.resolved_database_url}"
+        )
+        typer.echo("running; Ctrl-C stops everything")
+        _wait(children)
+    except KeyboardInterrupt:
+        typer.echo("stopping ...")
+    finally:
+        _stop(children)
+        typer.echo("stopped")
+
+
+def _prepare(settings: Settings, seed: bool) -> None:
+    """Migrate the case database; on first start seed the demo cases and index the corpus."""
+    cspr = [sys.executable, "-m", "review_flows.cli.main"]
+    data = ["--data-dir", str(settings.data_dir)]
+    subprocess.run([*cspr, "db", "upgrade", *data], check=True)
+    if not seed:
+        return
+    marker = settings.data_dir / ".demo-seeded"
+    if not marker.exists():
+        subprocess.run([*cspr, "demo", *data], check=True)
+        subprocess.run([*cspr, "ingest", str(settings.corpus_dir), *data], check=False)
+        marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S\n"))
+
+
+def _start(
+    command: list[str], env: dict[str, str], log: Path, children: list[subprocess.Popen[bytes]]
+) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+    children.append(process)
+    return process
+
+
+def _wait(children: list[subprocess.Popen[bytes]]) -> None:
+    while all(child.poll() is None for child in children):
+        time.sleep(1)
+    gone = [child.args for child in children if child.poll() is not None]
+    typer.echo(f"error: a process stopped: {gone}; see the logs", err=True)
+
+
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM each child's process group (it and what it started), then SIGKILL stragglers."""
+    for child in reversed(children):
+        if child.poll() is None:
+            _signal_group(child, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_SECONDS
+    for child in children:
+        try:
+            child.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _signal_group(child, signal.SIGKILL)
+            child.wait()
+        _signal_group(child, signal.SIGKILL)  # grandchildren left in the group
+
+
+def _signal_group(child: subprocess.Popen[bytes], sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, sig)

@@ -1,0 +1,142 @@
+"""Hand the jobs an event set going to Prefect, or run them here without a server.
+
+Recording an event never waits: the CLI starts a detached ``python -m review_flows.dispatch``
+and returns. That process submits one flow run per job to the Prefect server (named after the
+case reference, tagged with its partnership) when ``CSPR_PREFECT_API_URL`` is set, or runs the
+jobs' services itself. If it cannot (server down), the jobs stay pending in the database and
+the next sweep does them: nothing an event started is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from review_flows.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+DEPLOYMENTS = {
+    "follow_up": "case-event/case-event",
+    "publish": "publication/publication",
+}
+
+
+def dispatch_in_background(job_ids: Sequence[int], settings: Settings | None = None) -> Path | None:
+    """Start the detached process that does ``job_ids``; returns its log file."""
+    if not job_ids:
+        return None
+    settings = settings or get_settings()
+    log = settings.data_dir / "logs" / "dispatch.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        subprocess.Popen(  # noqa: S603 - our own module, ids are integers
+            [sys.executable, "-m", "review_flows.dispatch", *map(str, job_ids)],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+            env={**os.environ, "CSPR_DATA_DIR": str(settings.data_dir)},
+        )
+    return log
+
+
+def submit_or_run(job_ids: Sequence[int], today: dt.date) -> None:
+    """Submit each job as a flow run if a Prefect server is configured, else run it here."""
+    settings = get_settings()
+    if settings.prefect_api_url:
+        _submit(job_ids, settings)
+        return
+    for job_id in job_ids:
+        run_job_in_process(job_id, today)
+
+
+def _submit(job_ids: Sequence[int], settings: Settings) -> None:
+    os.environ.setdefault("PREFECT_API_URL", settings.prefect_api_url or "")
+    from prefect.deployments import run_deployment
+
+    from review_flows.db import open_session
+    from review_flows.jobs import load_job
+
+    for job_id in job_ids:
+        with open_session(settings.resolved_database_url) as session:
+            context = load_job(session, job_id)
+        run = run_deployment(
+            DEPLOYMENTS[context.job.kind],
+            parameters={"job_id": job_id},
+            flow_run_name=f"{context.case.reference} {context.event.kind}",
+            tags=[context.case.partnership, context.job.kind],
+            idempotency_key=f"cspr-job-{job_id}",
+            timeout=0,
+        )
+        logger.info("job %s submitted as flow run %s", job_id, run.id)
+
+
+def run_job_in_process(job_id: int, today: dt.date) -> None:
+    from review_flows.db import open_session
+    from review_flows.jobs import load_job, run_follow_up
+    from review_flows.models import JobKind
+    from review_flows.sweep import configured_channels
+
+    settings = get_settings()
+    with open_session(settings.resolved_database_url) as session:
+        kind = load_job(session, job_id).job.kind
+        if kind == JobKind.FOLLOW_UP:
+            run_follow_up(session, job_id, today=today, channels=configured_channels(settings))
+            return
+    publish_in_process(job_id, today)
+
+
+def publish_in_process(job_id: int, today: dt.date) -> str:
+    from learning.cli import build_encoder
+    from review_flows.db import open_session
+    from review_flows.jobs import run_publication
+    from review_flows.sweep import configured_channels
+
+    settings = get_settings()
+    with open_session(settings.resolved_database_url) as session:
+        return run_publication(
+            session, job_id, today=today, channels=configured_channels(settings),
+            index_dir=settings.resolved_index_dir, encoder_factory=build_encoder,
+        )  # fmt: skip
+
+
+def run_pending_in_process(today: dt.date) -> dict[str, Any]:
+    """Every job still pending, done here (the sweep's catch-up); failures stay pending."""
+    from review_flows.db import open_session
+    from review_flows.errors import ReviewFlowsError
+    from review_flows.jobs import pending_jobs
+
+    settings = get_settings()
+    with open_session(settings.resolved_database_url) as session:
+        ids = [job.id for job in pending_jobs(session)]
+    done, failed = 0, []
+    for job_id in ids:
+        assert job_id is not None
+        try:
+            run_job_in_process(job_id, today)
+            done += 1
+        except ReviewFlowsError as problem:
+            failed.append({"job": job_id, "error": str(problem)})
+    return {"done": done, "failed": failed}
+
+
+def main(argv: Sequence[str]) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    ids = [int(arg) for arg in argv]
+    try:
+        submit_or_run(ids, dt.date.today())
+    except Exception:
+        logger.exception("jobs %s stay pending; the next sweep does them", ids)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,59 @@
+"""The deployments: the sweep on its schedule, the rest on demand. Served by one process
+(``cspr serve``) on one machine, or deployed to a work pool for workers (``cspr deploy``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from review_flows.settings import Settings, get_settings
+
+ENTRYPOINTS = {
+    "deadline-sweep": "review_flows/flows/definitions.py:deadline_sweep",
+    "case-event": "review_flows/flows/definitions.py:case_event",
+    "publication": "review_flows/flows/definitions.py:publication",
+    "ingest-folder": "review_flows/flows/definitions.py:ingest_folder",
+}
+
+
+def sweep_schedule(settings: Settings) -> Any:
+    from prefect.schedules import Cron
+
+    return Cron(settings.sweep_cron, timezone=settings.sweep_timezone)
+
+
+def deployments(settings: Settings | None = None) -> list[Any]:
+    """The four deployments, named as :data:`ENTRYPOINTS` (flow name / deployment name)."""
+    from review_flows.flows import definitions as flows
+
+    settings = settings or get_settings()
+    return [
+        flows.deadline_sweep.to_deployment(
+            name="deadline-sweep", schedules=[sweep_schedule(settings)]
+        ),
+        flows.case_event.to_deployment(name="case-event"),
+        flows.publication.to_deployment(name="publication"),
+        flows.ingest_folder.to_deployment(name="ingest-folder"),
+    ]
+
+
+def serve_all(settings: Settings | None = None) -> None:
+    """Serve every deployment from this process until stopped (schedules stay active)."""
+    from prefect import serve
+
+    serve(*deployments(settings), pause_on_shutdown=False)
+
+
+def deploy_to_pool(pool: str, source: Path, settings: Settings | None = None) -> list[str]:
+    """Register the deployments on work pool ``pool`` (run by ``prefect worker start``), with
+    the code read from ``source`` (this checkout, on a path every worker shares)."""
+    from prefect import flow
+
+    settings = settings or get_settings()
+    names = []
+    for name, entrypoint in ENTRYPOINTS.items():
+        loaded = flow.from_source(source=str(source), entrypoint=entrypoint)
+        schedules = [sweep_schedule(settings)] if name == "deadline-sweep" else None
+        loaded.deploy(name=name, work_pool_name=pool, schedules=schedules, build=False, push=False)
+        names.append(f"{loaded.name}/{name}")
+    return names

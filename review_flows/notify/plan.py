@@ -1,0 +1,259 @@
+"""What the daily deadline sweep sends: reminders, escalations and weekly digests. Pure.
+
+For each open case's alerting milestones with a due date, one reminder per *step*:
+
+- ``due_soon``: due within the due-soon window (``CSPR_DUE_SOON_WORKING_DAYS``);
+- ``due_today``: due today;
+- ``overdue``: past its due date (and not "late, delay notified"), also escalated to the chair.
+
+A step's key names the case, milestone, due date, step, recipient and channel, so a re-run on
+the same day sends nothing new, a missed day is caught up on the next run once (the key holds no
+sweep date), and a due date moved by a correction gets a fresh reminder. On a day that is not a
+working day in the case's nation (a bank holiday there) its reminders wait for the next one.
+
+A weekly digest per partnership goes to its business managers and chair on the first sweep of
+each ISO week (Monday, or the next run after a missed Monday).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from review_flows.calendar import Nation
+from review_flows.models import Channel, ContactRole, NoticeKind
+from review_flows.notify.notice import OutgoingNotice
+from review_flows.timeline import Milestone, MilestoneStatus
+
+#: Milestones of the review itself, which its independent reviewer is reminded of as well.
+REVIEW_MILESTONES = frozenset(
+    {"review_completed", "report_to_panel", "scr_completed", "cmr_completed", "review_published"}
+)
+
+
+@dataclass(frozen=True)
+class SweepCase:
+    """What the sweep needs of one open case."""
+
+    case_id: int
+    reference: str
+    partnership: str
+    nation: Nation
+    stage: str
+    milestones: Sequence[Milestone]
+    # milestone id -> the event kind that completes it (for "next step")
+    done_by: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A partnership contact as the sweep sees it."""
+
+    role: ContactRole
+    email: str
+    channels: tuple[Channel, ...]
+
+
+@dataclass(frozen=True)
+class ReminderStep:
+    milestone: Milestone
+    step: str  # due_soon, due_today, overdue
+
+
+def reminder_step(milestone: Milestone) -> ReminderStep | None:
+    """The reminder a milestone calls for today, if any."""
+    if not milestone.alert or milestone.due is None or milestone.working_days_remaining is None:
+        return None
+    if milestone.status is MilestoneStatus.OVERDUE:
+        return ReminderStep(milestone, "overdue")
+    if milestone.status not in (MilestoneStatus.DUE_SOON, MilestoneStatus.DUE):
+        return None
+    if milestone.working_days_remaining == 0:
+        return ReminderStep(milestone, "due_today")
+    if milestone.status is MilestoneStatus.DUE_SOON:
+        return ReminderStep(milestone, "due_soon")
+    return None
+
+
+def plan_sweep(
+    cases: Iterable[SweepCase],
+    contacts: Mapping[str, Sequence[Recipient]],
+    *,
+    today: dt.date,
+    is_working_day: Callable[[Nation, dt.date], bool],
+    channels: frozenset[Channel],
+) -> list[OutgoingNotice]:
+    """Every notice the sweep of ``today`` calls for (before leaving out those already sent)."""
+    notices: list[OutgoingNotice] = []
+    pending_by_partnership: dict[str, list[tuple[SweepCase, ReminderStep]]] = {}
+    for case in cases:
+        steps = [s for m in case.milestones if (s := reminder_step(m)) is not None]
+        pending_by_partnership.setdefault(case.partnership, []).extend((case, s) for s in steps)
+        if not is_working_day(case.nation, today):
+            continue
+        people = contacts.get(case.partnership, ())
+        for step in steps:
+            notices.extend(_reminders(case, step, people, today, channels))
+    for partnership, pending in sorted(pending_by_partnership.items()):
+        people = contacts.get(partnership, ())
+        notices.extend(_digests(partnership, pending, people, today, channels))
+    return notices
+
+
+def _reminders(
+    case: SweepCase,
+    step: ReminderStep,
+    people: Sequence[Recipient],
+    today: dt.date,
+    channels: frozenset[Channel],
+) -> list[OutgoingNotice]:
+    milestone = step.milestone
+    reminded = {ContactRole.BUSINESS_MANAGER}
+    if milestone.milestone in REVIEW_MILESTONES:
+        reminded.add(ContactRole.REVIEWER)
+    out = []
+    for person in people:
+        kinds = []
+        if person.role in reminded:
+            kinds.append(NoticeKind.REMINDER)
+        if step.step == "overdue" and person.role is ContactRole.CHAIR:
+            kinds.append(NoticeKind.ESCALATION)
+        for kind in kinds:
+            for channel in person.channels:
+                if channel in channels:
+                    out.append(_reminder(case, step, kind, person.email, channel, today))
+    return out
+
+
+def _reminder(
+    case: SweepCase,
+    step: ReminderStep,
+    kind: NoticeKind,
+    recipient: str,
+    channel: Channel,
+    today: dt.date,
+) -> OutgoingNotice:
+    milestone = step.milestone
+    assert milestone.due is not None
+    key = (
+        f"{kind.value}:{step.step}:case{case.case_id}:{milestone.milestone}:"
+        f"{milestone.due.isoformat()}:{recipient}:{channel.value}"
+    )
+    return OutgoingNotice(
+        key=key,
+        kind=kind,
+        partnership=case.partnership,
+        recipient=recipient,
+        channel=channel,
+        subject=reminder_subject(case, step, kind),
+        body=reminder_body(case, step, kind),
+        for_date=today,
+        case_id=case.case_id,
+        case_reference=case.reference,
+        milestone=milestone.milestone,
+        due=milestone.due,
+    )
+
+
+def left_or_late(days: int) -> str:
+    """ "3 working days left", "due today", "5 working days late"."""
+    if days == 0:
+        return "due today"
+    plural = "s" * (abs(days) != 1)
+    return f"{days} working day{plural} left" if days > 0 else f"{-days} working day{plural} late"
+
+
+def reminder_subject(case: SweepCase, step: ReminderStep, kind: NoticeKind) -> str:
+    milestone = step.milestone
+    assert milestone.due is not None and milestone.working_days_remaining is not None
+    prefix = "Escalation: " if kind is NoticeKind.ESCALATION else ""
+    when = {"due_soon": "due", "due_today": "due today", "overdue": "overdue"}[step.step]
+    return (
+        f"[CSPR] {prefix}{case.reference}: {milestone.label} {when} "
+        f"({milestone.due.isoformat()}, {left_or_late(milestone.working_days_remaining)})"
+    )
+
+
+def reminder_body(case: SweepCase, step: ReminderStep, kind: NoticeKind) -> str:
+    """The reminder in plain words: which case (reference only), which milestone, when, the
+    rule and its source, and the next step."""
+    m = step.milestone
+    assert m.due is not None and m.working_days_remaining is not None
+    done_by = case.done_by.get(m.milestone)
+    next_step = (
+        f"When it is done, record it: cspr case event {case.reference} {done_by} YYYY-MM-DD"
+        if done_by
+        else "When it is done, record the event that completes it on the case."
+    )
+    if m.status is MilestoneStatus.OVERDUE:
+        next_step += (
+            "\nIf it will be late, record the delay and its reason: "
+            f"cspr case event {case.reference} delay_recorded YYYY-MM-DD --note WHY"
+        )
+    lines = [
+        f"Case {case.reference} ({case.partnership}, {case.nation.value}), stage {case.stage}.",
+        f"Milestone: {m.label} ({m.milestone}).",
+        f"Due: {m.due.strftime('%A %d %B %Y')} - {left_or_late(m.working_days_remaining)}.",
+        f"Responsible: {m.responsible}.",
+        f"Rule: {m.rule}",
+        f"Source: {m.source} ({m.confidence.value}).",
+        "",
+        next_step,
+    ]
+    if kind is NoticeKind.ESCALATION:
+        lines.insert(0, "This milestone is overdue; you are told as the partnership's chair.\n")
+    return "\n".join(lines)
+
+
+def _digests(
+    partnership: str,
+    pending: list[tuple[SweepCase, ReminderStep]],
+    people: Sequence[Recipient],
+    today: dt.date,
+    channels: frozenset[Channel],
+) -> list[OutgoingNotice]:
+    year, week, _ = today.isocalendar()
+    subject = f"[CSPR] {partnership}: week {week} of {year}, {len(pending)} milestones pending"
+    body = digest_body(partnership, pending, today)
+    out = []
+    for person in people:
+        if person.role not in (ContactRole.BUSINESS_MANAGER, ContactRole.CHAIR):
+            continue
+        for channel in person.channels:
+            if channel in channels:
+                key = f"digest:{partnership}:{year}-W{week:02d}:{person.email}:{channel.value}"
+                out.append(
+                    OutgoingNotice(
+                        key=key,
+                        kind=NoticeKind.DIGEST,
+                        partnership=partnership,
+                        recipient=person.email,
+                        channel=channel,
+                        subject=subject,
+                        body=body,
+                        for_date=today,
+                    )  # fmt: skip
+                )
+    return out
+
+
+def digest_body(
+    partnership: str, pending: list[tuple[SweepCase, ReminderStep]], today: dt.date
+) -> str:
+    """The week's pending milestones of a partnership, most urgent first."""
+    if not pending:
+        return f"{partnership}: nothing is due or overdue this week (as of {today.isoformat()})."
+    rows = sorted(
+        pending,
+        key=lambda item: (item[1].milestone.working_days_remaining or 0, item[0].reference),
+    )
+    lines = [f"{partnership}: milestones due or overdue as of {today.isoformat()}", ""]
+    for case, step in rows:
+        m = step.milestone
+        assert m.due is not None and m.working_days_remaining is not None
+        lines.append(
+            f"- {case.reference} ({case.stage}): {m.label}, due {m.due.isoformat()}, "
+            f"{left_or_late(m.working_days_remaining)}"
+        )
+    return "\n".join(lines)

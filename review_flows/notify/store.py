@@ -1,0 +1,132 @@
+"""Notices in the database: each sent once (by key), delivered through its channel; the inbox.
+
+A notice's row is written (claimed) before it is delivered, so two sweeps running at once never
+both send it; a delivery that fails keeps its row, with the error, and is tried again by the
+next sweep until it goes. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from review_flows.errors import DeliveryFailed
+from review_flows.models import Channel, Notice, utc_now
+from review_flows.notify.channels import Channels
+from review_flows.notify.notice import OutgoingNotice
+
+_KEY_CHUNK = 500
+
+
+@dataclass
+class DeliveryReport:
+    """What a batch of notices did: sent now, already sent before, failed (kept to retry)."""
+
+    sent: list[OutgoingNotice] = field(default_factory=list)
+    skipped_already_sent: int = 0
+    failed: list[tuple[OutgoingNotice, str]] = field(default_factory=list)
+    unavailable: int = 0  # planned on a channel that is not configured (e.g. email, no SMTP)
+
+
+def deliver_notices(
+    session: Session,
+    planned: Sequence[OutgoingNotice],
+    channels: Channels,
+    *,
+    dry_run: bool = False,
+) -> DeliveryReport:
+    """Send each planned notice not sent before; with ``dry_run`` only say what would go."""
+    report = DeliveryReport()
+    known = _known(session, [notice.key for notice in planned])
+    for notice in planned:
+        row = known.get(notice.key)
+        if row is not None and row.sent_at is not None:
+            report.skipped_already_sent += 1
+            continue
+        if notice.channel not in channels:
+            report.unavailable += 1
+            continue
+        if dry_run:
+            report.sent.append(notice)
+            continue
+        row = row or _claim(session, notice)
+        if row is None:  # another sweep claimed it a moment ago
+            report.skipped_already_sent += 1
+            continue
+        _deliver(session, row, notice, channels, report)
+    return report
+
+
+def _deliver(
+    session: Session,
+    row: Notice,
+    notice: OutgoingNotice,
+    channels: Channels,
+    report: DeliveryReport,
+) -> None:
+    row.attempts += 1
+    try:
+        channels[notice.channel].deliver(notice)
+    except DeliveryFailed as failed:
+        row.last_error = str(failed)[:500]
+        report.failed.append((notice, str(failed)))
+    else:
+        row.sent_at, row.last_error = utc_now(), None
+        report.sent.append(notice)
+    session.add(row)
+    session.commit()
+
+
+def _claim(session: Session, notice: OutgoingNotice) -> Notice | None:
+    row = Notice.model_validate({**notice.__dict__})
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return None
+    return row
+
+
+def _known(session: Session, keys: Sequence[str]) -> dict[str, Notice]:
+    found: dict[str, Notice] = {}
+    for start in range(0, len(keys), _KEY_CHUNK):
+        chunk = keys[start : start + _KEY_CHUNK]
+        found.update(
+            (row.key, row) for row in session.exec(select(Notice).where(Notice.key.in_(chunk)))
+        )  # type: ignore[attr-defined]
+    return found
+
+
+def inbox(
+    session: Session, recipients: Iterable[str], *, unread_only: bool = False, limit: int = 200
+) -> list[Notice]:
+    """In-app notices to ``recipients`` (addresses), newest first."""
+    query = (
+        select(Notice)
+        .where(Notice.channel == Channel.INBOX, Notice.recipient.in_(list(recipients)))  # type: ignore[attr-defined]
+        .order_by(Notice.created_at.desc(), Notice.id.desc())  # type: ignore[attr-defined,union-attr]
+        .limit(limit)
+    )
+    if unread_only:
+        query = query.where(Notice.read_at.is_(None))  # type: ignore[union-attr]
+    return list(session.exec(query))
+
+
+def mark_read(session: Session, notice_id: int, *, at: dt.datetime | None = None) -> None:
+    """Mark an inbox notice read (once; a second call keeps the first time)."""
+    row = session.get(Notice, notice_id)
+    if row is not None and row.read_at is None:
+        row.read_at = at or utc_now()
+        session.add(row)
+        session.commit()
+
+
+def notices_of_case(session: Session, case_id: int) -> list[Notice]:
+    """Every notice about a case, oldest first (the case page's reminders)."""
+    query = select(Notice).where(Notice.case_id == case_id).order_by(Notice.id)  # type: ignore[arg-type]
+    return list(session.exec(query))

@@ -1,0 +1,194 @@
+"""The demo seeds every nation, stage and clock status on any day, once (review_flows.demo)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import typer
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from review_flows.calendar import Nation, calendar_for
+from review_flows.cases import list_cases, summarise_cases
+from review_flows.cli import cases as cli_cases
+from review_flows.cli import demo as cli_demo
+from review_flows.contacts import list_contacts
+from review_flows.demo import (
+    DEMO_CASES,
+    DEMO_PARTNERSHIPS,
+    DemoReport,
+    demo_date,
+    seed_demo,
+)
+from review_flows.events import EventKind
+from review_flows.lifecycle import Stage
+from review_flows.models import ContactRole
+from review_flows.timeline import MilestoneStatus
+
+WANTED_STATUSES = {
+    MilestoneStatus.OVERDUE,
+    MilestoneStatus.DUE_SOON,
+    MilestoneStatus.DONE_ON_TIME,
+    MilestoneStatus.DONE_LATE,
+}
+
+
+@pytest.fixture(
+    params=[None, dt.date(2026, 4, 6), dt.date(2026, 12, 24)],
+    ids=["fixed-today", "easter-monday", "christmas-eve"],
+)
+def demo_day(request: pytest.FixtureRequest, today: dt.date) -> dt.date:
+    """The fixed test date, Easter Monday 2026 (a bank holiday in England, Wales and Northern
+    Ireland, not in Scotland, right after Good Friday) and Christmas Eve before two holidays."""
+    return request.param or today
+
+
+def test_seeding_twice_creates_the_cases_once(session: Session, today: dt.date) -> None:
+    first = seed_demo(session, today=today)
+    # a later day changes nothing already there: cases and contacts are matched, not dated
+    second = seed_demo(session, today=today + dt.timedelta(days=30))
+
+    assert first.cases_created == len(DEMO_CASES) >= 28
+    assert first.contacts_created == 4 * len(DEMO_PARTNERSHIPS)
+    assert first.events_recorded == sum(1 + len(case.steps) for case in DEMO_CASES)
+    assert second == DemoReport(cases_existing=len(DEMO_CASES))
+    assert len(list_cases(session)) == len(DEMO_CASES)
+    assert len(list_contacts(session)) == 4 * len(DEMO_PARTNERSHIPS)
+
+
+def test_every_nation_stage_and_status_is_on_show(session: Session, demo_day: dt.date) -> None:
+    report = seed_demo(session, today=demo_day)
+    overviews = summarise_cases(session, today=demo_day)
+
+    assert report.cases_skipped == 0
+    assert len(overviews) >= 28
+    assert {Nation(o.case.nation) for o in overviews} == set(Nation)
+    assert {o.stage for o in overviews} == set(Stage)
+    worst = Counter(o.worst_status for o in overviews)
+    assert set(worst) >= WANTED_STATUSES, worst
+    # the pre-2018 serious case review is there while its dates allow
+    assert "england-scr-2015" in {o.ruleset_id for o in overviews}
+    # and the same case shows the same status whatever the day
+    by_reference = {o.case.reference: o.worst_status for o in overviews}
+    assert by_reference["NSH-DEMO-001"] is MilestoneStatus.DUE_SOON  # notification due this week
+    assert by_reference["NSH-DEMO-002"] is MilestoneStatus.OVERDUE
+    assert by_reference["NSH-DEMO-006"] is MilestoneStatus.DONE_ON_TIME
+    assert by_reference["NSH-DEMO-007"] is MilestoneStatus.DONE_LATE
+    assert by_reference["NSH-DEMO-011"] is MilestoneStatus.LATE_DELAY_NOTIFIED
+    assert by_reference["NSH-DEMO-012"] is MilestoneStatus.DUE_SOON  # report due before publication
+
+
+def test_the_demo_holds_a_delay_a_correction_and_a_void(session: Session, today: dt.date) -> None:
+    seed_demo(session, today=today)
+    kinds = Counter(event.kind for record in list_cases(session) for event in record.events)
+
+    assert kinds[EventKind.DELAY_RECORDED] >= 2
+    assert kinds[EventKind.CORRECTION] >= 1
+    assert kinds[EventKind.VOID] >= 1
+    assert kinds[EventKind.DECISION_NO_REVIEW] >= 2
+    assert kinds[EventKind.CLOSED] >= 3
+
+
+def test_every_partnership_has_the_four_contact_roles(session: Session, today: dt.date) -> None:
+    seed_demo(session, today=today)
+
+    for partnership in DEMO_PARTNERSHIPS:
+        contacts = list_contacts(session, partnership=partnership.name)
+        assert {c.role for c in contacts} == set(ContactRole), partnership.name
+        assert all(c.email.endswith("@example.org") for c in contacts)
+        assert all(c.channels == "inbox,email" for c in contacts)
+
+
+def test_the_serious_case_review_is_skipped_once_2018_is_too_recent(session: Session) -> None:
+    day = dt.date(2028, 1, 4)
+    report = seed_demo(session, today=day)
+    overviews = summarise_cases(session, today=day)
+
+    assert report.cases_skipped == 1
+    assert report.cases_created == len(DEMO_CASES) - 1 >= 28
+    assert {o.stage for o in overviews} == set(Stage)
+    assert "england-scr-2015" not in {o.ruleset_id for o in overviews}
+
+
+@pytest.mark.parametrize(
+    ("nation", "today", "ago", "expected"),
+    [
+        (Nation.ENGLAND, dt.date(2026, 4, 7), 0, dt.date(2026, 4, 7)),
+        # Good Friday and Easter Monday are holidays in England
+        (Nation.ENGLAND, dt.date(2026, 4, 7), 1, dt.date(2026, 4, 2)),
+        # Easter Monday is a working day in Scotland
+        (Nation.SCOTLAND, dt.date(2026, 4, 7), 1, dt.date(2026, 4, 6)),
+        # today on a holiday counts as day 0; day -1 is the last working day before it
+        (Nation.ENGLAND, dt.date(2026, 12, 25), 1, dt.date(2026, 12, 24)),
+        # a planned publication may lie ahead
+        (Nation.ENGLAND, dt.date(2026, 12, 24), -1, dt.date(2026, 12, 29)),
+    ],
+)
+def test_demo_date_counts_the_nations_working_days(
+    nation: Nation, today: dt.date, ago: int, expected: dt.date
+) -> None:
+    assert demo_date(calendar_for(nation), today, ago) == expected
+
+
+def test_the_table_is_consistent() -> None:
+    references = [(case.partnership.name, case.reference) for case in DEMO_CASES]
+    assert len(references) == len(set(references))
+    assert {case.partnership for case in DEMO_CASES} == set(DEMO_PARTNERSHIPS)
+    for case in DEMO_CASES:
+        assert all(step.ago <= case.aware for step in case.steps), case.reference
+        future = [step for step in case.steps if step.ago < 0]
+        assert all(step.kind is EventKind.PUBLICATION_PLANNED for step in future)
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer()
+    cli_cases.register(app)
+    cli_demo.register(app)
+    return app
+
+
+def test_demo_command_seeds_once(app: typer.Typer, data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    args = ["demo", "--data-dir", str(folder), "--today", "2026-03-31"]
+    runner = CliRunner()
+
+    first = runner.invoke(app, args)
+    second = runner.invoke(app, [*args, "--json"])
+
+    assert first.exit_code == 0, first.stderr
+    events = sum(1 + len(case.steps) for case in DEMO_CASES)
+    assert re.fullmatch(
+        rf"seeded {len(DEMO_CASES)} cases \(0 already there\), 16 contacts, {events} events in "
+        r"sqlite:///.*demo/cspr\.db\n",
+        first.stdout,
+    )
+    assert second.exit_code == 0, second.stderr
+    assert json.loads(second.stdout) | {"database": None} == {
+        "cases_created": 0,
+        "cases_existing": len(DEMO_CASES),
+        "contacts_created": 0,
+        "events_recorded": 0,
+        "cases_skipped": 0,
+        "today": "2026-03-31",
+        "database": None,
+    }
+    listed = runner.invoke(app, ["case", "list", "--data-dir", str(folder), "--json"])
+    assert len(json.loads(listed.stdout)) == len(DEMO_CASES)
+
+
+def test_demo_command_refuses_a_future_today(app: typer.Typer, data_dir: Path) -> None:
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    result = CliRunner().invoke(app, ["demo", "--today", later])
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: --today {later} is in the future")
+    assert not (data_dir / "cspr.db").exists()
