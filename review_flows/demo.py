@@ -1,4 +1,4 @@
-"""Demo data: thirty-odd fictional cases, seeded through the ordinary services.
+"""Demo data: about thirty fictional cases, seeded through the ordinary services.
 
 Why it exists: a new user, a screenshot or a training session needs a store where every stage,
 every nation and every kind of clock status is on show *today*, whatever day today is. So the
@@ -7,12 +7,16 @@ days before ``today`` and turned into dates only when seeding (:func:`demo_date`
 short clocks are in working days, so "notified 3 working days late" stays exactly 3 on any
 day; the six-month clocks get margins of weeks, so a bank holiday never flips a status.
 
-Partnerships. The brief asked for three partnerships over four nations, but a safeguarding
-partnership works under one nation's law (its case carries that nation's rulebook and bank
-holidays), and a partnership spanning two nations would show something that cannot happen.
-So there are four fictional bodies, one per nation, each named as that nation names them: an
-English safeguarding children partnership, a Welsh regional safeguarding board, a Scottish
-child protection committee, and a Northern Ireland safeguarding panel of the SBNI.
+Why four partnerships, not the three first asked for: a partnership works under one nation's
+law (its cases carry that nation's rulebook and bank holidays), so three partnerships over
+four nations would show a body that cannot exist. There is one fictional body per nation,
+named as that nation names them: an English safeguarding children partnership, a Welsh
+regional safeguarding board, a Scottish child protection committee, and a Northern Ireland
+safeguarding panel of the SBNI. England has most cases, as only its rulebooks set time limits.
+
+One case is a serious case review from before the Panel (29 June 2018). Counted back from
+today its incident falls in 2017 or early 2018; from mid-2027 on it would not, and it is then
+skipped (``DemoReport.cases_skipped``) rather than dated into the wrong regime.
 
 Everything goes through :func:`review_flows.cases.create_case` and
 :func:`review_flows.cases.record_event`, so the demo passes the same checks as real data:
@@ -307,10 +311,7 @@ def seed_demo(session: Session, *, today: dt.date, recorded_by: str = "demo") ->
     contacts = sum(_seed_contacts(session, partnership) for partnership in DEMO_PARTNERSHIPS)
     created = existing = skipped = events = 0
     for case in DEMO_CASES:
-        if (
-            case.incident_before is not None
-            and demo_incident_date(case, today) >= case.incident_before
-        ):
+        if not _placeable(case, today):
             skipped += 1
             continue
         if _case_exists(session, case):
@@ -348,6 +349,11 @@ def _seed_contacts(session: Session, partnership: DemoPartnership) -> int:
         add_contact(session, parse_input(ContactCreate, data))
         added += 1
     return added
+
+
+def _placeable(case: DemoCase, today: dt.date) -> bool:
+    """Whether the case's incident, counted back from ``today``, falls where the case belongs."""
+    return case.incident_before is None or demo_incident_date(case, today) < case.incident_before
 
 
 def _case_exists(session: Session, case: DemoCase) -> bool:
