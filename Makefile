@@ -22,10 +22,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# The whole system on one machine: a local Prefect server (UI on 127.0.0.1:4200), the
+# deployments served (the sweep on its schedule), the demo seeded on first start. Ctrl-C stops all.
 run: install
-	$(BIN)/cspr db upgrade
-	$(BIN)/cspr ingest $${CSPR_CORPUS_DIR:-corpus/reviews}
-	$(BIN)/cspr case list
+	$(BIN)/cspr run
 
 test: install
 	$(BIN)/python -m pytest -q

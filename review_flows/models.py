@@ -24,6 +24,7 @@ from sqlmodel import Field, SQLModel
 
 from review_flows.calendar import Nation, parse_nation
 from review_flows.events import EventKind
+from review_flows.notify.kinds import Channel, ContactRole, NoticeKind
 from review_flows.personal_data import check_personal_data
 
 PublicModel = TypeVar("PublicModel", bound=SQLModel)
@@ -353,30 +354,6 @@ class UserPublic(UserBase):
 
 
 # --- contacts, notices and follow-up jobs (orchestration) ---------------------------------------
-
-
-class ContactRole(StrEnum):
-    """Who a partnership's notices go to."""
-
-    BUSINESS_MANAGER = "business_manager"  # reminders of every milestone, the weekly digest
-    CHAIR = "chair"  # escalation of what is overdue, the weekly digest
-    REVIEWER = "reviewer"  # reminders of the review's own milestones
-    ANALYST = "analyst"  # a published review has joined the learning index
-
-
-class Channel(StrEnum):
-    """How a notice reaches its recipient (calendar feeds are read, not sent: `cspr feed`)."""
-
-    INBOX = "inbox"
-    EMAIL = "email"
-
-
-class NoticeKind(StrEnum):
-    REMINDER = "reminder"
-    ESCALATION = "escalation"
-    DIGEST = "digest"
-    EVENT = "event"  # what recording an event set going (the next clocks)
-    PUBLICATION = "publication"  # a published review is in the learning index
 
 
 class JobKind(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from review_flows.models import Channel, NoticeKind
+from review_flows.notify.kinds import Channel, NoticeKind
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from review_flows.calendar import Nation
-from review_flows.models import Channel, ContactRole, NoticeKind
+from review_flows.notify.kinds import Channel, ContactRole, NoticeKind
 from review_flows.notify.notice import OutgoingNotice
 from review_flows.timeline import Milestone, MilestoneStatus
 

@@ -127,8 +127,11 @@ def test_a_real_server_runs_the_scheduled_sweep(db_url: str, tmp_path: Path) -> 
     try:
         for command, log in ((["server"], "server.log"), (["serve"], "serve.log")):
             out = (logs / log).open("wb")
-            children.append(subprocess.Popen([*cspr, *command], env=env, stdout=out,
-                                             stderr=subprocess.STDOUT, start_new_session=True))  # fmt: skip
+            child = subprocess.Popen(
+                [*cspr, *command], env=env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+            children.append(child)
             if command == ["server"]:
                 from review_flows.cli.processes import wait_for_api
 
