@@ -38,6 +38,7 @@ from review_flows.cases import create_case, get_case, parse_input, record_event
 from review_flows.contacts import add_contact, list_contacts
 from review_flows.errors import CaseNotFound
 from review_flows.events import EventKind
+from review_flows.jobs import settle_follow_ups
 from review_flows.models import (
     AgeGroup,
     CaseCreate,
@@ -319,6 +320,8 @@ def seed_demo(session: Session, *, today: dt.date, recorded_by: str = "demo") ->
             continue
         events += _seed_case(session, case, today=today, recorded_by=recorded_by)
         created += 1
+    # The demo's history happened before anyone was watching: no follow-up notices for it.
+    settle_follow_ups(session, reason="seeded by cspr demo: history, no follow-up")
     logger.info("demo: %d cases created, %d already there, %d skipped", created, existing, skipped)
     return DemoReport(
         cases_created=created,

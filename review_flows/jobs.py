@@ -251,6 +251,18 @@ def _finish(session: Session, job: Job) -> None:
     session.commit()
 
 
+def settle_follow_ups(session: Session, *, reason: str) -> int:
+    """Mark every pending follow-up done without sending (history loaded in bulk, such as the
+    demo); publications stay pending. Returns how many were settled."""
+    settled = 0
+    for job in pending_jobs(session, kind=JobKind.FOLLOW_UP):
+        job.done_at, job.last_error = utc_now(), reason[:500]
+        session.add(job)
+        settled += 1
+    session.commit()
+    return settled
+
+
 def publication_status(session: Session, case_id: int) -> str | None:
     """What ``cspr case show`` says of the published report: in the index, pending, or none."""
     jobs = [j for j in jobs_of_case(session, case_id) if j.kind == JobKind.PUBLISH]

@@ -192,3 +192,11 @@ def test_demo_command_refuses_a_future_today(app: typer.Typer, data_dir: Path) -
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: --today {later} is in the future")
     assert not (data_dir / "cspr.db").exists()
+
+
+def test_the_demo_history_sets_no_follow_up_going(session: Session, today: dt.date) -> None:
+    from review_flows.demo import seed_demo
+    from review_flows.jobs import pending_jobs
+
+    seed_demo(session, today=today)
+    assert pending_jobs(session) == []
