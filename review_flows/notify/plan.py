@@ -55,6 +55,9 @@ class Recipient:
     channels: tuple[Channel, ...]
 
 
+_OVERDUE, _DUE_SOON, _DUE = MilestoneStatus.OVERDUE, MilestoneStatus.DUE_SOON, MilestoneStatus.DUE
+
+
 @dataclass(frozen=True)
 class ReminderStep:
     milestone: Milestone
@@ -65,13 +68,14 @@ def reminder_step(milestone: Milestone) -> ReminderStep | None:
     """The reminder a milestone calls for today, if any."""
     if not milestone.alert or milestone.due is None or milestone.working_days_remaining is None:
         return None
-    if milestone.status is MilestoneStatus.OVERDUE:
+    status = milestone.status
+    if status is _OVERDUE:
         return ReminderStep(milestone, "overdue")
-    if milestone.status not in (MilestoneStatus.DUE_SOON, MilestoneStatus.DUE):
+    if status is not _DUE_SOON and status is not _DUE:
         return None
     if milestone.working_days_remaining == 0:
         return ReminderStep(milestone, "due_today")
-    if milestone.status is MilestoneStatus.DUE_SOON:
+    if status is _DUE_SOON:
         return ReminderStep(milestone, "due_soon")
     return None
 
@@ -126,6 +130,10 @@ def _reminders(
     return out
 
 
+# Enum ``.value`` is a slow property; the planner builds 400,000 keys for 100,000 cases.
+_VALUE = {member: member.value for member in (*Channel, *NoticeKind)}
+
+
 def _reminder(
     case: SweepCase,
     step: ReminderStep,
@@ -137,23 +145,14 @@ def _reminder(
     milestone = step.milestone
     assert milestone.due is not None
     key = (
-        f"{kind.value}:{step.step}:case{case.case_id}:{milestone.milestone}:"
-        f"{milestone.due.isoformat()}:{recipient}:{channel.value}"
+        f"{_VALUE[kind]}:{step.step}:case{case.case_id}:{milestone.milestone}:"
+        f"{milestone.due}:{recipient}:{_VALUE[channel]}"
     )
     return OutgoingNotice(
-        key=key,
-        kind=kind,
-        partnership=case.partnership,
-        recipient=recipient,
-        channel=channel,
-        subject=reminder_subject(case, step, kind),
-        body=reminder_body(case, step, kind),
-        for_date=today,
-        case_id=case.case_id,
-        case_reference=case.reference,
-        milestone=milestone.milestone,
-        due=milestone.due,
-    )
+        key, kind, case.partnership, recipient, channel, "", "", today, case.case_id,
+        case.reference, milestone.milestone, milestone.due,
+        lambda: (reminder_subject(case, step, kind), reminder_body(case, step, kind)),
+    )  # fmt: skip
 
 
 def left_or_late(days: int) -> str:

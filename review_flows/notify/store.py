@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -19,7 +20,9 @@ from review_flows.models import Channel, Notice, utc_now
 from review_flows.notify.channels import Channels
 from review_flows.notify.notice import OutgoingNotice
 
-_KEY_CHUNK = 500
+#: Above this many planned notices, the stored keys are read in one scan, not looked up.
+SCAN_ABOVE = 500
+_NOTICE_FIELDS = tuple(name for name in OutgoingNotice.__dataclass_fields__ if name != "render")
 
 
 @dataclass
@@ -41,24 +44,61 @@ def deliver_notices(
 ) -> DeliveryReport:
     """Send each planned notice not sent before; with ``dry_run`` only say what would go."""
     report = DeliveryReport()
-    known = _known(session, [notice.key for notice in planned])
+    sent = _sent_keys(session, planned)
     for notice in planned:
-        row = known.get(notice.key)
-        if row is not None and row.sent_at is not None:
+        if sent.get(notice.key):
             report.skipped_already_sent += 1
             continue
         if notice.channel not in channels:
             report.unavailable += 1
             continue
+        notice = notice.rendered()
         if dry_run:
             report.sent.append(notice)
             continue
-        row = row or _claim(session, notice)
+        row = _pending_row(session, notice.key) if notice.key in sent else _claim(session, notice)
         if row is None:  # another sweep claimed it a moment ago
             report.skipped_already_sent += 1
             continue
         _deliver(session, row, notice, channels, report)
     return report
+
+
+def _sent_keys(session: Session, planned: Sequence[OutgoingNotice]) -> dict[str, bool]:
+    """Key -> sent? for the stored notices ``planned`` may repeat.
+
+    One scan of the notices about these cases (and this week's digests) rather than a lookup
+    per key: a sweep of 100,000 cases plans about 400,000 notices.
+    """
+    if len(planned) <= SCAN_ABOVE:
+        return _sent_keys_by_lookup(session, [notice.key for notice in planned])
+    case_ids = {n.case_id for n in planned if n.case_id is not None}
+    first_day = min((n.for_date for n in planned), default=None)
+    table = Notice.__table__.c  # type: ignore[attr-defined]
+    query = sa_select(table.case_id, table.key, table.sent_at)
+    if first_day is not None:
+        query = query.where(
+            (table.case_id.is_not(None)) | (table.for_date >= first_day - dt.timedelta(days=7))
+        )
+    found = {}
+    for case_id, key, sent_at in session.connection().execute(query):
+        if case_id is None or case_id in case_ids:
+            found[key] = sent_at is not None
+    return found
+
+
+def _sent_keys_by_lookup(session: Session, keys: Sequence[str]) -> dict[str, bool]:
+    table = Notice.__table__.c  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa_select(table.key, table.sent_at).where(table.key.in_(keys))
+    )
+    return {key: sent_at is not None for key, sent_at in rows}
+
+
+def _pending_row(session: Session, key: str) -> Notice | None:
+    """The stored, not yet sent notice with ``key`` (a delivery that failed before)."""
+    row = session.exec(select(Notice).where(Notice.key == key)).first()
+    return row if row is not None and row.sent_at is None else None
 
 
 def _deliver(
@@ -82,7 +122,8 @@ def _deliver(
 
 
 def _claim(session: Session, notice: OutgoingNotice) -> Notice | None:
-    row = Notice.model_validate({**notice.__dict__})
+    fields = {name: getattr(notice, name) for name in _NOTICE_FIELDS}
+    row = Notice.model_validate(fields)
     session.add(row)
     try:
         session.commit()
@@ -90,16 +131,6 @@ def _claim(session: Session, notice: OutgoingNotice) -> Notice | None:
         session.rollback()
         return None
     return row
-
-
-def _known(session: Session, keys: Sequence[str]) -> dict[str, Notice]:
-    found: dict[str, Notice] = {}
-    for start in range(0, len(keys), _KEY_CHUNK):
-        chunk = keys[start : start + _KEY_CHUNK]
-        found.update(
-            (row.key, row) for row in session.exec(select(Notice).where(Notice.key.in_(chunk)))
-        )  # type: ignore[attr-defined]
-    return found
 
 
 def inbox(

@@ -32,9 +32,17 @@ def sent_keys(report) -> list[str]:  # type: ignore[no-untyped-def]
     return [n.key for n in report.delivery.sent]
 
 
+@pytest.mark.parametrize("scan_above", [500, 0], ids=["lookup", "scan"])
 def test_a_second_sweep_the_same_day_sends_nothing_new(
-    session: Session, case_factory, contacts, today: D, tmp_path: Path
+    session: Session,
+    case_factory,
+    contacts,
+    today: D,
+    tmp_path: Path,
+    scan_above: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr("review_flows.notify.store.SCAN_ABOVE", scan_above)
     open_case(case_factory, today)
     first = run_sweep(session, today=today, settings=settings_for(tmp_path), channels=INBOX)
     assert first.open_cases == 1
@@ -110,9 +118,18 @@ def test_email_reaches_a_real_smtp_server(
     assert "Source:" in message.get_content()
 
 
+@pytest.mark.parametrize("scan_above", [500, 0], ids=["lookup", "scan"])
 def test_a_failed_email_is_kept_and_sent_by_the_next_sweep(
-    session: Session, case_factory, contacts, today: D, tmp_path: Path, smtp_server
+    session: Session,
+    case_factory,
+    contacts,
+    today: D,
+    tmp_path: Path,
+    smtp_server,
+    scan_above: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr("review_flows.notify.store.SCAN_ABOVE", scan_above)
     host, port, mailbox = smtp_server
     open_case(case_factory, today)
     down = settings_for(

@@ -46,7 +46,9 @@ def every_day_works(nation: Nation, day: dt.date) -> bool:
 
 
 def plan(*cases: SweepCase, today: dt.date = MONDAY) -> list:
-    return plan_sweep(cases, PEOPLE, today=today, is_working_day=every_day_works, channels=ALL)
+    planned = plan_sweep(cases, PEOPLE, today=today, is_working_day=every_day_works, channels=ALL)
+    assert all(n.body == "" for n in planned if n.kind is not NoticeKind.DIGEST)  # written late
+    return [notice.rendered() for notice in planned]
 
 
 def reminders(notices: list) -> list[tuple[str, str, str]]:
