@@ -78,7 +78,7 @@ def serve_command(data_dir: DataDirOption = None) -> None:
     against the Prefect server at CSPR_PREFECT_API_URL."""
     settings = _settings(data_dir)
     os.environ.update(prefect_environment(settings))
-    from review_flows.flows.serving import serve_all
+    from review_flows.flows.deployments import serve_all
     from review_flows.settings import get_settings
 
     get_settings.cache_clear()
@@ -93,7 +93,7 @@ def deploy_command(
     machine that shares this checkout and the database."""
     settings = _settings(data_dir)
     os.environ.update(prefect_environment(settings))
-    from review_flows.flows.serving import deploy_to_pool
+    from review_flows.flows.deployments import deploy_to_pool
 
     source = Path(__file__).resolve().parents[2]
     for name in deploy_to_pool(pool, source, settings):

@@ -44,7 +44,8 @@ def flow_settings(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_sweep_and_event_flows_run_in_prefect(
     prefect_server: None, flow_settings: None, session: Session, case_factory, contacts
 ) -> None:
-    from review_flows.flows.definitions import case_event, deadline_sweep
+    from review_flows.flows.case_events import case_event
+    from review_flows.flows.sweep import deadline_sweep
     from review_flows.jobs import pending_jobs
 
     case_factory(events=(("notified", D(2026, 1, 8)),))
@@ -66,7 +67,7 @@ def test_a_failing_publication_is_retried_by_prefect_then_succeeds(
 ) -> None:  # fmt: skip
     from review_flows import dispatch
     from review_flows.cases import record_event
-    from review_flows.flows import definitions
+    from review_flows.flows import publication as definitions
     from review_flows.jobs import pending_jobs, publication_status
     from review_flows.models import CaseEventCreate, JobKind
     from tests.review_flows.test_sweep import PUBLISHED_PATH, REPORT

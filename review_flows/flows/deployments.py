@@ -1,5 +1,6 @@
-"""The deployments: the sweep on its schedule, the rest on demand. Served by one process
-(``cspr serve``) on one machine, or deployed to a work pool for workers (``cspr deploy``)."""
+"""Every deployment and schedule in one place: the sweep on its schedule, the rest on demand.
+Served by one process (``cspr serve``) on one machine, or deployed to a work pool for workers
+(``cspr deploy``)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from typing import Any
 from review_flows.settings import Settings, get_settings
 
 ENTRYPOINTS = {
-    "deadline-sweep": "review_flows/flows/definitions.py:deadline_sweep",
-    "case-event": "review_flows/flows/definitions.py:case_event",
-    "publication": "review_flows/flows/definitions.py:publication",
-    "ingest-folder": "review_flows/flows/definitions.py:ingest_folder",
+    "deadline-sweep": "review_flows/flows/sweep.py:deadline_sweep",
+    "case-event": "review_flows/flows/case_events.py:case_event",
+    "publication": "review_flows/flows/publication.py:publication",
+    "ingest-folder": "review_flows/flows/ingest.py:ingest_folder",
 }
 
 
@@ -24,16 +25,17 @@ def sweep_schedule(settings: Settings) -> Any:
 
 def deployments(settings: Settings | None = None) -> list[Any]:
     """The four deployments, named as :data:`ENTRYPOINTS` (flow name / deployment name)."""
-    from review_flows.flows import definitions as flows
+    from review_flows.flows.case_events import case_event
+    from review_flows.flows.ingest import ingest_folder
+    from review_flows.flows.publication import publication
+    from review_flows.flows.sweep import deadline_sweep
 
     settings = settings or get_settings()
     return [
-        flows.deadline_sweep.to_deployment(
-            name="deadline-sweep", schedules=[sweep_schedule(settings)]
-        ),
-        flows.case_event.to_deployment(name="case-event"),
-        flows.publication.to_deployment(name="publication"),
-        flows.ingest_folder.to_deployment(name="ingest-folder"),
+        deadline_sweep.to_deployment(name="deadline-sweep", schedules=[sweep_schedule(settings)]),
+        case_event.to_deployment(name="case-event"),
+        publication.to_deployment(name="publication"),
+        ingest_folder.to_deployment(name="ingest-folder"),
     ]
 
 

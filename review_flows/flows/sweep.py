@@ -1,0 +1,45 @@
+"""The daily deadline sweep: reminders, escalations, digests, then pending jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from review_flows.flows.clock import flow_day
+from review_flows.settings import get_settings
+
+
+@task(name="send-reminders", cache_policy=NO_CACHE)
+def send_reminders(today: str, dry_run: bool) -> dict[str, Any]:
+    from review_flows.db import open_session
+    from review_flows.sweep import run_sweep
+
+    settings = get_settings()
+    with open_session(settings.resolved_database_url) as session:
+        report = run_sweep(session, today=dt.date.fromisoformat(today), dry_run=dry_run)
+    return report.to_dict()
+
+
+@task(name="retry-pending-jobs", cache_policy=NO_CACHE)
+def retry_pending_jobs(today: str) -> dict[str, Any]:
+    from review_flows.dispatch import run_pending_in_process
+
+    return run_pending_in_process(dt.date.fromisoformat(today))
+
+
+@flow(name="deadline-sweep", log_prints=True)
+def deadline_sweep(today: str | None = None, dry_run: bool = False) -> dict[str, Any]:
+    """Reminders, escalations and digests of every open case; then any job left pending."""
+    day = flow_day(today).isoformat()
+    report = send_reminders(day, dry_run)
+    logger = get_run_logger()
+    logger.info(
+        "%d sent, %d already sent, %d failed",
+        len(report["sent"]), report["skipped_already_sent"], len(report["failed"]),
+    )  # fmt: skip
+    if not dry_run:
+        report["jobs"] = retry_pending_jobs(day)
+    return report
