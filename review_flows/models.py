@@ -26,6 +26,7 @@ from review_flows.calendar import Nation, parse_nation
 from review_flows.events import EventKind
 from review_flows.notify.kinds import Channel, ContactRole, NoticeKind
 from review_flows.personal_data import check_personal_data
+from review_flows.roles import Role
 
 PublicModel = TypeVar("PublicModel", bound=SQLModel)
 
@@ -53,13 +54,6 @@ class AgeGroup(StrEnum):
     AGE_5_9 = "5_9"
     AGE_10_14 = "10_14"
     AGE_15_17 = "15_17"
-
-
-class Role(StrEnum):
-    PANEL_MEMBER = "panel_member"
-    REVIEWER = "reviewer"
-    ANALYST = "analyst"
-    ADMIN = "admin"
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -346,11 +340,37 @@ class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=255)
     created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    disabled: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    locked_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class UserPublic(UserBase):
     id: int
     created_at: dt.datetime
+    disabled: bool = False
+
+
+# --- shortlists of similar published reviews, saved to a case ------------------------------------
+
+
+class ShortlistItem(SQLModel, table=True):
+    """A published review a reviewer saved to a case as similar (from the Similar cases page)."""
+
+    __tablename__ = "shortlist_items"
+    __table_args__ = (sa.UniqueConstraint("case_id", "review_id", name="uq_shortlist_case_review"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    review_id: str = Field(max_length=120)
+    note: str | None = Field(default=None, max_length=NOTE_MAX)
+    saved_by: str = Field(max_length=64)
+    saved_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, value: str | None) -> str | None:
+        return check_free_text(value, "note")
 
 
 # --- contacts, notices and follow-up jobs (orchestration) ---------------------------------------

@@ -153,6 +153,19 @@ class Settings(BaseSettings):
     smtp_from: str = Field(
         default="cspr-workbench@localhost", description="Sender address of email notices."
     )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, description="An app session idle this long must sign in again."
+    )
+    sign_in_attempts: int = Field(
+        default=5, ge=1, description="Failed sign-ins in a row before the account is locked."
+    )
+    lockout_minutes: int = Field(
+        default=15, ge=1, description="How long an account stays locked after them."
+    )
+    demo_password: SecretStr | None = Field(
+        default=None,
+        description="Password of the demo users `cspr demo` creates; unset, `cspr run` makes one.",
+    )
     smtp_timeout_seconds: float = Field(default=20.0, gt=0, description="SMTP connection timeout.")
 
     @property

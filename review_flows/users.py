@@ -87,3 +87,36 @@ def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(
         password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=_KEY_BYTES, maxmem=64 * 2**20
     )
+
+
+def list_users(session: Session) -> list[UserPublic]:
+    """Every user, by username."""
+    return [read_as(UserPublic, u) for u in session.exec(select(User).order_by(User.username))]
+
+
+def set_disabled(session: Session, username: str, disabled: bool = True) -> UserPublic:
+    """Disable (or enable) an account; a disabled user cannot sign in."""
+    user = _user_row(session, username)
+    user.disabled = disabled
+    session.add(user)
+    session.commit()
+    return read_as(UserPublic, user)
+
+
+def set_password(session: Session, username: str, password: str) -> UserPublic:
+    """Replace a user's password (and lift a lock-out)."""
+    if len(password) < 10:
+        raise CaseDataInvalid("a password needs at least 10 characters")
+    user = _user_row(session, username)
+    user.password_hash = hash_password(password)
+    user.failed_sign_ins, user.locked_until = 0, None
+    session.add(user)
+    session.commit()
+    return read_as(UserPublic, user)
+
+
+def _user_row(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise UserNotFound(f"no user {username}; `cspr user list` shows them")
+    return user

@@ -18,6 +18,7 @@ PURE_MODULES = (
     "review_flows.amendments",
     "review_flows.notify.plan",
     "review_flows.feeds",
+    "review_flows.access",
     "learning.cleaning",
     "learning.structure",
     "learning.fusion",

@@ -26,6 +26,7 @@ _AREAS: tuple[str, ...] = (
     "review_flows.cli.cases",
     "review_flows.cli.rules",
     "review_flows.cli.orchestration",
+    "review_flows.cli.users",
     "review_flows.cli.feeds",
     "review_flows.cli.demo",
     "learning.cli",

@@ -25,7 +25,16 @@ from review_flows.migrations import (
     upgrade_database,
 )
 
-STORE_TABLES = {"actions", "cases", "contacts", "events", "jobs", "notices", "users"}
+STORE_TABLES = {
+    "actions",
+    "cases",
+    "contacts",
+    "events",
+    "jobs",
+    "notices",
+    "shortlist_items",
+    "users",
+}
 
 
 def schema_diffs(url: str) -> list:

@@ -1,0 +1,42 @@
+"""The CSPR workbench (Streamlit): sign in, then the pages of your role.
+
+Run with ``streamlit run app.py`` (``cspr run`` starts it with the rest of the system).
+Pages live in ``ui/pages/``; each calls ``ui.auth.require_page`` first and the services only.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from review_flows.access import pages_for
+from ui.auth import current_viewer, sign_in_page, sign_out
+
+PAGES = {
+    "deadlines": ("ui/pages/deadlines.py", "Deadlines", ":material/event:"),
+    "case": ("ui/pages/case.py", "Case", ":material/folder_open:"),
+    "search": ("ui/pages/search.py", "Search", ":material/search:"),
+    "similar": ("ui/pages/similar.py", "Similar cases", ":material/compare:"),
+    "themes": ("ui/pages/themes.py", "Themes", ":material/insights:"),
+    "library": ("ui/pages/library.py", "Library", ":material/library_books:"),
+    "inbox": ("ui/pages/inbox.py", "Inbox", ":material/inbox:"),
+    "admin": ("ui/pages/admin.py", "Admin", ":material/admin_panel_settings:"),
+}
+
+st.set_page_config(page_title="CSPR workbench", page_icon=":material/shield:", layout="wide")
+viewer = current_viewer()
+if viewer is None:
+    navigation = st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/login:")])
+else:
+    pages = []
+    for number, page_id in enumerate(pages_for(viewer.role)):
+        path, title, icon = PAGES[page_id]
+        pages.append(st.Page(path, title=title, icon=icon, url_path=page_id, default=number == 0))
+    navigation = st.navigation(pages)
+    with st.sidebar:
+        where = f" · {viewer.partnership}" if viewer.partnership else ""
+        st.caption(f"Signed in as **{viewer.display_name or viewer.username}** "
+                   f"({viewer.role.value.replace('_', ' ')}{where})")  # fmt: skip
+        if st.button("Sign out", icon=":material/logout:"):
+            sign_out(reason="You have signed out.")
+            st.rerun()
+navigation.run()

@@ -1,0 +1,1 @@
+"""The Streamlit workbench's pages and their shared pieces (see app.py)."""
