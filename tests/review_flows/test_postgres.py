@@ -20,7 +20,9 @@ from review_flows.db import build_engine, get_engine
 from review_flows.migrations import prepare_database, upgrade_database
 
 # The same tests as on SQLite, collected here again with the PostgreSQL fixtures below.
+from tests.review_flows.test_access import *  # noqa: F403
 from tests.review_flows.test_cases import *  # noqa: F403
+from tests.review_flows.test_sweep import *  # noqa: F403
 from tests.review_flows.test_migrations import schema_diffs
 from tests.review_flows.test_models import (  # noqa: F401
     test_case_reference_is_unique_per_partnership,
