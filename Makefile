@@ -28,6 +28,7 @@ run: install
 	$(BIN)/cspr run
 
 test: install
+	scripts/ensure-chromium >/dev/null
 	$(BIN)/python -m pytest -q
 
 test-fast: install

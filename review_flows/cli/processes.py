@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -28,6 +29,7 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve_command)
     app.command("deploy")(deploy_command)
     app.command("run")(run_command)
+    app.command("app")(app_command)
 
 
 def api_url(settings: Settings) -> str:
@@ -116,16 +118,59 @@ def wait_for_api(url: str, seconds: float, process: subprocess.Popen[bytes] | No
     return False
 
 
+def app_command(
+    data_dir: DataDirOption = None,
+    port: Annotated[int, typer.Option(help="Port of the app (127.0.0.1 only).")] = 8501,
+) -> None:
+    """Start the Streamlit workbench on 127.0.0.1:PORT."""
+    settings = _settings(data_dir)
+    command = streamlit_command(port)
+    os.execvpe(command[0], command, {**prefect_environment(settings), **_app_env()})
+
+
+def streamlit_command(port: int) -> list[str]:
+    app = Path(__file__).resolve().parents[2] / "app.py"
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.maxUploadSize", "200",
+    ]  # fmt: skip
+
+
+def _app_env() -> dict[str, str]:
+    return {"STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+
+
+def demo_password(settings: Settings) -> tuple[str, bool]:
+    """The demo users' password: ``CSPR_DEMO_PASSWORD``, else one generated on first start and
+    kept (owner-only) in the data folder. Returns it and whether it was generated now."""
+    if settings.demo_password is not None:
+        return settings.demo_password.get_secret_value(), False
+    path = settings.data_dir / ".demo-password"
+    if path.exists():
+        return path.read_text().strip(), False
+    password = secrets.token_urlsafe(12)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(password + "\n")
+    return password, True
+
+
 def run_command(
     data_dir: DataDirOption = None,
     seed: Annotated[
         bool, typer.Option(help="Seed the demo cases and corpus on first start.")
     ] = True,
+    app_port: Annotated[int, typer.Option("--app-port", help="Port of the app.")] = 8501,
 ) -> None:
-    """The whole system on one machine: Prefect server, the deployments served, the case
-    database migrated, the demo seeded on first start. Ctrl-C stops everything."""
+    """The whole system on one machine: Prefect server, the deployments served, the app, the
+    case database migrated, the demo seeded on first start. Ctrl-C stops everything."""
     settings = _settings(data_dir)
     env = prefect_environment(settings)
+    password, generated = demo_password(settings) if seed else ("", False)
+    if seed:
+        env["CSPR_DEMO_PASSWORD"] = password
     logs = settings.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     children: list[subprocess.Popen[bytes]] = []
@@ -137,7 +182,7 @@ def run_command(
         typer.echo(
             f"Prefect server starting on {api_url(settings)} (log {logs / 'prefect-server.log'})"
         )
-        _prepare(settings, seed)
+        _prepare(settings, seed, env)
         if not wait_for_api(api_url(settings), 120, server):
             typer.echo("error: the Prefect server did not start; see its log", err=True)
             raise typer.Exit(1)
@@ -147,6 +192,14 @@ def run_command(
             logs / "serve.log",
             children,
         )
+        _start(streamlit_command(app_port), {**env, **_app_env()}, logs / "app.log", children)
+        typer.echo(f"Workbench app: http://127.0.0.1:{app_port} (log {logs / 'app.log'})")
+        if seed:
+            where = "generated now and kept in" if generated else "from CSPR_DEMO_PASSWORD or"
+            typer.echo(
+                "demo users: panel-northshire, panel-westmere, reviewer, analyst, admin; "
+                f"password {password} ({where} {settings.data_dir / '.demo-password'})"
+            )
         ui = api_url(settings).removesuffix("/api")
         typer.echo(f"Prefect UI and API: {ui} (flow runs, the sweep's schedule)")
         typer.echo(
@@ -162,17 +215,17 @@ def run_command(
         typer.echo("stopped")
 
 
-def _prepare(settings: Settings, seed: bool) -> None:
+def _prepare(settings: Settings, seed: bool, env: dict[str, str]) -> None:
     """Migrate the case database; on first start seed the demo cases and index the corpus."""
     cspr = [sys.executable, "-m", "review_flows.cli.main"]
     data = ["--data-dir", str(settings.data_dir)]
-    subprocess.run([*cspr, "db", "upgrade", *data], check=True)
+    subprocess.run([*cspr, "db", "upgrade", *data], check=True, env=env)
     if not seed:
         return
     marker = settings.data_dir / ".demo-seeded"
     if not marker.exists():
-        subprocess.run([*cspr, "demo", *data], check=True)
-        subprocess.run([*cspr, "ingest", str(settings.corpus_dir), *data], check=False)
+        subprocess.run([*cspr, "demo", *data], check=True, env=env)
+        subprocess.run([*cspr, "ingest", str(settings.corpus_dir), *data], check=False, env=env)
         marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S\n"))
 
 
