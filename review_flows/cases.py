@@ -410,7 +410,7 @@ def summarise_cases(
             milestones = compute_milestones(
                 record.events,
                 book,
-                calendar(Nation(case.nation)),
+                calendar(case.nation),  # a str: converted to Nation once, on a cache miss
                 today,
                 due_soon_working_days=settings.due_soon_working_days,
                 local_targets=settings.local_targets,
@@ -551,7 +551,7 @@ def calendars(settings: Settings) -> Callable[[Nation], WorkingCalendar]:
 
     def calendar(nation: Nation) -> WorkingCalendar:
         if nation not in cache:
-            cache[nation] = calendar_for(nation, overrides)
+            cache[nation] = calendar_for(Nation(nation), overrides)
         return cache[nation]
 
     return calendar

@@ -24,6 +24,9 @@ from review_flows.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
+# Nation(value) costs an enum lookup per case; a StrEnum member hashes as its value.
+_NATIONS = {nation.value: nation for nation in Nation}
+
 
 @dataclass
 class SweepReport:
@@ -86,7 +89,7 @@ def sweep_cases(
                 case_id=o.case.id,
                 reference=o.case.reference,
                 partnership=o.case.partnership,
-                nation=Nation(o.case.nation),
+                nation=_NATIONS[o.case.nation],
                 stage=o.stage.value,
                 milestones=o.milestones,
                 done_by=done_by[o.ruleset_id],

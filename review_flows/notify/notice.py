@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from review_flows.notify.kinds import Channel, NoticeKind
 
@@ -36,8 +36,8 @@ class OutgoingNotice:
     render: Callable[[], tuple[str, str]] | None = None
 
     def rendered(self) -> OutgoingNotice:
-        """This notice with its subject and body written."""
-        if self.render is None:
-            return self
-        subject, body = self.render()
-        return replace(self, subject=subject, body=body, render=None)
+        """This notice with its subject and body written (in place: a notice is sent once)."""
+        if self.render is not None:
+            self.subject, self.body = self.render()
+            self.render = None
+        return self
