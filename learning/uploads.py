@@ -1,0 +1,180 @@
+"""Reviews uploaded on the Library page: saved under safe names, then ingested like any other.
+
+Uploads are kept in ``<data_dir>/uploads/<UTC timestamp>/`` (the index records where each
+review came from, so the files must stay). A name is made safe before it touches the disk: no
+folders, no dot-files, letters, digits, ``.``, ``_`` and ``-`` only, the suffix kept (it says
+the format), so it also makes a valid review id. Only admins, reviewers and analysts may add
+reviews; panel members read the library.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from learning.encoder import Encoder
+from learning.errors import LearningError
+from learning.ingest import IngestProgress, IngestReport, ProgressCallback, ingest_paths
+from learning.reader import DocumentReader
+from review_flows.access import Viewer
+from review_flows.roles import Role
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_SUFFIXES = ("pdf", "docx", "html", "htm", "md", "txt")
+UPLOAD_ROLES = frozenset({Role.ADMIN, Role.REVIEWER, Role.ANALYST})
+MAX_STEM_CHARS = 80
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class UploadNotAllowed(LearningError, PermissionError):
+    """The viewer's role may not add reviews to the library."""
+
+
+@dataclass(frozen=True)
+class SavedUploads:
+    """Where one batch of uploads went: the saved files (with the name each was uploaded
+    as) and the uploads refused before saving, each with the reason."""
+
+    folder: Path
+    saved: tuple[tuple[Path, str], ...]
+    refused: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def paths(self) -> list[Path]:
+        return [path for path, _ in self.saved]
+
+
+def may_upload(viewer: Viewer) -> bool:
+    return viewer.role in UPLOAD_ROLES
+
+
+def check_may_upload(viewer: Viewer) -> None:
+    if not may_upload(viewer):
+        role = viewer.role.value.replace("_", " ")
+        raise UploadNotAllowed(
+            f"a {role} cannot add reviews to the library; ask a reviewer or an admin"
+        )
+
+
+def safe_file_name(name: str) -> str:
+    """A name safe to save under: the last part of ``name`` (no folders), ASCII letters,
+    digits, ``.``, ``_`` and ``-``, not starting with a dot, the suffix kept in lower case."""
+    base = re.split(r"[\\/]", name)[-1]
+    ascii_name = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
+    stem, dot, suffix = ascii_name.rpartition(".")
+    if not dot:
+        stem, suffix = ascii_name, ""
+    stem = _UNSAFE.sub("-", stem).strip(".-_")[:MAX_STEM_CHARS].strip(".-_") or "review"
+    suffix = _UNSAFE.sub("", suffix).lower()
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def upload_folder(uploads_root: Path, now: datetime) -> Path:
+    """A new folder for one batch, named by its UTC time (``-2``, ``-3`` ... if taken)."""
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    uploads_root.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, 1000):
+        folder = uploads_root / (stamp if attempt == 1 else f"{stamp}-{attempt}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+    raise FileExistsError(f"no free upload folder for {stamp} in {uploads_root}")
+
+
+def save_uploads(
+    viewer: Viewer,
+    files: Sequence[tuple[str, bytes]],
+    uploads_root: Path,
+    *,
+    now: datetime,
+    max_bytes: int | None = None,
+) -> SavedUploads:
+    """Save ``(name, content)`` uploads under safe, distinct names in a new batch folder.
+    A file of a format the library does not read, or larger than ``max_bytes``, is refused
+    with the reason (and not saved)."""
+    check_may_upload(viewer)
+    folder = upload_folder(uploads_root, now)
+    saved: list[tuple[Path, str]] = []
+    refused: list[tuple[str, str]] = []
+    taken: set[str] = set()
+    for name, content in files:
+        problem = _refusal(name, content, max_bytes)
+        if problem:
+            refused.append((name, problem))
+            continue
+        path = folder / _distinct(safe_file_name(name), taken)
+        path.write_bytes(content)
+        saved.append((path, name))
+    logger.info("%s uploaded %d file(s) to %s", viewer.username, len(saved), folder)
+    return SavedUploads(folder, tuple(saved), tuple(refused))
+
+
+def _refusal(name: str, content: bytes, max_bytes: int | None) -> str | None:
+    suffix = name.rpartition(".")[2].lower() if "." in name else ""
+    if suffix not in ALLOWED_SUFFIXES:
+        return (
+            "not a format the library reads; upload PDF, Word (.docx), HTML, Markdown or text files"
+        )
+    if max_bytes is not None and len(content) > max_bytes:
+        return (
+            f"larger than the {max_bytes // (1024 * 1024)} MB limit (CSPR_MAX_DOCUMENT_MB); "
+            "split it or ask an admin to raise the limit"
+        )
+    return None
+
+
+def _distinct(name: str, taken: set[str]) -> str:
+    """``name``, or ``stem-2.suffix`` ... if an earlier file of the batch has it."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    candidate, number = name, 1
+    while candidate.lower() in taken:
+        number += 1
+        candidate = f"{stem}-{number}{dot}{suffix}"
+    taken.add(candidate.lower())
+    return candidate
+
+
+def ingest_uploads(
+    paths: Sequence[Path],
+    index_dir: Path,
+    encoder: Encoder,
+    progress: ProgressCallback | None = None,
+    *,
+    viewer: Viewer,
+    max_bytes: int | None = None,
+    now: datetime | None = None,
+    reader: DocumentReader | None = None,
+) -> IngestReport:
+    """Ingest saved uploads into the index at ``index_dir``: the readable ones go in, each
+    unreadable one is in ``IngestReport.failed`` with its reason."""
+    check_may_upload(viewer)
+    if not paths:
+        return IngestReport()
+    return ingest_paths(
+        list(paths), index_dir, encoder, progress=progress, max_bytes=max_bytes, now=now,
+        reader=reader,
+    )  # fmt: skip
+
+
+def upload_problems(saved: SavedUploads, report: IngestReport) -> list[tuple[str, str]]:
+    """Every upload that did not go in, by the name it was uploaded as, with the reason."""
+    # ingest names files by their resolved path
+    names = {path.resolve(): name for path, name in saved.saved}
+    failed = [(names.get(path.resolve(), path.name), reason) for path, reason in report.failed]
+    return [*saved.refused, *failed]
+
+
+def progress_text(step: IngestProgress) -> tuple[float, str]:
+    """The fraction done and a line saying which file was just read, for a progress bar."""
+    fraction = step.done / step.total if step.total else 1.0
+    return min(fraction, 1.0), f"{step.done} of {step.total}: {step.path.name} ({step.outcome})"

@@ -1,0 +1,202 @@
+"""Case: one case's events, milestones (with their rules, sources and both readings of a rule
+read two ways), the form to record the next event, its actions, notices and jobs, the similar
+reviews saved to it, and a rapid review draft to download."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from review_flows.access import Viewer
+from review_flows.case_details import CaseDetails, case_details, record_next_event
+from review_flows.case_details import visible_references as case_references
+from review_flows.errors import ReviewFlowsError
+from review_flows.events import KIND_DESCRIPTIONS, EventKind
+from review_flows.rapid_review import rapid_review_docx
+from ui import resources
+from ui.auth import require_page
+from ui.resources import db_session, settings
+from ui.widgets import days_label, status_label
+
+PICKED = "case_page_reference"  # the selectbox's key
+NOTICE = "case_page_notice"  # what the last successful action said, shown after the rerun
+DRAFT = "case_page_draft"  # (reference, DOCX bytes) of the last draft prepared
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _remember_choice() -> None:
+    st.query_params["ref"] = st.session_state[PICKED]
+
+
+def _kind_words(kind: EventKind) -> str:
+    return f"{kind.value.replace('_', ' ')}: {KIND_DESCRIPTIONS.get(kind, '')}".rstrip(": ")
+
+
+def _show_case(details: CaseDetails) -> None:
+    st.header(f"Case {details.timeline.case.reference}")
+    st.markdown("\n".join(f"- **{name}:** {words}" for name, words in details.facts[1:]))
+
+
+def _show_events(details: CaseDetails) -> None:
+    st.header("Events")
+    st.caption("In the order they were recorded. A corrected or voided event says so.")
+    st.dataframe(
+        [{"#": e.id, "Date": e.on.isoformat(), "Event": e.what, "Note": e.note or "",
+          "Later": e.mark or "", "Recorded by": e.recorded_by} for e in details.events],
+        hide_index=True, width="stretch",
+    )  # fmt: skip
+
+
+def _show_milestones(details: CaseDetails) -> None:
+    st.header("Milestones")
+    for line in details.milestones:
+        days = (
+            "" if line.done or line.working_days is None else f" · {days_label(line.working_days)}"
+        )
+        done = f" · done {line.done.isoformat()}" if line.done else ""
+        due = line.due.isoformat() if line.due else "no due date"
+        with st.expander(f"{status_label(line.status)} · {line.label} · {due}{done}{days}"):
+            st.markdown(f"**Rule:** {line.rule}  \n**Who:** {line.responsible}")
+            st.markdown(f"**Source:** {line.source}  \n**How sure:** {line.confidence}")
+            if line.readings:
+                st.info(line.readings)
+            if line.note:
+                st.caption(line.note)
+
+
+def _record_form(details: CaseDetails, viewer: Viewer, reference: str, today: dt.date) -> None:
+    st.header("Record the next event")
+    if not details.may_record:
+        st.info("Your role cannot record events; ask a panel member of the case's partnership.")
+        return
+    if not details.next_kinds:
+        st.info("This case accepts no further events.")
+        return
+    event_ids = [None, *(e.id for e in details.events)]
+    with st.form("record_event"):
+        kind = st.selectbox("Event", details.next_kinds, format_func=_kind_words)
+        on = st.date_input("Date of the event", value=today, format="YYYY-MM-DD")
+        note = st.text_area("Note (no names or personal details)", max_chars=2000)
+        corrects = st.selectbox(
+            "Event it corrects or voids (for a correction or void only)", event_ids,
+            format_func=lambda i: "None" if i is None else f"#{i}",
+        )  # fmt: skip
+        report_path = st.text_input(
+            "Report file (for published only, optional)",
+            help="Path of the published report on the server; it is added to the library.",
+        )
+        submitted = st.form_submit_button("Record event")
+    if not submitted:
+        return
+    try:
+        with db_session() as session:
+            event = record_next_event(
+                session, viewer, reference, kind=kind, on=on, note=note,
+                corrects=corrects, report_path=report_path, today=today,
+                partnership=details.timeline.case.partnership,
+            )  # fmt: skip
+    except ReviewFlowsError as refused:
+        st.error(f"Not recorded: {refused}")
+        return
+    st.session_state[NOTICE] = f"Recorded #{event.id}: {event.kind.value.replace('_', ' ')}."
+    st.rerun()
+
+
+def _show_follow_up(details: CaseDetails) -> None:
+    st.header("Actions")
+    if details.actions:
+        st.dataframe(
+            [{"Recommendation": f"{a.recommendation_ref}: {a.recommendation}", "Owner": a.owner,
+              "Due": a.due.isoformat(), "Done": a.done.isoformat() if a.done else "not yet",
+              "Evidence": a.evidence or ""} for a in details.actions],
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+    else:
+        st.caption("No actions recorded (`cspr case action add` records them).")
+    st.header("Reminders and notices")
+    if details.notices:
+        st.dataframe(
+            [{"Created": n.created.isoformat(), "Kind": n.kind, "Subject": n.subject,
+              "To": n.recipient, "Channel": n.channel, "State": n.state} for n in details.notices],
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+    else:
+        st.caption("No reminders or notices about this case yet.")
+    st.header("Jobs and publication")
+    st.markdown(
+        f"Publication: {details.publication or 'no report published through the workbench'}"
+    )
+    if details.jobs:
+        st.dataframe(
+            [{"Job": f"#{j.id}", "Kind": j.kind, "Created": j.created.isoformat(),
+              "State": j.state} for j in details.jobs],
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+
+
+def _show_shortlist(details: CaseDetails) -> None:
+    st.header("Similar reviews saved to this case")
+    if details.shortlist:
+        st.dataframe(
+            [{"Review": s.review_id, "Why": s.note or "", "Saved by": s.saved_by,
+              "Saved": s.saved_at.date().isoformat()} for s in details.shortlist],
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+    else:
+        st.caption("None yet: save reviews from the Similar cases page.")
+
+
+def _rapid_review(details: CaseDetails, reference: str, today: dt.date) -> None:
+    st.header("Rapid review draft")
+    st.caption(
+        "A Word document in the Panel's rapid review sections, filled with the case's facts "
+        "and chronology, with guidance where facts are missing and an annex of learning from "
+        "similar published reviews (cited by page). It holds no names; add none."
+    )
+    if st.button("Prepare the rapid review draft", icon=":material/description:"):
+        with st.spinner("Finding similar published reviews ..."):
+            draft = rapid_review_docx(details.timeline, resources.search_engine, today=today)
+        st.session_state[DRAFT] = (reference, draft)
+    prepared = st.session_state.get(DRAFT)
+    if prepared and prepared[0] == reference:
+        st.download_button(
+            "Download the rapid review draft (.docx)", prepared[1],
+            file_name=f"rapid-review-{reference}.docx", mime=DOCX, icon=":material/download:",
+        )  # fmt: skip
+
+
+viewer = require_page("case")
+today = dt.date.today()
+st.title("Case")
+notice = st.session_state.pop(NOTICE, None)
+if notice:
+    st.success(notice)
+
+with db_session() as session:
+    references = case_references(session, viewer, today=today, settings=settings())
+asked = st.session_state.pop("case_ref", None) or st.query_params.get("ref")
+if asked:
+    st.session_state[PICKED] = asked if asked in references else None
+if not references:
+    st.info("There is no case you can see.")
+reference = st.selectbox(
+    "Case reference", references, key=PICKED, on_change=_remember_choice,
+    placeholder="Choose a case",
+)  # fmt: skip
+target = asked if asked and asked not in references else reference
+if target:
+    st.query_params["ref"] = target
+    try:
+        with db_session() as session:
+            details = case_details(session, viewer, target, today=today, settings=settings())
+    except ReviewFlowsError as problem:
+        st.error(f"{problem}. Choose one of your cases above.")
+        st.stop()
+    _show_case(details)
+    _show_events(details)
+    _show_milestones(details)
+    _record_form(details, viewer, target, today)
+    _show_follow_up(details)
+    _show_shortlist(details)
+    _rapid_review(details, target, today)

@@ -1,0 +1,167 @@
+"""Deadlines: the open cases you can see, what is due next and how late; filters, a CSV export,
+one case's milestones on a chart against today, and the calendar feed of your milestones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import altair as alt
+import streamlit as st
+
+from review_flows.case_details import MilestoneLine, milestone_lines
+from review_flows.deadlines import (
+    DeadlineRow,
+    calendar_feed,
+    deadline_choices,
+    deadline_rows,
+    deadlines_csv,
+    filter_deadlines,
+    timeline_summary,
+)
+from review_flows.errors import ReviewFlowsError
+from review_flows.workbench import visible_timeline
+from ui.auth import require_page
+from ui.resources import db_session, settings
+from ui.widgets import days_label, status_label
+
+CASE_PAGE = "ui/pages/case.py"
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+def _table(rows: Sequence[DeadlineRow]) -> list[dict[str, object]]:
+    return [
+        {
+            "Reference": row.reference,
+            "Partnership": row.partnership,
+            "Stage": _words(row.stage),
+            "Next milestone": row.next_milestone or "-",
+            "Due": row.due.isoformat() if row.due else "-",
+            "Working days": days_label(row.working_days),
+            "Next milestone status": status_label(row.next_status),
+            "Worst status": status_label(row.worst_status),
+            "Owner": row.owner or "-",
+        }
+        for row in rows
+    ]
+
+
+def _milestone_table(lines: Sequence[MilestoneLine]) -> list[dict[str, object]]:
+    return [
+        {
+            "Milestone": line.label,
+            "Due": line.due.isoformat() if line.due else "-",
+            "Done": line.done.isoformat() if line.done else "-",
+            "Status": status_label(line.status),
+            "Working days": "-" if line.done else days_label(line.working_days),
+        }
+        for line in lines
+    ]
+
+
+def _chart(lines: Sequence[MilestoneLine], today: dt.date) -> alt.LayerChart:
+    data = [
+        {"Milestone": line.label, "Due": line.due.isoformat(), "Status": status_label(line.status)}
+        for line in lines
+        if line.due is not None
+    ]
+    points = (
+        alt.Chart(alt.Data(values=data))
+        .mark_point(size=120, filled=True)
+        .encode(
+            x=alt.X("Due:T", title="Due date"),
+            y=alt.Y("Milestone:N", title=None, sort=None),
+            shape=alt.Shape("Status:N", title="Status"),
+            color=alt.Color("Status:N", title="Status"),
+            tooltip=["Milestone:N", "Due:T", "Status:N"],
+        )
+    )
+    rule = (
+        alt.Chart(alt.Data(values=[{"Today": today.isoformat()}]))
+        .mark_rule(strokeDash=[6, 3], color="black")
+        .encode(x="Today:T", tooltip=["Today:T"])
+    )
+    return alt.layer(points, rule).properties(height=40 + 32 * max(len(data), 1))
+
+
+viewer = require_page("deadlines")
+today = dt.date.today()
+st.title("Deadlines")
+st.caption(
+    f"The open cases you can see, as of {today:%A} {today.day} {today:%B %Y}. Working days "
+    "leave out weekends and the nation's bank holidays. Status is the word and its icon."
+)
+
+with db_session() as session:
+    rows = deadline_rows(session, viewer, today=today, settings=settings())
+choices = deadline_choices(rows)
+
+st.header("Open cases")
+filters = st.columns(4)
+stages = filters[0].multiselect("Stage", choices.stages, format_func=_words)
+statuses = filters[1].multiselect(
+    "Worst status", choices.statuses, format_func=status_label,
+    help="The most pressing status among the case's milestones.",
+)  # fmt: skip
+nations = filters[2].multiselect("Nation", choices.nations, format_func=_words)
+due_within = filters[3].number_input(
+    "Due within (working days)", min_value=0, max_value=260, value=None, step=1,
+    placeholder="Any", help="Cases whose next milestone is due within this many working days, "
+    "the late ones included.",
+)  # fmt: skip
+shown = filter_deadlines(
+    rows, stages=stages, statuses=statuses, nations=nations,
+    due_within=None if due_within is None else int(due_within),
+)  # fmt: skip
+st.caption(f"{len(shown)} of {len(rows)} open cases shown, most urgent first.")
+if shown:
+    st.dataframe(_table(shown), hide_index=True, width="stretch")
+else:
+    st.info("No open case matches these filters.")
+st.download_button(
+    "Download these cases as CSV", deadlines_csv(shown), file_name=f"deadlines-{today}.csv",
+    mime="text/csv", icon=":material/download:",
+)  # fmt: skip
+
+references = [row.reference for row in shown]
+with st.form("open_case", border=False):
+    to_open = st.selectbox("Case to open", references, index=None, placeholder="Choose a case")
+    if st.form_submit_button("Open on the Case page", icon=":material/folder_open:") and to_open:
+        st.session_state["case_ref"] = to_open
+        st.switch_page(CASE_PAGE)
+
+st.header("Timeline of one case")
+charted = st.selectbox("Case to chart", references, index=0 if references else None,
+                       placeholder="No case to chart")  # fmt: skip
+if charted:
+    try:
+        with db_session() as session:
+            timeline = visible_timeline(session, viewer, charted, today=today, settings=settings())
+    except ReviewFlowsError as problem:
+        st.error(f"Cannot chart {charted}: {problem}")
+    else:
+        lines = milestone_lines(timeline.milestones)
+        summary = timeline_summary(charted, lines, today)
+        if any(line.due for line in lines):
+            st.altair_chart(_chart(lines, today), width="stretch")
+        st.caption(f"Chart of due dates against today (dashed line). {summary}")
+        st.dataframe(_milestone_table(lines), hide_index=True, width="stretch")
+
+st.header("Calendar feed")
+own_only = st.checkbox("Only the cases I own", value=False)
+with db_session() as session:
+    feed = calendar_feed(session, viewer, today=today, own_only=own_only, settings=settings())
+st.download_button(
+    f"Download the calendar ({feed.milestones} milestones of {feed.cases} cases, .ics)",
+    feed.data, file_name=feed.file_name, mime="text/calendar", icon=":material/event:",
+)  # fmt: skip
+st.caption(
+    "The download is a copy as of today. To have Outlook or Google Calendar follow changes, "
+    'ask your administrator to publish the feed with `cspr feed --partnership "NAME" --out '
+    "FILE.ics` (or `--user USERNAME` for one person's cases) on a schedule, then subscribe to "
+    "its web address (Outlook: Add calendar > Subscribe from web; Google: Other calendars > "
+    "From URL). Each event has a reminder two days before."
+)

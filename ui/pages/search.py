@@ -1,0 +1,188 @@
+"""Search page: findings, recommendations and passages of published reviews, by meaning and by
+words, with filters; open a review to read its findings, recommendations and themes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from learning.errors import IndexNotFound, LearningError
+from learning.filters import ALLOWED_VALUES
+from learning.highlight import (
+    escape_markdown,
+    highlight_markdown,
+    passage_location,
+    unit_markdown,
+    value_label,
+)
+from learning.library import (
+    ThemeSource,
+    filter_choices,
+    review_reading,
+    search_library,
+)
+from learning.results import PassageHit, ReviewHit
+from learning.search import SearchEngine
+from learning.search_form import MAX_QUERY_CHARS, SearchChoices, SearchMode, build_filters
+from ui.auth import require_page
+from ui.resources import search_engine, settings
+
+REVIEW_ID = "review_id"
+MODES = {SearchMode.PASSAGES: "Passages", SearchMode.REVIEWS: "Reviews"}
+RESULTS = 10
+
+viewer = require_page("search")
+st.title("Search")
+
+
+def _open(review_id: str) -> None:
+    st.session_state[REVIEW_ID] = review_id
+
+
+def _close() -> None:
+    st.session_state.pop(REVIEW_ID, None)
+
+
+def _details(hit: PassageHit | ReviewHit) -> str:
+    values = [str(hit.year or "year not known"), value_label(hit.nation)]
+    values += [value_label(hit.review_type), value_label(hit.outcome)]
+    return " · ".join(values)
+
+
+def _show_passage(hit: PassageHit) -> None:
+    st.markdown(highlight_markdown(hit.text, hit.spans))
+    st.caption(escape_markdown(passage_location(hit)))
+
+
+def _show_passage_hit(rank: int, hit: PassageHit) -> None:
+    with st.container(border=True):
+        _show_passage(hit)
+        st.caption(_details(hit))
+        st.button(
+            "Open review", key=f"open-{rank}-{hit.unit_id}", on_click=_open, args=(hit.review_id,)
+        )
+
+
+def _show_review_hit(rank: int, hit: ReviewHit) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{rank}. {escape_markdown(hit.title)}**")
+        st.caption(_details(hit))
+        for passage in hit.passages:
+            _show_passage(passage)
+        st.button(
+            "Open review", key=f"open-{rank}-{hit.review_id}", on_click=_open, args=(hit.review_id,)
+        )
+
+
+def _filters_panel(engine: SearchEngine) -> SearchChoices:
+    choices = filter_choices(engine)
+    with st.expander("Filters"):
+        years = None
+        if choices.year_span is not None and choices.year_span[0] < choices.year_span[1]:
+            years = st.slider("Years", *choices.year_span, value=choices.year_span)
+        left, right = st.columns(2)
+        nation = left.multiselect("Nation", choices.nation, format_func=value_label)
+        outcome = right.multiselect("Outcome", choices.outcome, format_func=value_label)
+        age_group = left.multiselect("Age group", choices.age_group, format_func=value_label)
+        review_type = right.multiselect("Review type", choices.review_type, format_func=value_label)
+        kind = left.multiselect(
+            "Kind of passage", ALLOWED_VALUES["kind"], format_func=lambda kind: f"{kind}s"
+        )
+        partnership = right.text_input("Partnership name contains")
+    return SearchChoices(
+        years=years,
+        year_span=choices.year_span,
+        nation=tuple(nation),
+        outcome=tuple(outcome),
+        age_group=tuple(age_group),
+        review_type=tuple(review_type),
+        kind=tuple(kind),
+        partnership=partnership,
+    )
+
+
+def _show_results(
+    engine: SearchEngine, query: str, mode: SearchMode, choices: SearchChoices
+) -> None:
+    try:
+        filters = build_filters(choices)
+        with st.spinner("Searching ..."):
+            hits = search_library(engine, query, mode, filters, RESULTS)
+    except LearningError as problem:
+        st.warning(f"Cannot search: {problem}.")
+        return
+    if not hits:
+        st.info("No results. Try other words, or fewer filters.")
+        return
+    st.caption(f"{len(hits)} best {mode.value} for your search")
+    for rank, hit in enumerate(hits, start=1):
+        if isinstance(hit, ReviewHit):
+            _show_review_hit(rank, hit)
+        else:
+            _show_passage_hit(rank, hit)
+
+
+def _show_reading(engine: SearchEngine, review_id: str) -> None:
+    st.divider()
+    try:
+        source = ThemeSource.from_settings(settings())
+        with st.spinner("Opening the review ..."):
+            reading = review_reading(engine, review_id, source)
+    except LearningError as problem:
+        st.warning(f"Cannot open this review: {problem}.")
+        return
+    document = reading.document
+    st.header(escape_markdown(reading.title))
+    details = [
+        str(document.year or "year not known"),
+        value_label(document.nation),
+        value_label(document.review_type),
+        value_label(document.outcome),
+        f"age {value_label(document.age_group)}",
+        document.partnership or "",
+    ]
+    st.caption(escape_markdown(" · ".join(part for part in details if part)))
+    st.button("Close review", on_click=_close)
+    for heading, units in (
+        ("Findings", reading.findings),
+        ("Recommendations", reading.recommendations),
+    ):
+        st.subheader(heading)
+        if not units:
+            st.caption(f"No {heading.lower()} were recognised in this review; search its passages.")
+        for unit in units:
+            st.markdown(unit_markdown(unit.number, unit.text, unit.page, unit.page_label))
+    st.subheader("Themes")
+    if not reading.tags:
+        st.caption("No themes are tagged for this review.")
+    for tag in reading.tags:
+        who = "confirmed by an analyst" if tag.decided_by else f"confidence {tag.confidence:.2f}"
+        st.markdown(f"- **{escape_markdown(tag.label)}** ({who})")
+
+
+query = st.text_input(
+    "Search findings, recommendations and passages",
+    key="search_query",
+    placeholder='e.g. bruising in a non-mobile baby, or "disguised compliance"',
+    help=f"Words or a question, up to {MAX_QUERY_CHARS} characters. "
+    'Put words in "double quotes" to keep them together.',
+)
+mode = st.radio(
+    "Show", list(MODES), format_func=MODES.__getitem__, horizontal=True, key="search_mode"
+)
+try:
+    engine = search_engine()
+except IndexNotFound:
+    st.info("The library has no reviews yet. Add some on the Library page, then search them.")
+    st.stop()
+except LearningError as problem:
+    st.error(f"The search index cannot be used: {problem}. Ask an admin to rebuild it.")
+    st.stop()
+choices = _filters_panel(engine)
+if query.strip():
+    _show_results(engine, query, SearchMode(mode), choices)
+elif query:
+    st.warning("The query is empty: type some words to search for.")
+else:
+    st.caption("Type words or a question above, then press Enter.")
+if st.session_state.get(REVIEW_ID):
+    _show_reading(engine, st.session_state[REVIEW_ID])
