@@ -7,22 +7,31 @@ days before ``today`` and turned into dates only when seeding (:func:`demo_date`
 short clocks are in working days, so "notified 3 working days late" stays exactly 3 on any
 day; the six-month clocks get margins of weeks, so a bank holiday never flips a status.
 
-Why four partnerships, not the three first asked for: a partnership works under one nation's
-law (its cases carry that nation's rulebook and bank holidays), so three partnerships over
-four nations would show a body that cannot exist. There is one fictional body per nation,
-named as that nation names them: an English safeguarding children partnership, a Welsh
-regional safeguarding board, a Scottish child protection committee, and a Northern Ireland
-safeguarding panel of the SBNI. England has most cases, as only its rulebooks set time limits.
+Why five partnerships: a partnership works under one nation's law (its cases carry that
+nation's rulebook and bank holidays), so there is at least one fictional body per nation, named
+as that nation names them: an English safeguarding children partnership, a Welsh regional
+safeguarding board, a Scottish child protection committee, and a Northern Ireland safeguarding
+panel of the SBNI. England has most cases, as only its rulebooks set time limits, and two
+partnerships (Northshire and Westmere), so that a panel member's scoping can be seen: each
+sees their own partnership's cases only.
+
+With a password (``CSPR_DEMO_PASSWORD``) the demo also creates one user per role
+(:data:`DEMO_USERS`): a panel member of Northshire and one of Westmere, a reviewer, an analyst
+and an admin. Contacts are linked to them (Northshire's and Westmere's business managers to
+their panel member, every analyst and reviewer contact to ``analyst`` and ``reviewer``), so
+their inboxes show notices, and a few cases are owned by ``reviewer`` (a reviewer sees the
+cases they own). Without a password no user is created, and the report says so.
 
 One case is a serious case review from before the Panel (29 June 2018). Counted back from
 today its incident falls in 2017 or early 2018; from mid-2027 on it would not, and it is then
 skipped (``DemoReport.cases_skipped``) rather than dated into the wrong regime.
 
-Everything goes through :func:`review_flows.cases.create_case` and
-:func:`review_flows.cases.record_event`, so the demo passes the same checks as real data:
-pseudonymous references, notes without personal data, events in lifecycle order, no event in
-the future but a planned publication. Seeding is idempotent: a case whose reference already
-exists in its partnership is left alone, and a contact already there is not added again.
+Everything goes through :func:`review_flows.cases.create_case`,
+:func:`review_flows.cases.record_event` and :func:`review_flows.users.create_user`, so the demo
+passes the same checks as real data: pseudonymous references, notes without personal data,
+events in lifecycle order, no event in the future but a planned publication. Seeding is
+idempotent: a case whose reference already exists in its partnership is left alone, a contact
+already there is not added again, and an existing user (their password too) is left as it is.
 """
 
 from __future__ import annotations
@@ -36,7 +45,7 @@ from sqlmodel import Session
 from review_flows.calendar import Nation, WorkingCalendar, calendar_for
 from review_flows.cases import create_case, get_case, parse_input, record_event
 from review_flows.contacts import add_contact, list_contacts
-from review_flows.errors import CaseNotFound
+from review_flows.errors import CaseDataInvalid, CaseNotFound, DuplicateUsername
 from review_flows.events import EventKind
 from review_flows.jobs import settle_follow_ups
 from review_flows.models import (
@@ -46,7 +55,10 @@ from review_flows.models import (
     ContactCreate,
     ContactRole,
     Outcome,
+    Role,
+    UserCreate,
 )
+from review_flows.users import create_user
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +69,36 @@ CONTACT_CHANNELS = "inbox,email"
 PANEL_FIRST_INCIDENT = dt.date(2018, 6, 29)
 
 
+#: The demo users' names (the contacts and cases below refer to them).
+PANEL_NORTHSHIRE, PANEL_WESTMERE = "panel-northshire", "panel-westmere"
+REVIEWER, ANALYST, ADMIN = "reviewer", "analyst", "admin"
+#: Contact role -> the demo user reading that contact's inbox, in every partnership.
+CONTACT_USERS: dict[ContactRole, str] = {
+    ContactRole.REVIEWER: REVIEWER,
+    ContactRole.ANALYST: ANALYST,
+}
+PASSWORD_MIN = 10
+
+
 @dataclass(frozen=True)
 class DemoPartnership:
-    """A fictional partnership: its name, its nation, and the stem of its contact addresses."""
+    """A fictional partnership: its name, its nation, the stem of its contact addresses, and
+    the demo user reading its business manager's inbox (if any)."""
 
     name: str
     nation: Nation
     mailbox: str
+    manager_username: str | None = None
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo account: one per role, panel members in a partnership."""
+
+    username: str
+    display_name: str
+    role: Role
+    partnership: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +127,7 @@ class DemoCase:
     looked_after: bool = False
     child_protection_plan: bool = False
     incident_before: dt.date | None = None  # seed only if the incident falls before this date
+    owner: str | None = None  # the user the case is assigned to; default who seeds it
 
 
 @dataclass(frozen=True)
@@ -103,17 +139,34 @@ class DemoReport:
     contacts_created: int = 0
     events_recorded: int = 0
     cases_skipped: int = 0  # cases today's date cannot place (an SCR once 2018 is too recent)
+    # False: no demo password was given, so no user was created (nor looked at)
+    password_set: bool = False
+    users_created: tuple[str, ...] = ()
+    users_existing: tuple[str, ...] = ()  # left as they were, password and all
 
 
 NORTHSHIRE = DemoPartnership(
-    "Northshire Safeguarding Children Partnership", Nation.ENGLAND, "northshire"
+    "Northshire Safeguarding Children Partnership", Nation.ENGLAND, "northshire", PANEL_NORTHSHIRE
+)
+WESTMERE = DemoPartnership(
+    "Westmere Safeguarding Children Partnership", Nation.ENGLAND, "westmere", PANEL_WESTMERE
 )
 CWM_TAWEL = DemoPartnership("Cwm Tawel Regional Safeguarding Board", Nation.WALES, "cwmtawel")
 GLENMOOR = DemoPartnership("Glenmoor Child Protection Committee", Nation.SCOTLAND, "glenmoor")
 LOUGHSIDE = DemoPartnership(
     "Loughside Safeguarding Panel (SBNI)", Nation.NORTHERN_IRELAND, "loughside"
 )
-DEMO_PARTNERSHIPS: tuple[DemoPartnership, ...] = (NORTHSHIRE, CWM_TAWEL, GLENMOOR, LOUGHSIDE)
+DEMO_PARTNERSHIPS: tuple[DemoPartnership, ...] = (
+    NORTHSHIRE, WESTMERE, CWM_TAWEL, GLENMOOR, LOUGHSIDE,
+)  # fmt: skip
+
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser(PANEL_NORTHSHIRE, "Northshire panel member", Role.PANEL_MEMBER, NORTHSHIRE.name),
+    DemoUser(PANEL_WESTMERE, "Westmere panel member", Role.PANEL_MEMBER, WESTMERE.name),
+    DemoUser(REVIEWER, "Demo reviewer", Role.REVIEWER),
+    DemoUser(ANALYST, "Demo analyst", Role.ANALYST),
+    DemoUser(ADMIN, "Demo admin", Role.ADMIN),
+)
 
 _K = EventKind
 _DEATH, _HARM = Outcome.DEATH, Outcome.SERIOUS_HARM
@@ -158,18 +211,19 @@ def _publication(*, planned: int, sent: int, published: int) -> tuple[tuple[Even
 # fmt: off
 DEMO_CASES: tuple[DemoCase, ...] = (
     # --- England: timed clocks (5-day notification, 15-day rapid review, 6-month review) ---
+    # Northshire (NSH) and Westmere (WSM) side by side, in the order of the stages they reach.
     # incident_recorded; notification due in 3 working days: due_soon
     DemoCase("NSH-DEMO-001", NORTHSHIRE, _DEATH, _U1, aware=2),
     # incident_recorded; notification 4 working days late: overdue
     DemoCase("NSH-DEMO-002", NORTHSHIRE, _HARM, _A10, aware=9, incident_days_before_aware=3),
     # notified on time; rapid review due in 3 working days: due_soon
-    DemoCase("NSH-DEMO-003", NORTHSHIRE, _HARM, _A1, aware=12, child_protection_plan=True,
+    DemoCase("WSM-DEMO-001", WESTMERE, _HARM, _A1, aware=12, child_protection_plan=True,
              steps=_steps((_K.NOTIFIED, 10))),
     # rapid_review; notified 3 working days late, rapid review 10 working days late: overdue
     DemoCase("NSH-DEMO-004", NORTHSHIRE, _DEATH, _A15, aware=25, looked_after=True,
              steps=_steps((_K.NOTIFIED, 17), (_K.RAPID_REVIEW_STARTED, 15))),
     # awaiting_decision; rapid review sent on time, decision and Panel reply to come
-    DemoCase("NSH-DEMO-005", NORTHSHIRE, _HARM, _A5, aware=30,
+    DemoCase("WSM-DEMO-002", WESTMERE, _HARM, _A5, aware=30,
              steps=_steps(*_rapid_review(27, 25, 16))),
     # no_review; every clock kept, the Panel agreed: done_on_time
     DemoCase("NSH-DEMO-006", NORTHSHIRE, _DEATH, _U1, aware=160,
@@ -180,7 +234,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
              steps=_steps(*_rapid_review(192, 188, 172), (_K.DECISION_NO_REVIEW, 172),
                           (_K.PANEL_RESPONSE, 160))),
     # local_review; a Panel reply recorded on the wrong case, voided, then the right one: due
-    DemoCase("NSH-DEMO-008", NORTHSHIRE, _HARM, _A1, aware=60,
+    DemoCase("WSM-DEMO-003", WESTMERE, _HARM, _A1, aware=60,
              steps=_steps(*_rapid_review(58, 56, 47), (_K.DECISION, 47), (_K.PANEL_RESPONSE, 44),
                           DemoStep(_K.VOID, 43, "recorded against the wrong case",
                                    corrects=_K.PANEL_RESPONSE),
@@ -190,21 +244,21 @@ DEMO_CASES: tuple[DemoCase, ...] = (
              steps=_steps(*_rapid_review(88, 85, 76), (_K.NATIONAL_REVIEW_REFERRED, 70),
                           (_K.PANEL_RESPONSE, 70))),
     # reviewing; past six months, no delay notice: overdue
-    DemoCase("NSH-DEMO-010", NORTHSHIRE, _HARM, _A5, aware=185,
+    DemoCase("WSM-DEMO-004", WESTMERE, _HARM, _A5, aware=185, owner=REVIEWER,
              steps=_steps(*_rapid_review(183, 181, 172), (_K.DECISION, 170),
                           (_K.PANEL_RESPONSE, 165), *_review(150, 140, draft=25))),
     # reviewing; past six months, delay notified in time: late_delay_notified
-    DemoCase("NSH-DEMO-011", NORTHSHIRE, _DEATH, _U1, aware=190,
+    DemoCase("NSH-DEMO-011", NORTHSHIRE, _DEATH, _U1, aware=190, owner=REVIEWER,
              steps=_steps(*_rapid_review(188, 186, 177), (_K.DECISION, 175),
                           (_K.PANEL_RESPONSE, 168), *_review(160, 150),
                           DemoStep(_K.DELAY_RECORDED, 110, "publication delayed until the "
                                    "criminal trial of the mother's partner ends"))),
     # reviewing; publication planned in 8 working days, report to the Panel due: due_soon
-    DemoCase("NSH-DEMO-012", NORTHSHIRE, _HARM, _A10, aware=112,
+    DemoCase("NSH-DEMO-012", NORTHSHIRE, _HARM, _A10, aware=112, owner=REVIEWER,
              steps=_steps(*_rapid_review(110, 108, 100), (_K.DECISION, 98), (_K.PANEL_RESPONSE, 93),
                           *_review(90, 85, draft=20), (_K.PUBLICATION_PLANNED, -8))),
     # report_sent; 8 working days before the planned publication; six months still running: due
-    DemoCase("NSH-DEMO-013", NORTHSHIRE, _DEATH, _A1, aware=120,
+    DemoCase("WSM-DEMO-005", WESTMERE, _DEATH, _A1, aware=120,
              steps=_steps(*_rapid_review(118, 116, 107), (_K.DECISION, 105),
                           (_K.PANEL_RESPONSE, 99), *_review(95, 90, draft=30),
                           (_K.PUBLICATION_PLANNED, -5),
@@ -257,7 +311,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
              steps=_steps((_K.NOTIFIED, 115), (_K.DECISION, 100),
                           DemoStep(_K.DELAY_RECORDED, 30, "review paused while criminal "
                                    "proceedings are live"))),
-    DemoCase("GLM-DEMO-003", GLENMOOR, _HARM, _A10, aware=200,
+    DemoCase("GLM-DEMO-003", GLENMOOR, _HARM, _A10, aware=200, owner=REVIEWER,
              steps=_steps((_K.NOTIFIED, 196), (_K.DECISION, 180), *_review(170, 160, draft=15))),
     DemoCase("GLM-DEMO-004", GLENMOOR, _DEATH, _U1, aware=260,
              steps=_steps((_K.NOTIFIED, 255), (_K.DECISION, 240), *_review(232, 225, draft=60),
@@ -295,6 +349,14 @@ def demo_incident_date(case: DemoCase, today: dt.date) -> dt.date:
     return aware - dt.timedelta(days=case.incident_days_before_aware)
 
 
+def contact_username(partnership: DemoPartnership, role: ContactRole) -> str | None:
+    """The demo user who reads this contact's inbox: the partnership's panel member for its
+    business manager, ``analyst`` and ``reviewer`` for those roles, nobody for the chair."""
+    if role is ContactRole.BUSINESS_MANAGER:
+        return partnership.manager_username
+    return CONTACT_USERS.get(role)
+
+
 def contact_email(partnership: DemoPartnership, role: ContactRole) -> str:
     """A role mailbox at the reserved example domain, e.g. northshire.chair@example.org."""
     return f"{partnership.mailbox}.{role.value.replace('_', '-')}@{CONTACT_DOMAIN}"
@@ -303,12 +365,19 @@ def contact_email(partnership: DemoPartnership, role: ContactRole) -> str:
 # --- seeding -------------------------------------------------------------------------------------
 
 
-def seed_demo(session: Session, *, today: dt.date, recorded_by: str = "demo") -> DemoReport:
-    """Seed the demo partnerships' contacts and cases as of ``today``; rerunning adds nothing.
+def seed_demo(
+    session: Session, *, today: dt.date, recorded_by: str = "demo", password: str | None = None
+) -> DemoReport:
+    """Seed the demo users (with ``password``; none without it), the partnerships' contacts and
+    the cases as of ``today``; rerunning adds nothing.
 
     A case whose reference its partnership already has is left as it is (counted as
-    existing), whatever its events: the demo never writes to a case it did not just open.
+    existing), whatever its events: the demo never writes to a case it did not just open. A
+    user who exists is left alone too, password and all. A password too short for an account
+    is refused (:class:`CaseDataInvalid`) before anything is written.
     """
+    users = _demo_user_data(password) if password is not None else None
+    created_users, existing_users = _seed_users(session, users) if users else ((), ())
     contacts = sum(_seed_contacts(session, partnership) for partnership in DEMO_PARTNERSHIPS)
     created = existing = skipped = events = 0
     for case in DEMO_CASES:
@@ -329,7 +398,48 @@ def seed_demo(session: Session, *, today: dt.date, recorded_by: str = "demo") ->
         contacts_created=contacts,
         events_recorded=events,
         cases_skipped=skipped,
+        password_set=users is not None,
+        users_created=created_users,
+        users_existing=existing_users,
     )
+
+
+def _demo_user_data(password: str) -> list[UserCreate]:
+    """The demo users to create, checked before anything is written (never echoing the
+    password)."""
+    if len(password) < PASSWORD_MIN:
+        raise CaseDataInvalid(
+            f"the demo password needs at least {PASSWORD_MIN} characters (CSPR_DEMO_PASSWORD)"
+        )
+    return [
+        parse_input(
+            UserCreate,
+            {
+                "username": user.username,
+                "display_name": user.display_name,
+                "role": user.role,
+                "partnership": user.partnership,
+                "password": password,
+            },
+        )
+        for user in DEMO_USERS
+    ]
+
+
+def _seed_users(
+    session: Session, users: list[UserCreate]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Create the users not there yet; the usernames created and those already there."""
+    created: list[str] = []
+    existing: list[str] = []
+    for data in users:
+        try:
+            create_user(session, data)
+        except DuplicateUsername:
+            existing.append(data.username)
+        else:
+            created.append(data.username)
+    return tuple(created), tuple(existing)
 
 
 def _seed_contacts(session: Session, partnership: DemoPartnership) -> int:
@@ -348,6 +458,7 @@ def _seed_contacts(session: Session, partnership: DemoPartnership) -> int:
             "role": role,
             "email": email,
             "channels": CONTACT_CHANNELS,
+            "username": contact_username(partnership, role),
         }
         add_contact(session, parse_input(ContactCreate, data))
         added += 1
@@ -380,7 +491,7 @@ def _seed_case(session: Session, case: DemoCase, *, today: dt.date, recorded_by:
         "age_group": case.age_group,
         "looked_after": case.looked_after,
         "child_protection_plan": case.child_protection_plan,
-        "owner": recorded_by,
+        "owner": case.owner or recorded_by,
     }
     record = create_case(
         session, parse_input(CaseCreate, data), recorded_by=recorded_by, today=today

@@ -1,14 +1,16 @@
-"""``cspr demo``: seed the fictional demo cases and contacts (see :mod:`review_flows.demo`).
+"""``cspr demo``: seed the fictional demo cases, contacts and, with ``CSPR_DEMO_PASSWORD`` set,
+the demo users (see :mod:`review_flows.demo`).
 
-Safe to run again: cases and contacts already there are left alone. Refusals print one line
-starting ``error:`` on stderr and exit with 2, as the case commands do.
+Safe to run again: cases, contacts and users already there are left alone. The demo users'
+names are printed, never their password. Refusals print one line starting ``error:`` on stderr
+and exit with 2, as the case commands do.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,6 +26,10 @@ from review_flows.cli.cases import (
     _today,
 )
 from review_flows.errors import CaseDataInvalid
+from review_flows.settings import get_settings
+
+if TYPE_CHECKING:
+    from review_flows.demo import DemoReport
 
 
 def register(app: typer.Typer) -> None:
@@ -39,13 +45,16 @@ def demo_command(
 ) -> None:
     """Seed about 30 fictional cases in four nations, dated relative to today so that some
     milestones are due this week, some overdue, some done on time and some late; with the
-    contacts of each partnership. Running it again adds nothing."""
+    contacts of each partnership, and with CSPR_DEMO_PASSWORD set a demo user per role.
+    Running it again adds nothing."""
     from review_flows.demo import seed_demo
 
     with _refusals():
         day = _seed_day(today)
+        secret = get_settings().demo_password
+        password = secret.get_secret_value() if secret is not None else None
         with _session(data_dir) as session:
-            report = seed_demo(session, today=day, recorded_by=by)
+            report = seed_demo(session, today=day, recorded_by=by, password=password)
     database = _safe(_database_url(data_dir))
     if as_json:
         _print_json({**dataclasses.asdict(report), "today": day.isoformat(), "database": database})
@@ -55,6 +64,19 @@ def demo_command(
         f"seeded {report.cases_created} cases ({report.cases_existing} already there{skipped}), "
         f"{report.contacts_created} contacts, {report.events_recorded} events in {database}"
     )
+    typer.echo(_users_line(report))
+
+
+def _users_line(report: DemoReport) -> str:
+    """Which demo users there are to sign in as (never the password itself)."""
+    if not report.password_set:
+        return "no demo users: set CSPR_DEMO_PASSWORD to create them"
+    parts = []
+    if report.users_created:
+        parts.append(f"demo users created: {', '.join(report.users_created)}")
+    if report.users_existing:
+        parts.append(f"already there (left as they were): {', '.join(report.users_existing)}")
+    return "; ".join(parts) + " (password: CSPR_DEMO_PASSWORD)"
 
 
 def _seed_day(value: str | None) -> dt.date:

@@ -13,6 +13,7 @@ import typer
 from sqlmodel import Session
 from typer.testing import CliRunner
 
+from review_flows.access import Viewer
 from review_flows.calendar import Nation, calendar_for
 from review_flows.cases import list_cases, summarise_cases
 from review_flows.cli import cases as cli_cases
@@ -21,13 +22,17 @@ from review_flows.contacts import list_contacts
 from review_flows.demo import (
     DEMO_CASES,
     DEMO_PARTNERSHIPS,
+    NORTHSHIRE,
+    WESTMERE,
     DemoReport,
     demo_date,
     seed_demo,
 )
+from review_flows.errors import CaseDataInvalid
 from review_flows.events import EventKind
 from review_flows.lifecycle import Stage
 from review_flows.models import ContactRole
+from review_flows.roles import Role
 from review_flows.timeline import MilestoneStatus
 
 WANTED_STATUSES = {
@@ -156,7 +161,10 @@ def app() -> typer.Typer:
     return app
 
 
-def test_demo_command_seeds_once(app: typer.Typer, data_dir: Path, tmp_path: Path) -> None:
+def test_demo_command_seeds_once(
+    app: typer.Typer, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CSPR_DEMO_PASSWORD", raising=False)
     folder = tmp_path / "demo"
     args = ["demo", "--data-dir", str(folder), "--today", "2026-03-31"]
     runner = CliRunner()
@@ -167,8 +175,9 @@ def test_demo_command_seeds_once(app: typer.Typer, data_dir: Path, tmp_path: Pat
     assert first.exit_code == 0, first.stderr
     events = sum(1 + len(case.steps) for case in DEMO_CASES)
     assert re.fullmatch(
-        rf"seeded {len(DEMO_CASES)} cases \(0 already there\), 16 contacts, {events} events in "
-        r"sqlite:///.*demo/cspr\.db\n",
+        rf"seeded {len(DEMO_CASES)} cases \(0 already there\), 20 contacts, {events} events in "
+        r"sqlite:///.*demo/cspr\.db\n"
+        r"no demo users: set CSPR_DEMO_PASSWORD to create them\n",
         first.stdout,
     )
     assert second.exit_code == 0, second.stderr
@@ -178,6 +187,9 @@ def test_demo_command_seeds_once(app: typer.Typer, data_dir: Path, tmp_path: Pat
         "contacts_created": 0,
         "events_recorded": 0,
         "cases_skipped": 0,
+        "password_set": False,
+        "users_created": [],
+        "users_existing": [],
         "today": "2026-03-31",
         "database": None,
     }
@@ -200,3 +212,159 @@ def test_the_demo_history_sets_no_follow_up_going(session: Session, today: dt.da
 
     seed_demo(session, today=today)
     assert pending_jobs(session) == []
+
+
+# --- demo users, Westmere and scoping -------------------------------------------------------------
+
+DEMO_PASSWORD = "demo-password-for-tests"
+
+
+def test_the_demo_users_are_created_once_with_the_password(
+    session: Session, today: dt.date
+) -> None:
+    from review_flows.auth import sign_in
+    from review_flows.users import list_users
+
+    first = seed_demo(session, today=today, password=DEMO_PASSWORD)
+    # a rerun with another password leaves the users (and their passwords) alone
+    second = seed_demo(session, today=today, password="another-password-entirely")
+
+    names = ("panel-northshire", "panel-westmere", "reviewer", "analyst", "admin")
+    assert first.password_set and first.users_created == names
+    assert first.users_existing == ()
+    assert second.users_created == () and second.users_existing == names
+    users = {user.username: (user.role, user.partnership) for user in list_users(session)}
+    assert users == {
+        "panel-northshire": (Role.PANEL_MEMBER, NORTHSHIRE.name),
+        "panel-westmere": (Role.PANEL_MEMBER, WESTMERE.name),
+        "reviewer": (Role.REVIEWER, None),
+        "analyst": (Role.ANALYST, None),
+        "admin": (Role.ADMIN, None),
+    }
+    now = dt.datetime(2026, 3, 31, 9, tzinfo=dt.UTC)
+    viewer = sign_in(session, "panel-westmere", DEMO_PASSWORD, now=now)
+    assert viewer == Viewer(
+        "panel-westmere", Role.PANEL_MEMBER, WESTMERE.name, "Westmere panel member"
+    )
+
+
+def test_without_a_password_no_user_is_created(session: Session, today: dt.date) -> None:
+    from review_flows.users import list_users
+
+    report = seed_demo(session, today=today)
+
+    assert not report.password_set
+    assert report.users_created == report.users_existing == ()
+    assert list_users(session) == []
+
+
+def test_a_short_password_is_refused_before_anything_is_written(
+    session: Session, today: dt.date
+) -> None:
+    with pytest.raises(CaseDataInvalid, match="at least 10 characters") as refused:
+        seed_demo(session, today=today, password="short")
+
+    assert "short" not in str(refused.value).replace("at least", "")
+    assert list_cases(session) == []
+    assert list_contacts(session) == []
+
+
+def test_westmere_holds_a_few_english_cases(session: Session, today: dt.date) -> None:
+    seed_demo(session, today=today)
+    by_partnership = Counter(record.case.partnership for record in list_cases(session))
+
+    assert WESTMERE.nation is Nation.ENGLAND
+    assert 4 <= by_partnership[WESTMERE.name] <= 6
+    assert by_partnership[NORTHSHIRE.name] >= 10
+    # Westmere's cases run from the notification to the report sent to the Panel
+    stages = {o.stage for o in summarise_cases(session, today=today, partnership=WESTMERE.name)}
+    assert stages == {
+        Stage.NOTIFIED,
+        Stage.AWAITING_DECISION,
+        Stage.LOCAL_REVIEW,
+        Stage.REVIEWING,
+        Stage.REPORT_SENT,
+    }
+
+
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [
+        (Viewer("panel-westmere", Role.PANEL_MEMBER, WESTMERE.name), {WESTMERE.name}),
+        (Viewer("panel-northshire", Role.PANEL_MEMBER, NORTHSHIRE.name), {NORTHSHIRE.name}),
+        (Viewer("analyst", Role.ANALYST), set()),
+    ],
+    ids=["westmere", "northshire", "analyst"],
+)
+def test_each_panel_member_sees_their_own_partnership(
+    session: Session, today: dt.date, viewer: Viewer, expected: set[str]
+) -> None:
+    from review_flows.workbench import visible_cases
+
+    seed_demo(session, today=today, password=DEMO_PASSWORD)
+    seen = visible_cases(session, viewer, today=today, open_only=False)
+
+    assert {o.case.partnership for o in seen} == expected
+
+
+def test_the_reviewer_owns_a_few_cases(session: Session, today: dt.date) -> None:
+    from review_flows.workbench import visible_cases
+
+    seed_demo(session, today=today, password=DEMO_PASSWORD)
+    seen = visible_cases(session, Viewer("reviewer", Role.REVIEWER), today=today, open_only=False)
+
+    assert 3 <= len(seen) <= 4
+    assert {o.case.reference for o in seen} == {
+        case.reference for case in DEMO_CASES if case.owner == "reviewer"
+    }
+    assert len({o.case.partnership for o in seen}) >= 2  # a reviewer's cases span partnerships
+
+
+def test_contacts_are_linked_to_the_demo_users(session: Session, today: dt.date) -> None:
+    seed_demo(session, today=today, password=DEMO_PASSWORD)
+    linked = {(c.partnership, c.role): c.username for c in list_contacts(session)}
+
+    assert linked[(NORTHSHIRE.name, ContactRole.BUSINESS_MANAGER)] == "panel-northshire"
+    assert linked[(WESTMERE.name, ContactRole.BUSINESS_MANAGER)] == "panel-westmere"
+    for partnership in DEMO_PARTNERSHIPS:
+        assert linked[(partnership.name, ContactRole.ANALYST)] == "analyst"
+        assert linked[(partnership.name, ContactRole.REVIEWER)] == "reviewer"
+        assert linked[(partnership.name, ContactRole.CHAIR)] is None
+
+
+def test_the_sweep_fills_the_demo_inboxes(session: Session, today: dt.date) -> None:
+    from review_flows.settings import Settings
+    from review_flows.sweep import run_sweep
+    from review_flows.workbench import inbox_of
+
+    seed_demo(session, today=today, password=DEMO_PASSWORD)
+    run_sweep(session, today=today, settings=Settings())
+    northshire = inbox_of(session, Viewer("panel-northshire", Role.PANEL_MEMBER, NORTHSHIRE.name))
+    westmere = inbox_of(session, Viewer("panel-westmere", Role.PANEL_MEMBER, WESTMERE.name))
+
+    assert northshire and westmere
+    assert {n.partnership for n in northshire} == {NORTHSHIRE.name}
+    assert {n.partnership for n in westmere} == {WESTMERE.name}
+
+
+def test_demo_command_prints_the_usernames_never_the_password(
+    app: typer.Typer, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from review_flows.settings import get_settings
+
+    monkeypatch.setenv("CSPR_DEMO_PASSWORD", DEMO_PASSWORD)
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    first = runner.invoke(app, ["demo", "--today", "2026-03-31"])
+    second = runner.invoke(app, ["demo", "--today", "2026-03-31", "--json"])
+
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout.splitlines()[-1] == (
+        "demo users created: panel-northshire, panel-westmere, reviewer, analyst, admin "
+        "(password: CSPR_DEMO_PASSWORD)"
+    )
+    assert DEMO_PASSWORD not in first.stdout + first.stderr + second.stdout + second.stderr
+    report = json.loads(second.stdout)
+    assert report["password_set"] and report["users_created"] == []
+    assert len(report["users_existing"]) == 5

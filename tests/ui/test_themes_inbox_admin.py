@@ -1,0 +1,427 @@
+"""The Themes, Inbox and Admin pages (AppTest): what each role sees and what each action writes.
+
+Fixtures of this module (the folder's conftest belongs to the other pages' tests): the demo
+store seeded once with its users (``seed_demo(..., password=...)``) and copied per test, and a
+learning index of the tiny corpus ingested once with the fake encoder and copied per test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from learning.encoder import FakeEncoder
+from review_flows.access import Viewer
+from review_flows.demo import NORTHSHIRE, WESTMERE, contact_email
+from review_flows.models import Channel, ContactRole, NoticeKind, Role
+from tests.conftest import REPO_ROOT
+from tests.learning.factories import write_corpus
+
+DEMO_PASSWORD = "demo-password-for-the-pages"
+ANALYST = Viewer("analyst", Role.ANALYST, None, "Demo analyst")
+ADMIN = Viewer("admin", Role.ADMIN, None, "Demo admin")
+PANEL = Viewer("panel-northshire", Role.PANEL_MEMBER, NORTHSHIRE.name, "Northshire panel member")
+DA_LABEL = "Domestic abuse and coercive control"
+SLEEP_LABEL = "Sudden unexpected death in infancy and unsafe sleep"
+
+
+# --- fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the demo (as of today) and the demo users, built once."""
+    from review_flows.db import get_engine, open_session
+    from review_flows.demo import seed_demo
+    from review_flows.migrations import upgrade_database
+
+    path = tmp_path_factory.mktemp("demo-store") / "cspr.db"
+    url = f"sqlite:///{path}"
+    upgrade_database(url)
+    with open_session(url) as session:
+        seed_demo(session, today=dt.date.today(), password=DEMO_PASSWORD)
+    get_engine(url).dispose()  # checkpoints the WAL into the file before it is copied
+    return path
+
+
+@pytest.fixture(scope="module")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny corpus of tests.learning.factories, ingested once with the fake encoder."""
+    from learning.ingest import ingest_paths
+
+    root = tmp_path_factory.mktemp("themes-index")
+    reviews = root / "reviews"
+    write_corpus(reviews)
+    report = ingest_paths([reviews], root / "index", FakeEncoder(), now=dt.datetime.now(dt.UTC))
+    assert not report.failed
+    return root / "index"
+
+
+@pytest.fixture
+def db_url(data_dir: Path, demo_store: Path) -> Iterator[str]:
+    """This test's copy of the demo store, in its data folder; the app's caches emptied."""
+    shutil.copyfile(demo_store, data_dir / "cspr.db")
+    st.cache_resource.clear()
+    yield f"sqlite:///{data_dir / 'cspr.db'}"
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def index_dir(
+    db_url: str, corpus_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """This test's copy of the index (``CSPR_INDEX_DIR``); the app's encoder is the fake."""
+    from review_flows.settings import get_settings
+
+    folder = tmp_path / "index"
+    shutil.copytree(corpus_index, folder)
+    monkeypatch.setenv("CSPR_INDEX_DIR", str(folder))
+    monkeypatch.setattr("learning.cli.build_encoder", FakeEncoder)
+    get_settings.cache_clear()
+    return folder
+
+
+@pytest.fixture
+def media(monkeypatch: pytest.MonkeyPatch) -> list[MemoryMediaFileStorage]:
+    """The stores AppTest keeps downloads in (so a test can read what a download holds)."""
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Kept(MemoryMediaFileStorage):
+        def __init__(self, endpoint: str) -> None:
+            super().__init__(endpoint)
+            stores.append(self)
+
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", Kept)
+    return stores
+
+
+def open_page(page: str, viewer: Viewer) -> AppTest:
+    """``app.py`` signed in as ``viewer``, switched to ``page`` and run."""
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.session_state["viewer"] = viewer
+    at.session_state["last_seen"] = dt.datetime.now(dt.UTC)
+    return at.switch_page(page).run()
+
+
+def texts(at: AppTest) -> str:
+    """Every piece of text the page shows, one per line."""
+    parts = [*at.markdown, *at.caption, *at.text, *at.info, *at.success, *at.error, *at.warning]
+    return "\n".join(str(part.value) for part in parts)
+
+
+def deliver(db_url: str, *notices: tuple[str, str]) -> None:
+    """Store ``(recipient, subject)`` inbox notices, in that order."""
+    from review_flows.db import open_session
+    from review_flows.notify.channels import InboxChannel
+    from review_flows.notify.notice import OutgoingNotice
+    from review_flows.notify.store import deliver_notices
+
+    planned = [
+        OutgoingNotice(
+            key=f"test:{number}:{recipient}",
+            kind=NoticeKind.REMINDER,
+            partnership=NORTHSHIRE.name,
+            recipient=recipient,
+            channel=Channel.INBOX,
+            subject=subject,
+            body=f"{subject}: the body",
+            for_date=dt.date.today(),
+        )  # fmt: skip
+        for number, (recipient, subject) in enumerate(notices)
+    ]
+    with open_session(db_url) as session:
+        deliver_notices(session, planned, {Channel.INBOX: InboxChannel()})
+
+
+# --- themes --------------------------------------------------------------------------------------
+
+
+def test_the_prevalence_table_has_the_tagged_themes(index_dir: Path) -> None:
+    at = open_page("ui/pages/themes.py", ANALYST)
+
+    assert not at.exception and not at.error
+    (table,) = at.dataframe
+    frame = table.value
+    assert list(frame.columns[:2]) == ["Theme", "All reviews (5)"]
+    assert {"2018 (1)", "2022 (1)"} <= set(frame.columns)
+    totals = dict(zip(frame["Theme"], frame["All reviews (5)"], strict=True))
+    assert totals["The voice and lived experience of the child"] == 2
+    assert totals["Fathers, male carers and unknown men"] == 2
+    assert totals[DA_LABEL] == 1 and totals["Neglect"] == 0
+    assert list(totals.values())[:2] == [2, 2]  # the commonest first
+    assert len(totals) == 27  # every theme of the taxonomy, carried or not
+    (chart,) = at.get("vega_lite_chart")
+    assert json.loads(chart.proto.spec)["mark"]["type"] == "bar"
+    assert chart.proto.alt.startswith(  # the chart's text alternative, also shown beneath it
+        "Reviews carrying each theme, by year of publication, over 5 reviews. Most common: "
+        "Fathers, male carers and unknown men in 2 of 5; The voice and lived experience of the "
+        "child in 2 of 5"
+    )
+    assert chart.proto.alt in texts(at)
+
+    at.multiselect(key="themes_by").set_value(["nation", "outcome"]).run()
+
+    nation, outcome = (table.value for table in at.dataframe)
+    assert {"England (3)", "Wales (1)", "Scotland (1)"} <= set(nation.columns)
+    assert {"Death (3)", "Serious harm (2)"} <= set(outcome.columns)
+
+
+def test_the_heat_map_has_its_table_beneath(index_dir: Path) -> None:
+    at = open_page("ui/pages/themes.py", ANALYST)
+    at.radio(key="themes_section").set_value("Co-occurrence").run()
+    at.number_input(key="co_min").set_value(1).run()
+
+    assert not at.exception and not at.error
+    (chart,) = at.get("vega_lite_chart")
+    assert json.loads(chart.proto.spec)["mark"]["type"] == "rect"
+    assert chart.proto.alt.startswith(
+        "4 combinations of themes found together in 5 reviews"
+    )  # its text alternative
+    pairs = set(at.dataframe[0].value["Themes"])
+    assert f"{SLEEP_LABEL} + Fathers, male carers and unknown men" in pairs
+    assert "combinations of themes found together in 5 reviews" in texts(at)
+
+
+def test_changes_clusters_and_recurring_render(index_dir: Path) -> None:
+    at = open_page("ui/pages/themes.py", ANALYST)
+    for section in ("Rising and new", "Emerging clusters"):
+        at.radio(key="themes_section").set_value(section).run()
+        assert not at.exception and not at.error, section
+    at.radio(key="themes_section").set_value("Recurring recommendations").run()
+
+    assert not at.exception and not at.error
+    assert "recommendations made in 2 or more reviews" in texts(at)
+
+
+def test_confirming_a_tag_writes_a_decision(index_dir: Path, db_url: str) -> None:
+    from learning.themes.decisions import load_decisions
+
+    at = open_page("ui/pages/themes.py", ANALYST)
+    at.radio(key="themes_section").set_value("Confirm or reject tags").run()
+    at.selectbox(key="tr").set_value("r-domestic-abuse").run()
+    at.selectbox(key="tt").set_value("domestic_abuse").run()
+
+    shown = texts(at)
+    assert "Tagged" in shown and "Page 1" in shown  # the evidence, with its page
+    assert "Domestic abuse notifications from the police were not shared" in shown
+
+    at.text_area(key="decision_note").input("the police notifications finding")
+    at.button(key="confirm_tag").click().run()
+
+    decision = load_decisions(db_url)[("r-domestic-abuse", "domestic_abuse")]
+    assert (decision.decision, decision.by) == ("confirm", "analyst")
+    assert decision.note == "the police notifications finding"
+    assert dt.datetime.now(dt.UTC) - decision.at < dt.timedelta(minutes=5)
+    assert f"confirmed {DA_LABEL} on r-domestic-abuse." in texts(at)
+    assert "In force: confirmed by analyst" in texts(at)
+
+
+def test_an_evidence_pack_downloads_with_data(
+    index_dir: Path, media: list[MemoryMediaFileStorage]
+) -> None:
+    at = open_page("ui/pages/themes.py", ANALYST)
+    at.radio(key="themes_section").set_value("Evidence packs").run()
+    at.selectbox(key="pack_th").set_value("domestic_abuse").run()
+    at.radio(key="pack_fmt").set_value("csv").run()
+    assert not at.get("download_button")  # nothing until asked for
+
+    at.button(key="pack_build").click().run()
+
+    (download,) = at.get("download_button")
+    assert download.proto.label == "Download evidence-pack-domestic_abuse.csv"
+    data = media[-1].get_file(download.proto.url.rsplit("/", 1)[1]).content.decode("utf-8")
+    assert data.startswith("theme_id,part,review_id,")
+    assert "r-domestic-abuse" in data and "[Child E" in data
+    assert "every line cites its review and page" in texts(at)
+
+
+def test_without_an_index_the_page_says_what_to_do(db_url: str) -> None:
+    at = open_page("ui/pages/themes.py", ANALYST)
+
+    assert not at.exception
+    assert [info.value for info in at.info] == [
+        "No learning index yet: ingest published reviews with `cspr ingest FOLDER` "
+        "(or start the demo with `cspr run`), then come back."
+    ]
+
+
+@pytest.mark.parametrize("page", ["ui/pages/themes.py", "ui/pages/admin.py"])
+def test_a_panel_member_is_refused_themes_and_admin(db_url: str, page: str) -> None:
+    # not in a panel member's navigation: asking for it lands on their own first page
+    landed = open_page(page, PANEL)
+    assert [title.value for title in landed.title] not in (["Themes"], ["Admin"])
+    # and the page itself refuses them, if reached by its address
+    at = AppTest.from_file(str(REPO_ROOT / page), default_timeout=60)
+    at.session_state["viewer"] = PANEL
+    at.session_state["last_seen"] = dt.datetime.now(dt.UTC)
+    at.run()
+
+    assert [error.value for error in at.error] == ["A panel member cannot open this page."]
+    assert not at.title and not at.dataframe
+
+
+# --- inbox ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def notices(db_url: str) -> str:
+    """Two notices to analysts' contacts, one to Northshire's business manager, one to its chair."""
+    deliver(
+        db_url,
+        (contact_email(NORTHSHIRE, ContactRole.ANALYST), "Analyst notice one"),
+        (contact_email(NORTHSHIRE, ContactRole.BUSINESS_MANAGER), "Manager notice"),
+        (contact_email(WESTMERE, ContactRole.ANALYST), "Analyst notice two"),
+        (contact_email(NORTHSHIRE, ContactRole.CHAIR), "Chair notice"),
+    )
+    return db_url
+
+
+def mark_read_buttons(at: AppTest) -> list:
+    return [button for button in at.button if button.label == "Mark read"]
+
+
+def test_an_analyst_sees_only_analyst_notices_newest_first(notices: str) -> None:
+    at = open_page("ui/pages/inbox.py", ANALYST)
+
+    subjects = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert subjects == ["**Analyst notice two**", "**Analyst notice one**"]
+    assert sum("**Unread**" in m.value for m in at.markdown) == 2
+
+
+def test_marking_read_persists_and_unread_only_hides_it(notices: str) -> None:
+    from review_flows.db import open_session
+    from review_flows.workbench import inbox_of
+
+    at = open_page("ui/pages/inbox.py", ANALYST)
+    (newest, _) = mark_read_buttons(at)
+    newest.click().run()
+
+    with open_session(notices) as session:
+        read = {n.subject: n.read_at is not None for n in inbox_of(session, ANALYST)}
+    assert read == {"Analyst notice two": True, "Analyst notice one": False}
+    assert sum("**Unread**" in m.value for m in at.markdown) == 1
+    assert len(mark_read_buttons(at)) == 1  # no "Mark read" on a read notice
+
+    at.toggle(key="inbox_unread_only").set_value(True).run()
+
+    subjects = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert subjects == ["**Analyst notice one**"]
+
+
+def test_a_panel_member_sees_their_partnerships_manager_notices(notices: str) -> None:
+    at = open_page("ui/pages/inbox.py", PANEL)
+
+    subjects = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert subjects == ["**Manager notice**"]
+
+
+# --- admin ---------------------------------------------------------------------------------------
+
+
+def fill_user(at: AppTest, username: str, password: str = "a long enough password") -> AppTest:
+    at.text_input(key="new_username").input(username)
+    at.text_input(key="new_display_name").input("New Analyst")
+    at.selectbox(key="new_role").set_value(Role.ANALYST)
+    at.text_input(key="new_pw").input(password)
+    return at.button(key="add_user").click().run()
+
+
+def test_an_admin_adds_a_user(db_url: str) -> None:
+    from review_flows.auth import sign_in
+    from review_flows.db import open_session
+
+    at = fill_user(open_page("ui/pages/admin.py", ADMIN), "new.analyst")
+
+    assert not at.error
+    assert "Added new.analyst (analyst)." in texts(at)
+    users = at.dataframe[0].value
+    assert "new.analyst" in set(users["Username"])
+    with open_session(db_url) as session:
+        viewer = sign_in(
+            session, "new.analyst", "a long enough password", now=dt.datetime.now(dt.UTC)
+        )
+    assert viewer == Viewer("new.analyst", Role.ANALYST, None, "New Analyst")
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "reason"),
+    [
+        ("analyst", "a long enough password", "User not added: user analyst already exists"),
+        ("new.analyst", "short", "User not added: password: String should have at least 10"),
+        ("Bad Name", "a long enough password", "User not added: username: username 'Bad Name'"),
+    ],
+    ids=["duplicate", "short-password", "bad-username"],
+)
+def test_a_refused_user_shows_the_reason(
+    db_url: str, username: str, password: str, reason: str
+) -> None:
+    from review_flows.db import open_session
+    from review_flows.users import list_users
+
+    at = fill_user(open_page("ui/pages/admin.py", ADMIN), username, password)
+
+    (error,) = at.error
+    assert error.value.startswith(reason)
+    with open_session(db_url) as session:
+        assert len(list_users(session)) == 5  # the demo users only
+
+
+def fill_contact(at: AppTest, email: str) -> AppTest:
+    at.selectbox(key="c_partnership").set_value(WESTMERE.name)
+    at.selectbox(key="c_role").set_value(ContactRole.ANALYST)
+    at.text_input(key="c_email").input(email)
+    at.selectbox(key="c_user").set_value("analyst")
+    return at.button(key="add_contact").click().run()
+
+
+def test_an_admin_adds_a_contact(db_url: str) -> None:
+    from review_flows.contacts import list_contacts
+    from review_flows.db import open_session
+
+    at = fill_contact(open_page("ui/pages/admin.py", ADMIN), "second.analyst@example.org")
+
+    assert not at.error
+    with open_session(db_url) as session:
+        added = [c for c in list_contacts(session) if c.email == "second.analyst@example.org"]
+    assert [(c.partnership, c.role, c.channels, c.username) for c in added] == [
+        (WESTMERE.name, ContactRole.ANALYST, "inbox,email", "analyst")
+    ]
+    assert f"Added second.analyst@example.org as analyst of {WESTMERE.name}." in texts(at)
+
+
+def test_a_bad_email_is_refused_with_the_reason(db_url: str) -> None:
+    from review_flows.contacts import list_contacts
+    from review_flows.db import open_session
+
+    at = fill_contact(open_page("ui/pages/admin.py", ADMIN), "not-an-address")
+
+    assert [error.value for error in at.error] == [
+        "Contact not added: email: email 'not-an-address' is not an address like name@example.org"
+    ]
+    with open_session(db_url) as session:
+        assert len(list_contacts(session)) == 20  # the demo's, nothing added
+
+
+def test_an_admin_disables_a_user_and_sees_the_rulebooks(db_url: str) -> None:
+    from review_flows.db import open_session
+    from review_flows.users import get_user
+
+    at = open_page("ui/pages/admin.py", ADMIN)
+    assert "admin" not in at.selectbox(key="state_user").options  # not one's own account
+    at.selectbox(key="state_user").set_value("reviewer").run()
+    at.button(key="toggle_user").click().run()
+
+    with open_session(db_url) as session:
+        assert get_user(session, "reviewer").disabled
+    assert "reviewer is now disabled." in texts(at)
+    rulebooks = next(t.value for t in at.dataframe if "Incidents covered" in t.value.columns)
+    assert "england-scr-2015" in set(rulebooks["Id"])
+    assert "No local targets are set." in texts(at)

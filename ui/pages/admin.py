@@ -1,0 +1,249 @@
+"""Admin (admins only): users, partnerships and their contacts, rulebooks, local targets.
+
+Each form calls one service; a refusal is shown next to the form with the service's message.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from review_flows.cases import parse_input
+from review_flows.contacts import add_contact, list_contacts, remove_contact
+from review_flows.errors import ReviewFlowsError
+from review_flows.models import (
+    Channel,
+    ContactCreate,
+    ContactPublic,
+    ContactRole,
+    Role,
+    UserCreate,
+    UserPublic,
+)
+from review_flows.rulebook import Rulebook, known_milestones, list_rulebooks
+from review_flows.users import create_user, list_users, set_disabled, set_password
+from ui.auth import require_page
+from ui.resources import db_session, settings
+
+FLASH = "admin_flash"
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _done(message: str) -> None:
+    """Say what was done on the next run (the lists above the forms are read again)."""
+    st.session_state[FLASH] = message
+    st.rerun()
+
+
+def _users(users: list[UserPublic], partnerships: list[str], me: str) -> None:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                (
+                    u.username,
+                    u.display_name,
+                    _words(u.role),
+                    u.partnership or "-",
+                    "Disabled" if u.disabled else "Active",
+                    f"{u.created_at:%Y-%m-%d}",
+                )
+                for u in users
+            ],  # fmt: skip
+            columns=["Username", "Name", "Role", "Partnership", "State", "Created"],
+        ),
+        hide_index=True,
+        key="users_table",
+    )
+    st.subheader("Add a user")
+    with st.form("add_user", clear_on_submit=False):
+        username = st.text_input("Username", key="new_username")
+        name = st.text_input("Display name", key="new_display_name")
+        role = st.selectbox("Role", list(Role), format_func=_words, key="new_role")
+        partnership = st.selectbox(
+            "Partnership (panel members: their cases are scoped to it)", ["", *partnerships],
+            format_func=lambda p: p or "-", accept_new_options=True, key="new_partnership",
+        )  # fmt: skip
+        password = st.text_input("Password (10 characters or more)", type="password", key="new_pw")
+        submitted = st.form_submit_button("Add user", key="add_user", icon=":material/person_add:")
+    if submitted:
+        data = {
+            "username": username, "display_name": name, "role": role,
+            "partnership": partnership or None, "password": password,
+        }  # fmt: skip
+        try:
+            with db_session() as session:
+                created = create_user(session, parse_input(UserCreate, data))
+        except ReviewFlowsError as refused:
+            st.error(f"User not added: {refused}", icon=":material/error:")
+        else:
+            _done(f"Added {created.username} ({_words(created.role)}).")
+    _user_state(users, me)
+    _reset_password(users)
+
+
+def _user_state(users: list[UserPublic], me: str) -> None:
+    st.subheader("Disable or enable")
+    names = [u.username for u in users if u.username != me]
+    if not names:
+        st.caption("No other users.")
+        return
+    state = {u.username: u.disabled for u in users}
+    chosen = st.selectbox("User", names, key="state_user")
+    disabled = state[chosen]
+    label = "Enable" if disabled else "Disable"
+    if st.button(label, key="toggle_user", icon=":material/block:"):
+        try:
+            with db_session() as session:
+                set_disabled(session, chosen, not disabled)
+        except ReviewFlowsError as refused:
+            st.error(f"Not changed: {refused}", icon=":material/error:")
+        else:
+            _done(f"{chosen} is now {'enabled' if disabled else 'disabled'}.")
+
+
+def _reset_password(users: list[UserPublic]) -> None:
+    st.subheader("Reset a password")
+    with st.form("reset_password", clear_on_submit=True):
+        chosen = st.selectbox("User", [u.username for u in users], key="reset_user")
+        password = st.text_input("New password", type="password", key="reset_pw")
+        submitted = st.form_submit_button(
+            "Reset password", key="reset_submit", icon=":material/key:"
+        )
+    if not submitted or chosen is None:
+        return
+    try:
+        with db_session() as session:
+            set_password(session, chosen, password)
+    except ReviewFlowsError as refused:
+        st.error(f"Password not reset: {refused}", icon=":material/error:")
+    else:
+        _done(f"Password of {chosen} reset (any lock-out lifted); tell them by a safe route.")
+
+
+def _contacts(contacts: list[ContactPublic], partnerships: list[str], users: list[str]) -> None:
+    for partnership in partnerships:
+        st.markdown(f"**{partnership}**")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    (c.id, _words(c.role), c.email, c.channels, c.username or "-")
+                    for c in contacts
+                    if c.partnership == partnership
+                ],
+                columns=["Id", "Role", "Email", "Channels", "Inbox of user"],
+            ),
+            hide_index=True,
+        )
+    st.subheader("Add a contact (a new partnership name adds the partnership)")
+    with st.form("add_contact", clear_on_submit=False):
+        partnership = st.selectbox(
+            "Partnership", partnerships, accept_new_options=True, index=None, key="c_partnership"
+        )
+        role = st.selectbox("Role", list(ContactRole), format_func=_words, key="c_role")
+        email = st.text_input("Email", key="c_email")
+        channels = st.multiselect("Channels", list(Channel), default=list(Channel), key="c_ch")
+        username = st.selectbox(
+            "Inbox of user (optional)", ["", *users], format_func=lambda u: u or "-", key="c_user"
+        )
+        submitted = st.form_submit_button(
+            "Add contact", key="add_contact", icon=":material/contact_mail:"
+        )
+    if submitted:
+        data = {
+            "partnership": partnership or "", "role": role, "email": email,
+            "channels": ",".join(channels), "username": username or None,
+        }  # fmt: skip
+        try:
+            with db_session() as session:
+                added = add_contact(session, parse_input(ContactCreate, data))
+        except ReviewFlowsError as refused:
+            st.error(f"Contact not added: {refused}", icon=":material/error:")
+        else:
+            _done(f"Added {added.email} as {_words(added.role)} of {added.partnership}.")
+    _remove_contact(contacts)
+
+
+def _remove_contact(contacts: list[ContactPublic]) -> None:
+    st.subheader("Remove a contact")
+    if not contacts:
+        st.caption("No contacts.")
+        return
+    labels = {c.id: f"#{c.id} {c.partnership} · {_words(c.role)} · {c.email}" for c in contacts}
+    chosen = st.selectbox("Contact", list(labels), format_func=labels.__getitem__, key="rm_c")
+    if st.button("Remove contact", key="remove_contact", icon=":material/delete:"):
+        try:
+            with db_session() as session:
+                removed = remove_contact(session, chosen)
+        except ReviewFlowsError as refused:
+            st.error(f"Not removed: {refused}", icon=":material/error:")
+        else:
+            _done(f"Removed {removed.email} ({_words(removed.role)} of {removed.partnership}).")
+
+
+def _covers(book: Rulebook) -> str:
+    """The incident dates an edition covers, in words."""
+    start, end = book.in_force_from, book.in_force_to
+    if start and end:
+        return f"{start:%d %b %Y} to {end:%d %b %Y}"
+    if start:
+        return f"from {start:%d %b %Y}"
+    return f"up to {end:%d %b %Y}" if end else "any date"
+
+
+def _rulebooks() -> None:
+    books = list_rulebooks()
+    st.dataframe(
+        pd.DataFrame(
+            [
+                (b.id, b.title, _words(b.nation), _words(b.review_type), _covers(b), len(b.rules))
+                for b in books
+            ],
+            columns=["Id", "Title", "Nation", "Review type", "Incidents covered", "Milestones"],
+        ),
+        hide_index=True,
+        key="rulebooks_table",
+    )
+    st.subheader("Local targets in force")
+    targets = settings().local_targets
+    if targets:
+        st.dataframe(
+            pd.DataFrame(
+                [(*key.partition(":")[::2], days) for key, days in sorted(targets.items())],
+                columns=["Rulebook", "Milestone", "Working days"],
+            ),
+            hide_index=True,
+            key="targets_table",
+        )
+    else:
+        st.caption("No local targets are set.")
+    st.markdown(
+        "Local targets set a time limit where guidance sets none. They are read-only here: set "
+        "`CSPR_LOCAL_TARGETS` as JSON in the environment or `.env`, e.g. "
+        "`CSPR_LOCAL_TARGETS='{\"wales-cpr:review_completed\": 120}'`, and restart the app."
+    )
+    with st.expander("Milestones that can take a local target"):
+        for book, milestones in known_milestones().items():
+            st.markdown(f"`{book}`: {', '.join(f'`{m}`' for m in milestones)}")
+
+
+viewer = require_page("admin")
+st.title("Admin")
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    st.success(flash, icon=":material/check_circle:")
+with db_session() as session:
+    all_users = list_users(session)
+    all_contacts = list_contacts(session)
+names = sorted(
+    {c.partnership for c in all_contacts} | {u.partnership for u in all_users if u.partnership}
+)
+users_tab, contacts_tab, rules_tab = st.tabs(["Users", "Partnerships and contacts", "Rulebooks"])
+with users_tab:
+    _users(all_users, names, viewer.username)
+with contacts_tab:
+    _contacts(all_contacts, names, [u.username for u in all_users])
+with rules_tab:
+    _rulebooks()

@@ -1,0 +1,52 @@
+"""Inbox: the viewer's own reminders, escalations and digests, newest first.
+
+A notice reaches this inbox when it went to a contact linked to the viewer's username (see
+Admin, contacts). Unread notices say so in words and with an icon; "Mark read" marks one.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from review_flows.models import NoticeKind
+from review_flows.workbench import inbox_of, mark_read_as
+from ui.auth import require_page
+from ui.resources import db_session
+
+KIND_LABELS = {
+    NoticeKind.REMINDER: "Reminder",
+    NoticeKind.ESCALATION: "Escalation",
+    NoticeKind.DIGEST: "Weekly digest",
+    NoticeKind.EVENT: "What is now due",
+    NoticeKind.PUBLICATION: "Published review indexed",
+}
+
+viewer = require_page("inbox")
+st.title("Inbox")
+unread_only = st.toggle("Unread only", key="inbox_unread_only")
+with db_session() as session:
+    notices = inbox_of(session, viewer, unread_only=unread_only)
+
+if not notices:
+    st.info(
+        "Nothing unread."
+        if unread_only
+        else "No notices for you yet. Reminders and escalations arrive here when a partnership "
+        "contact is linked to your username."
+    )
+for notice in notices:
+    unread = notice.read_at is None
+    with st.container(border=True):
+        state = ":material/mark_email_unread: **Unread**" if unread else ":material/drafts: Read"
+        about = f" · {notice.case_reference}" if notice.case_reference else ""
+        st.markdown(
+            f"{state} · {KIND_LABELS.get(notice.kind, str(notice.kind))}{about} · "
+            f"{notice.created_at:%d %b %Y %H:%M} UTC"
+        )
+        st.markdown(f"**{notice.subject}**")
+        with st.expander("Details"):
+            st.text(notice.body)
+        if unread and st.button("Mark read", key=f"read_{notice.id}", icon=":material/done:"):
+            with db_session() as session:
+                mark_read_as(session, viewer, notice.id)  # type: ignore[arg-type]
+            st.rerun()
