@@ -10,6 +10,7 @@ import streamlit as st
 
 from review_flows.access import pages_for
 from ui.auth import current_viewer, sign_in_page, sign_out
+from ui.widgets import apply_accessible_styles
 
 PAGES = {
     "deadlines": ("ui/pages/deadlines.py", "Deadlines", ":material/event:"),
@@ -23,6 +24,7 @@ PAGES = {
 }
 
 st.set_page_config(page_title="CSPR workbench", page_icon=":material/shield:", layout="wide")
+apply_accessible_styles()
 viewer = current_viewer()
 if viewer is None:
     navigation = st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/login:")])

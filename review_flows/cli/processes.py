@@ -134,7 +134,7 @@ def streamlit_command(port: int) -> list[str]:
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.maxUploadSize", "200",
+        "--server.maxUploadSize", "200", "--client.toolbarMode", "minimal",
     ]  # fmt: skip
 
 
