@@ -136,7 +136,9 @@ def _open(page: object, title: str) -> None:
 def _settle(page: object) -> None:
     """Wait until Streamlit has finished running the script."""
     page.wait_for_timeout(500)  # type: ignore[attr-defined]
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)  # type: ignore[attr-defined]
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(  # type: ignore[attr-defined]
+        timeout=180_000
+    )
     # elements of the previous run are faded ("stale") until the new run replaces them
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0", timeout=120_000
@@ -203,6 +205,7 @@ def test_analyst_and_admin_land_on_their_pages(
     page.get_by_role("heading", name=landing).first.wait_for(timeout=120_000)
     _settle(page)
     if username == "analyst":
+        page.get_by_role("heading", name="By year of publication").wait_for(timeout=180_000)
         page.screenshot(path=str(SHOTS / "themes.png"), full_page=True)
         assert "NSH-" not in page.inner_text("body")  # no case details for analysts
     _accessible(page, landing.lower())
