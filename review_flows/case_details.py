@@ -17,7 +17,7 @@ from sqlmodel import Session
 from review_flows.access import Viewer, may_write_cases
 from review_flows.actions import list_actions
 from review_flows.cases import CaseTimeline, parse_input
-from review_flows.events import EventKind
+from review_flows.events import EventKind, amendment_marks
 from review_flows.jobs import jobs_of_case, publication_status
 from review_flows.models import ActionPublic, CaseEventCreate, CaseEventPublic, Job, Notice
 from review_flows.notify.store import notices_of_case
@@ -290,15 +290,7 @@ def _what(event: CaseEventPublic) -> str:
 
 
 def _marks(events: Iterable[CaseEventPublic]) -> dict[int, str]:
-    marks: dict[int, str] = {}
-    for event in events:
-        if event.corrects is None:
-            continue
-        if event.kind is EventKind.CORRECTION:
-            marks[event.corrects] = f"corrected to {event.on.isoformat()} by #{event.id}"
-        elif event.kind is EventKind.VOID:
-            marks[event.corrects] = f"voided by #{event.id}"
-    return marks
+    return amendment_marks(list(events))
 
 
 def _due_words(due: dt.date | None) -> str:

@@ -77,6 +77,24 @@ def corrected_dates(events: Sequence[Event]) -> dict[int, dt.date]:
     }
 
 
+def amendment_marks(events: Sequence[object]) -> dict[int, str]:
+    """Event id -> what a later correction or void did to it ("corrected to 2026-11-04 by #5",
+    "voided by #6"), to show beside the original. ``events`` need kind, on, id and corrects."""
+    marks: dict[int, str] = {}
+    for event in events:
+        target = getattr(event, "corrects", None)
+        if target is None:
+            continue
+        kind = getattr(event, "kind")  # noqa: B009
+        if kind is EventKind.CORRECTION:
+            marks[target] = (
+                f"corrected to {getattr(event, 'on').isoformat()} by #{getattr(event, 'id')}"  # noqa: B009
+            )
+        elif kind is EventKind.VOID:
+            marks[target] = f"voided by #{getattr(event, 'id')}"  # noqa: B009
+    return marks
+
+
 @dataclass(frozen=True)
 class Event:
     """One entry of a case's log as the pure core sees it.

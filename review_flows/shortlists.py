@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from review_flows.access import Viewer, case_scope
-from review_flows.cases import find_case
-from review_flows.errors import CaseDataInvalid, CaseNotFound, validation_problems
+from review_flows.access import Viewer
+from review_flows.errors import CaseDataInvalid, validation_problems
 from review_flows.models import Case, ShortlistItem
+from review_flows.workbench import visible_case
 
 logger = logging.getLogger(__name__)
 
@@ -86,18 +86,7 @@ def shortlist_of(
 def _visible_case(
     session: Session, viewer: Viewer, reference: str, partnership: str | None
 ) -> Case:
-    # The same check as review_flows.workbench: out of scope reads exactly as missing.
-    scope = case_scope(viewer)
-    missing = CaseNotFound(f"no case {reference} that you can see")
-    if scope.nothing:
-        raise missing
-    try:
-        case = find_case(session, reference, partnership or scope.partnership)
-    except CaseNotFound:
-        raise missing from None
-    if not scope.admits(case.partnership, case.owner):
-        raise missing
-    return case
+    return visible_case(session, viewer, reference, partnership)
 
 
 def _entry(row: ShortlistItem) -> ShortlistEntry:

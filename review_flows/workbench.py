@@ -24,7 +24,7 @@ from review_flows.cases import (
 from review_flows.errors import CaseNotFound, ReviewFlowsError
 from review_flows.events import EventKind
 from review_flows.lifecycle import accepted_kinds
-from review_flows.models import CaseEventCreate, CaseEventPublic, Contact, Notice
+from review_flows.models import Case, CaseEventCreate, CaseEventPublic, Contact, Notice
 from review_flows.notify.store import inbox, mark_read
 from review_flows.settings import Settings
 from review_flows.week import CaseMilestones, DueRow, week_rows
@@ -130,9 +130,10 @@ def mark_read_as(session: Session, viewer: Viewer, notice_id: int) -> None:
         mark_read(session, notice_id)
 
 
-def _check_visible(
-    session: Session, viewer: Viewer, reference: str, partnership: str | None
-) -> None:
+def visible_case(
+    session: Session, viewer: Viewer, reference: str, partnership: str | None = None
+) -> Case:
+    """The case row, if the viewer may see it; out of scope reads exactly as missing."""
     scope = case_scope(viewer)
     missing = CaseNotFound(f"no case {reference} that you can see")
     if scope.nothing:
@@ -143,6 +144,13 @@ def _check_visible(
         raise missing from None
     if not scope.admits(case.partnership, case.owner):
         raise missing
+    return case
+
+
+def _check_visible(
+    session: Session, viewer: Viewer, reference: str, partnership: str | None
+) -> None:
+    visible_case(session, viewer, reference, partnership)
 
 
 def _own(viewer: Viewer) -> str | None:

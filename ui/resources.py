@@ -42,3 +42,16 @@ def search_engine() -> Any:
     from learning.search import open_engine
 
     return open_engine(settings().resolved_index_dir, build_encoder())
+
+
+def engine_or_stop(empty_hint: str) -> Any:
+    """The search engine; if there is no index or it cannot be used, say so and stop the page."""
+    from learning.errors import IndexNotFound, LearningError
+
+    try:
+        return search_engine()
+    except IndexNotFound:
+        st.info(f"The library has no reviews yet. {empty_hint}")
+    except LearningError as problem:
+        st.error(f"The search index cannot be used: {problem}. Ask an admin to rebuild it.")
+    st.stop()

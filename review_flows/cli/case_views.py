@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from review_flows.events import EventKind
+from review_flows.events import EventKind, amendment_marks
 
 
 def due_row_to_dict(row: Any) -> dict[str, Any]:
@@ -106,15 +106,7 @@ def render_timeline(timeline: Any, day: dt.date) -> str:
 
 def _amendments(events: Any) -> dict[int, str]:
     """What later corrections and voids did to each event, to show beside it."""
-    marks: dict[int, str] = {}
-    for event in events:
-        if event.corrects is None:
-            continue
-        if event.kind is EventKind.CORRECTION:
-            marks[event.corrects] = f"  [corrected to {event.on.isoformat()} by #{event.id}]"
-        elif event.kind is EventKind.VOID:
-            marks[event.corrects] = f"  [voided by #{event.id}]"
-    return marks
+    return {target: f"  [{mark}]" for target, mark in amendment_marks(list(events)).items()}
 
 
 def _remaining(days: int | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from learning.errors import IndexNotFound, LearningError
+from learning.errors import LearningError
 from learning.filters import ALLOWED_VALUES
 from learning.highlight import (
     escape_markdown,
@@ -24,7 +24,7 @@ from learning.results import PassageHit, ReviewHit
 from learning.search import SearchEngine
 from learning.search_form import MAX_QUERY_CHARS, SearchChoices, SearchMode, build_filters
 from ui.auth import require_page
-from ui.resources import search_engine, settings
+from ui.resources import engine_or_stop, settings
 
 REVIEW_ID = "review_id"
 MODES = {SearchMode.PASSAGES: "Passages", SearchMode.REVIEWS: "Reviews"}
@@ -169,14 +169,7 @@ query = st.text_input(
 mode = st.radio(
     "Show", list(MODES), format_func=MODES.__getitem__, horizontal=True, key="search_mode"
 )
-try:
-    engine = search_engine()
-except IndexNotFound:
-    st.info("The library has no reviews yet. Add some on the Library page, then search them.")
-    st.stop()
-except LearningError as problem:
-    st.error(f"The search index cannot be used: {problem}. Ask an admin to rebuild it.")
-    st.stop()
+engine = engine_or_stop("Add some on the Library page, then search them.")
 choices = _filters_panel(engine)
 if query.strip():
     _show_results(engine, query, SearchMode(mode), choices)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from learning.errors import IndexNotFound, LearningError
+from learning.errors import LearningError
 from learning.highlight import escape_markdown, highlight_markdown, passage_location, value_label
 from learning.library import similar_reviews
 from learning.precis import case_precis, facts_of
@@ -18,7 +18,7 @@ from review_flows.errors import ReviewFlowsError
 from review_flows.shortlists import save_to_shortlist
 from review_flows.workbench import visible_cases
 from ui.auth import now, require_page
-from ui.resources import db_session, search_engine, settings
+from ui.resources import db_session, engine_or_stop, settings
 
 PRECIS = "precis"
 ASKED = "similar_precis"
@@ -124,12 +124,5 @@ st.text_area(
 st.button("Find similar reviews", type="primary", on_click=_ask)
 asked = st.session_state.get(ASKED)
 if asked is not None:
-    try:
-        engine = search_engine()
-    except IndexNotFound:
-        st.info("The library has no reviews yet. Add some on the Library page first.")
-        st.stop()
-    except LearningError as problem:
-        st.error(f"The search index cannot be used: {problem}. Ask an admin to rebuild it.")
-        st.stop()
+    engine = engine_or_stop("Add some on the Library page first.")
     _show_results(engine, asked, cases.get(chosen or ""))
