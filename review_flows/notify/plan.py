@@ -4,7 +4,9 @@ For each open case's alerting milestones with a due date, one reminder per *step
 
 - ``due_soon``: due within the due-soon window (``CSPR_DUE_SOON_WORKING_DAYS``);
 - ``due_today``: due today;
-- ``overdue``: past its due date (and not "late, delay notified"), also escalated to the chair.
+- ``overdue``: past its due date (and not "late, delay notified"), also escalated to the chair;
+- ``stalled``: a step the guidance sets no time limit for, open longer than
+  ``CSPR_STALLED_AFTER_WORKING_DAYS`` (keyed by the day its clock started), once.
 
 A step's key names the case, milestone, due date, step, recipient and channel, so a re-run on
 the same day sends nothing new, a missed day is caught up on the next run once (the key holds no
@@ -56,19 +58,32 @@ class Recipient:
 
 
 _OVERDUE, _DUE_SOON, _DUE = MilestoneStatus.OVERDUE, MilestoneStatus.DUE_SOON, MilestoneStatus.DUE
+_STALLED = MilestoneStatus.STALLED
 
 
 @dataclass(frozen=True)
 class ReminderStep:
     milestone: Milestone
-    step: str  # due_soon, due_today, overdue
+    step: str  # due_soon, due_today, overdue, stalled
+
+    @property
+    def anchor(self) -> dt.date:
+        """The date the reminder is about: the due date, or for a stalled step (no statutory
+        time limit) the day its clock started. Part of the key: a moved date reminds afresh."""
+        date = self.milestone.due if self.step != "stalled" else self.milestone.start
+        assert date is not None
+        return date
 
 
 def reminder_step(milestone: Milestone) -> ReminderStep | None:
     """The reminder a milestone calls for today, if any."""
-    if not milestone.alert or milestone.due is None or milestone.working_days_remaining is None:
+    if not milestone.alert:
         return None
     status = milestone.status
+    if status is _STALLED and milestone.start is not None:
+        return ReminderStep(milestone, "stalled")
+    if milestone.due is None or milestone.working_days_remaining is None:
+        return None
     if status is _OVERDUE:
         return ReminderStep(milestone, "overdue")
     if status is not _DUE_SOON and status is not _DUE:
@@ -143,10 +158,9 @@ def _reminder(
     today: dt.date,
 ) -> OutgoingNotice:
     milestone = step.milestone
-    assert milestone.due is not None
     key = (
         f"{_VALUE[kind]}:{step.step}:case{case.case_id}:{milestone.milestone}:"
-        f"{milestone.due}:{recipient}:{_VALUE[channel]}"
+        f"{step.anchor}:{recipient}:{_VALUE[channel]}"
     )
     return OutgoingNotice(
         key, kind, case.partnership, recipient, channel, "", "", today, case.case_id,
@@ -165,6 +179,11 @@ def left_or_late(days: int) -> str:
 
 def reminder_subject(case: SweepCase, step: ReminderStep, kind: NoticeKind) -> str:
     milestone = step.milestone
+    if step.step == "stalled":
+        return (
+            f"[CSPR] {case.reference}: {milestone.label} stalled "
+            f"({milestone.elapsed_working_days} working days, no statutory time limit)"
+        )
     assert milestone.due is not None and milestone.working_days_remaining is not None
     prefix = "Escalation: " if kind is NoticeKind.ESCALATION else ""
     when = {"due_soon": "due", "due_today": "due today", "overdue": "overdue"}[step.step]
@@ -178,7 +197,6 @@ def reminder_body(case: SweepCase, step: ReminderStep, kind: NoticeKind) -> str:
     """The reminder in plain words: which case (reference only), which milestone, when, the
     rule and its source, and the next step."""
     m = step.milestone
-    assert m.due is not None and m.working_days_remaining is not None
     done_by = case.done_by.get(m.milestone)
     next_step = (
         f"When it is done, record it: cspr case event {case.reference} {done_by} YYYY-MM-DD"
@@ -193,7 +211,7 @@ def reminder_body(case: SweepCase, step: ReminderStep, kind: NoticeKind) -> str:
     lines = [
         f"Case {case.reference} ({case.partnership}, {case.nation.value}), stage {case.stage}.",
         f"Milestone: {m.label} ({m.milestone}).",
-        f"Due: {m.due.strftime('%A %d %B %Y')} - {left_or_late(m.working_days_remaining)}.",
+        _when(step),
         f"Responsible: {m.responsible}.",
         f"Rule: {m.rule}",
         f"Source: {m.source} ({m.confidence.value}).",
@@ -203,6 +221,18 @@ def reminder_body(case: SweepCase, step: ReminderStep, kind: NoticeKind) -> str:
     if kind is NoticeKind.ESCALATION:
         lines.insert(0, "This milestone is overdue; you are told as the partnership's chair.\n")
     return "\n".join(lines)
+
+
+def _when(step: ReminderStep) -> str:
+    m = step.milestone
+    if step.step == "stalled":
+        return (
+            f"Due: no statutory time limit; {m.elapsed_working_days} working days since it "
+            f"started on {step.anchor.strftime('%A %d %B %Y')}, past the point where the "
+            "workbench flags a step as stalled."
+        )
+    assert m.due is not None and m.working_days_remaining is not None
+    return f"Due: {m.due.strftime('%A %d %B %Y')} - {left_or_late(m.working_days_remaining)}."
 
 
 def _digests(
@@ -250,9 +280,9 @@ def digest_body(
     lines = [f"{partnership}: milestones due or overdue as of {today.isoformat()}", ""]
     for case, step in rows:
         m = step.milestone
-        assert m.due is not None and m.working_days_remaining is not None
-        lines.append(
-            f"- {case.reference} ({case.stage}): {m.label}, due {m.due.isoformat()}, "
-            f"{left_or_late(m.working_days_remaining)}"
-        )
+        if m.due is None or m.working_days_remaining is None:
+            when = f"stalled, {m.elapsed_working_days} working days without a time limit"
+        else:
+            when = f"due {m.due.isoformat()}, {left_or_late(m.working_days_remaining)}"
+        lines.append(f"- {case.reference} ({case.stage}): {m.label}, {when}")
     return "\n".join(lines)

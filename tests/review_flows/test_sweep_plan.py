@@ -128,3 +128,23 @@ def test_weekly_digest_per_partnership_keyed_by_iso_week() -> None:
         "NSH-2026-001 (notified): Rapid Review, due 2026-12-03, 3 working days left"
         in monday[0].body
     )
+
+
+def test_a_stalled_step_without_a_time_limit_is_reminded_once_keyed_by_its_start() -> None:
+    base = milestone("panel_decision", dt.date(2026, 12, 3), 0, MilestoneStatus.STALLED)
+    stalled = Milestone(**{**base.__dict__, "due": None, "working_days_remaining": None,
+                           "elapsed_working_days": 25, "start": dt.date(2026, 10, 26)})  # fmt: skip
+    notices = plan(case(stalled, nation=Nation.WALES))
+    assert reminders(notices) == [
+        ("reminder", "bm@example.org", "inbox"), ("reminder", "bm@example.org", "email"),
+    ]  # fmt: skip
+    first = notices[0]
+    assert ":stalled:case1:panel_decision:2026-10-26:" in first.key and first.due is None
+    assert first.subject.endswith("stalled (25 working days, no statutory time limit)")
+    assert "no statutory time limit; 25 working days since it started on Monday 26 October" in (
+        first.body
+    )
+    digest = next(n for n in notices if n.kind is NoticeKind.DIGEST)
+    assert "Panel Decision, stalled, 25 working days without a time limit" in digest.body
+    not_stalled = Milestone(**{**stalled.__dict__, "status": MilestoneStatus.NO_TIME_LIMIT})
+    assert reminders(plan(case(not_stalled))) == []
