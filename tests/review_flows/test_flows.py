@@ -170,3 +170,33 @@ def _wait_for_completed_sweep(api: str, seconds: float) -> str | None:
         last = states or last
         time.sleep(3)
     return str(last)
+
+
+@pytest.mark.slow
+def test_ingest_folder_flow_runs_one_task_per_document_and_caches_by_content(
+    prefect_server: None, flow_settings: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from learning.encoder import FakeEncoder
+    from learning.index import open_index
+    from review_flows.flows.ingest import ingest_folder
+    from tests.learning.factories import write_corpus
+
+    monkeypatch.setattr("learning.cli.build_encoder", FakeEncoder)
+    folder = tmp_path / "reviews"
+    write_corpus(folder)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    index_dir = tmp_path / "flow-index"
+    first = ingest_folder(str(folder), str(index_dir))
+    assert first["documents"] == len(list(folder.iterdir()))
+    assert [Path(f["path"]).name for f in first["failed"]] == ["broken.pdf"]
+    index = open_index(index_dir)
+    try:
+        indexed = len(index.store.documents())
+    finally:
+        index.close()
+    assert indexed == first["documents"] - 1
+    calls = []
+    monkeypatch.setattr("learning.ingest.ingest_paths", lambda *a, **k: calls.append(a))
+    second = ingest_folder(str(folder), str(index_dir))
+    assert second["documents"] == first["documents"]
+    assert len(calls) <= 1  # the unchanged documents come from the task cache
