@@ -22,7 +22,6 @@ from review_flows.migrations import prepare_database, upgrade_database
 # The same tests as on SQLite, collected here again with the PostgreSQL fixtures below.
 from tests.review_flows.test_access import *  # noqa: F403
 from tests.review_flows.test_cases import *  # noqa: F403
-from tests.review_flows.test_sweep import *  # noqa: F403
 from tests.review_flows.test_migrations import schema_diffs
 from tests.review_flows.test_models import (  # noqa: F401
     test_case_reference_is_unique_per_partnership,
@@ -31,6 +30,7 @@ from tests.review_flows.test_models import (  # noqa: F401
     test_naive_timestamps_are_refused,
     test_orm_update_of_an_event_is_refused,
 )
+from tests.review_flows.test_sweep import *  # noqa: F403
 
 SERVER_URL = os.environ.get("CSPR_TEST_POSTGRES_URL", "")
 
