@@ -16,12 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from learning.encoder import Encoder
 from learning.errors import LearningError
 from learning.ingest import IngestProgress, IngestReport, ProgressCallback, ingest_paths
 from learning.reader import DocumentReader
 from review_flows.access import Viewer
+from review_flows.flow_runs import flow_run_url
 from review_flows.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -29,11 +31,16 @@ logger = logging.getLogger(__name__)
 ALLOWED_SUFFIXES = ("pdf", "docx", "html", "htm", "md", "txt")
 UPLOAD_ROLES = frozenset({Role.ADMIN, Role.REVIEWER, Role.ANALYST})
 MAX_STEM_CHARS = 80
+INGEST_DEPLOYMENT = "ingest-folder/ingest-folder"  # review_flows.flows.deployments
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class UploadNotAllowed(LearningError, PermissionError):
     """The viewer's role may not add reviews to the library."""
+
+
+class IngestFlowNotSubmitted(LearningError):
+    """The Prefect server did not take the ingest flow run (down, or no deployment)."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +171,39 @@ def ingest_uploads(
         list(paths), index_dir, encoder, progress=progress, max_bytes=max_bytes, now=now,
         reader=reader,
     )  # fmt: skip
+
+
+def submit_ingest_flow(folder: Path, index_dir: Path, *, api_url: str) -> str:
+    """Submit the ingest of a saved batch as a flow run (not waiting for it); its UI URL.
+    Raises :class:`IngestFlowNotSubmitted` if the server does not take it."""
+    try:
+        run = _run_deployment(
+            api_url, INGEST_DEPLOYMENT,
+            parameters={"folder": str(folder), "index_dir": str(index_dir)},
+            timeout=0, flow_run_name=f"upload {folder.name}", tags=["upload"],
+        )  # fmt: skip
+    except _submission_errors() as problem:
+        message = f"the Prefect server at {api_url} did not take it: {problem}"
+        raise IngestFlowNotSubmitted(message) from problem
+    logger.info("uploads in %s submitted as flow run %s", folder, run.id)
+    return flow_run_url(api_url, run.id)
+
+
+def _run_deployment(api_url: str, name: str, **options: Any) -> Any:
+    """``prefect.deployments.run_deployment`` against ``api_url`` (Prefect is slow to import)."""
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        return run_deployment(name, **options)
+
+
+def _submission_errors() -> tuple[type[Exception], ...]:
+    import httpx
+    from prefect.exceptions import PrefectException
+
+    # RuntimeError: the client refuses a server of another API version
+    return (httpx.HTTPError, PrefectException, RuntimeError)
 
 
 def upload_problems(saved: SavedUploads, report: IngestReport) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ in `make bench`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -133,6 +134,17 @@ def _open(page: object, title: str) -> None:
     _settle(page)
 
 
+def _wait_for_run(page: object) -> None:
+    """Until the script run that an input started has finished (no fixed sleeps: timed)."""
+    state = "document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state')"
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # the run may have finished before the first poll
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(f"() => {state} === 'running'", polling=10, timeout=5_000)  # type: ignore[attr-defined]
+    page.wait_for_function(f"() => {state} === 'notRunning'", polling=10, timeout=120_000)  # type: ignore[attr-defined]
+
+
 def _settle(page: object) -> None:
     """Wait until Streamlit has finished running the script."""
     page.wait_for_timeout(500)  # type: ignore[attr-defined]
@@ -179,11 +191,12 @@ def test_reviewer_searches_and_finds_similar_cases(system: str, browser: object)
     box.fill("information sharing between health visitor and social care")
     box.press("Enter")
     _settle(page)
-    started = time.perf_counter()
     box.fill("bruising in a non-mobile baby")
+    started = time.perf_counter()
     box.press("Enter")
-    _settle(page)
+    _wait_for_run(page)
     print(f"\nwarm search answered in the browser in {time.perf_counter() - started:.2f} s")
+    _settle(page)
     assert "page " in page.inner_text("body").lower()
     page.screenshot(path=str(SHOTS / "search.png"), full_page=True)
     _accessible(page, "search")

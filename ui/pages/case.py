@@ -13,6 +13,7 @@ from review_flows.case_details import CaseDetails, case_details, record_next_eve
 from review_flows.case_details import visible_references as case_references
 from review_flows.errors import ReviewFlowsError
 from review_flows.events import KIND_DESCRIPTIONS, EventKind
+from review_flows.flow_runs import case_flow_runs
 from review_flows.rapid_review import rapid_review_docx
 from ui import resources
 from ui.auth import require_page
@@ -135,6 +136,22 @@ def _show_follow_up(details: CaseDetails) -> None:
         )  # fmt: skip
 
 
+def _show_flow_runs(details: CaseDetails) -> None:
+    st.header("Flow runs")
+    case = details.timeline.case
+    view = case_flow_runs(case.reference, case.partnership, api_url=settings().prefect_api_url)
+    if view.note:
+        st.caption(view.note)
+    if view.runs:
+        st.dataframe(
+            [{"Run": r.name, "Flow": r.flow_name, "State": r.state,
+              "Started": r.started.isoformat(timespec="seconds") if r.started else "not yet",
+              "Open": r.url} for r in view.runs],
+            hide_index=True, width="stretch",
+            column_config={"Open": st.column_config.LinkColumn("Open", display_text="Prefect")},
+        )  # fmt: skip
+
+
 def _show_shortlist(details: CaseDetails) -> None:
     st.header("Similar reviews saved to this case")
     if details.shortlist:
@@ -198,5 +215,6 @@ if target:
     _show_milestones(details)
     _record_form(details, viewer, target, today)
     _show_follow_up(details)
+    _show_flow_runs(details)
     _show_shortlist(details)
     _rapid_review(details, target, today)

@@ -12,10 +12,13 @@ from learning.library import LibraryRow, ThemeSource, library_rows
 from learning.reader import shared_reader
 from learning.uploads import (
     ALLOWED_SUFFIXES,
+    IngestFlowNotSubmitted,
+    SavedUploads,
     ingest_uploads,
     may_upload,
     progress_text,
     save_uploads,
+    submit_ingest_flow,
     upload_problems,
 )
 from ui.auth import now, require_page
@@ -49,6 +52,34 @@ def _ingest(files: list[tuple[str, bytes]]) -> None:
     try:
         uploads = config.data_dir / "uploads"
         saved = save_uploads(viewer, files, uploads, now=now(), max_bytes=max_bytes)
+    except (LearningError, OSError) as problem:
+        st.error(f"The reviews were not saved: {problem}")
+        return
+    if config.prefect_api_url and saved.paths and _submit(saved, config.prefect_api_url):
+        return
+    _ingest_here(saved)
+
+
+def _submit(saved: SavedUploads, api_url: str) -> bool:
+    """Hand the batch to the ingest flow; False (said on the page) if the server did not take it."""
+    try:
+        url = submit_ingest_flow(saved.folder, settings().resolved_index_dir, api_url=api_url)
+    except IngestFlowNotSubmitted as problem:
+        st.warning(f"Ingestion could not run as a flow ({problem}); adding the reviews here.")
+        return False
+    st.success(
+        f"Ingestion runs as a flow: [{url}]({url}); the library lists the files when it "
+        "has finished."
+    )
+    for name, reason in saved.refused:
+        st.error(f"**{escape_markdown(name)}** was not added: {escape_markdown(reason)}")
+    return True
+
+
+def _ingest_here(saved: SavedUploads) -> None:
+    config = settings()
+    max_bytes = config.max_document_mb * 1024 * 1024
+    try:
         bar = st.progress(0.0, text="Reading the reviews ...")
         with st.spinner("Adding the reviews to the library (the first time loads the model) ..."):
             report = ingest_uploads(
