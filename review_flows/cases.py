@@ -42,6 +42,7 @@ from review_flows.models import (
     CasePublic,
     read_as,
 )
+from review_flows.partnerships import default_ruleset
 from review_flows.rulebook import (
     Rulebook,
     check_pinned_edition,
@@ -135,6 +136,10 @@ def create_case(
             f"(today is {today.isoformat()})"
         )
     case = Case.model_validate(data.model_dump(exclude={"aware_on"}))
+    if case.ruleset_id is None:
+        case.ruleset_id = default_ruleset(
+            session, case.partnership, case.nation, case.incident_date
+        )
     book = rulebook_for(case)  # refuse a case no rulebook covers, or pinned to another nation
     if case.ruleset_id is not None:
         check_pinned_edition(book, case.incident_date)

@@ -503,3 +503,18 @@ class Job(SQLModel, table=True):
     done_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
+
+
+# --- a partnership's own edition of the rules ------------------------------------------------
+
+
+class PartnershipRulebook(SQLModel, table=True):
+    """The rulebook a partnership applies to its new cases where it can govern the incident
+    (set on the Admin page or with ``cspr rules partnership``)."""
+
+    __tablename__ = "partnership_rulebooks"
+
+    partnership: str = Field(max_length=80, primary_key=True)
+    ruleset_id: str = Field(max_length=64)
+    set_by: str = Field(max_length=64)
+    set_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

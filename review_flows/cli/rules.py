@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import replace
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -258,3 +259,36 @@ def _days_cell(milestone: Milestone) -> str:
     if milestone.elapsed_working_days is not None:
         return f"{milestone.elapsed_working_days} WD elapsed"
     return "-"
+
+
+@rules_app.command("partnership")
+def partnership_command(
+    partnership: Annotated[str, typer.Argument(help="Partnership name.")],
+    ruleset: Annotated[
+        str | None, typer.Argument(help="Rulebook id for its new cases (`cspr rules list`).")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Back to the edition in force.")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Who sets it.")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Data folder for this command.")
+    ] = None,
+) -> None:
+    """Show or set the edition a partnership's new cases take where it can govern them."""
+    from review_flows.cli.cases import _refusals, _session, _user
+    from review_flows.partnerships import (
+        clear_partnership_rulebook,
+        partnership_rulebooks,
+        set_partnership_rulebook,
+    )
+
+    with _refusals(), _session(data_dir) as session:
+        if clear:
+            done = clear_partnership_rulebook(session, partnership)
+            typer.echo(f"{partnership}: {'back to' if done else 'already on'} the edition in force")
+            return
+        if ruleset is not None:
+            row = set_partnership_rulebook(session, partnership, ruleset, by=_user(by))
+            typer.echo(f"{row.partnership}: new cases take {row.ruleset_id} where it applies")
+            return
+        chosen = {row.partnership: row.ruleset_id for row in partnership_rulebooks(session)}
+    typer.echo(f"{partnership}: {chosen.get(partnership.strip(), 'the edition in force')}")

@@ -425,3 +425,17 @@ def test_an_admin_disables_a_user_and_sees_the_rulebooks(db_url: str) -> None:
     rulebooks = next(t.value for t in at.dataframe if "Incidents covered" in t.value.columns)
     assert "england-scr-2015" in set(rulebooks["Id"])
     assert "No local targets are set." in texts(at)
+
+
+def test_an_admin_sets_a_partnerships_rulebook(db_url: str) -> None:
+    from review_flows.db import open_session
+    from review_flows.partnerships import partnership_rulebooks
+
+    at = open_page("ui/pages/admin.py", ADMIN)
+    at.selectbox(key="rules_partnership").set_value("Westmere Safeguarding Children Partnership")
+    at.selectbox(key="rules_ruleset").set_value("england-cspr-2018")
+    at.button(key="rules_save").click().run()
+    with open_session(db_url) as session:
+        rows = [(r.partnership, r.ruleset_id, r.set_by) for r in partnership_rulebooks(session)]
+    assert rows == [("Westmere Safeguarding Children Partnership", "england-cspr-2018", "admin")]
+    assert "Westmere Safeguarding Children Partnership: rulebook saved." in texts(at)

@@ -20,6 +20,11 @@ from review_flows.models import (
     UserCreate,
     UserPublic,
 )
+from review_flows.partnerships import (
+    clear_partnership_rulebook,
+    partnership_rulebooks,
+    set_partnership_rulebook,
+)
 from review_flows.rulebook import Rulebook, known_milestones, list_rulebooks
 from review_flows.users import create_user, list_users, set_disabled, set_password
 from ui.auth import require_page
@@ -229,6 +234,53 @@ def _rulebooks() -> None:
             st.markdown(f"`{book}`: {', '.join(f'`{m}`' for m in milestones)}")
 
 
+def _partnership_rulebooks(names: list[str], by: str) -> None:
+    st.subheader("Rulebook per partnership")
+    st.caption(
+        "A partnership's new cases take its chosen edition where that edition can govern the "
+        "incident (in force then, or the previous edition within a year of its end); other "
+        "cases take the edition in force. Existing cases keep theirs."
+    )
+    with db_session() as session:
+        chosen = partnership_rulebooks(session)
+    if chosen:
+        st.dataframe(
+            pd.DataFrame(
+                [(c.partnership, c.ruleset_id, c.set_by, f"{c.set_at:%Y-%m-%d %H:%M} UTC")
+                 for c in chosen],
+                columns=["Partnership", "Rulebook", "Set by", "Set at"],
+            ),
+            hide_index=True,
+            key="partnership_rulebooks_table",
+        )  # fmt: skip
+    with st.form("partnership_rulebook"):
+        partnership = st.selectbox(
+            "Partnership", names, index=None, accept_new_options=True, key="rules_partnership"
+        )
+        ruleset = st.selectbox(
+            "Rulebook for its new cases",
+            ["(the edition in force)", *(b.id for b in list_rulebooks())],
+            key="rules_ruleset",
+        )
+        submitted = st.form_submit_button("Save the partnership's rulebook", key="rules_save")
+    if not submitted:
+        return
+    if not partnership:
+        st.error("Choose a partnership.")
+        return
+    try:
+        with db_session() as session:
+            if ruleset.startswith("("):
+                clear_partnership_rulebook(session, partnership)
+            else:
+                set_partnership_rulebook(session, partnership, ruleset, by=by)
+    except (ReviewFlowsError, ValueError) as refused:
+        st.error(f"Not saved: {refused}")
+        return
+    st.session_state[FLASH] = f"{partnership}: rulebook saved."
+    st.rerun()
+
+
 viewer = require_page("admin")
 st.title("Admin")
 flash = st.session_state.pop(FLASH, None)
@@ -247,3 +299,4 @@ with contacts_tab:
     _contacts(all_contacts, names, [u.username for u in all_users])
 with rules_tab:
     _rulebooks()
+    _partnership_rulebooks(names, viewer.username)
