@@ -47,6 +47,19 @@ def dispatch_in_background(job_ids: Sequence[int], settings: Settings | None = N
     return log
 
 
+def dispatch_event_jobs(session: Any, event_id: int, settings: Settings | None = None) -> list[Any]:
+    """Start the jobs a just-recorded event wrote (the CLI's and the app's edge call this);
+    returns them. If starting fails, they stay pending for the sweep."""
+    from review_flows.jobs import jobs_of_event
+
+    jobs = jobs_of_event(session, event_id)
+    try:
+        dispatch_in_background([job.id for job in jobs if job.id is not None], settings)
+    except OSError as failed:
+        logger.warning("jobs of event %s left for the sweep: %s", event_id, failed)
+    return jobs
+
+
 def submit_or_run(job_ids: Sequence[int], today: dt.date) -> None:
     """Submit each job as a flow run if a Prefect server is configured, else run it here."""
     settings = get_settings()

@@ -195,8 +195,7 @@ def event_command(
 ) -> None:
     """Record an event; refused (and nothing written) if it does not fit the case."""
     from review_flows.cases import get_case, late_notices, parse_input, record_event
-    from review_flows.dispatch import dispatch_in_background
-    from review_flows.jobs import jobs_of_event
+    from review_flows.dispatch import dispatch_event_jobs
     from review_flows.models import CaseEventCreate
 
     with _refusals(), _session(data_dir) as session:
@@ -222,8 +221,7 @@ def event_command(
             ) from None
         notices = late_notices(session, ref, event, partnership=partnership)
         stage = get_case(session, ref, partnership=partnership).stage
-        jobs = jobs_of_event(session, event.id)
-    dispatch_in_background([job.id for job in jobs if job.id is not None], _settings(data_dir))
+        jobs = dispatch_event_jobs(session, event.id, _settings(data_dir))
     if as_json:
         _print_json(
             {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -266,6 +267,22 @@ def test_recording_the_next_event_appends_it(app: AppFactory, db_url: str) -> No
     ]
     assert _texts(at.success)[0].startswith("Recorded #")
     assert _table(at)[-1]["Event"] == "rapid review submitted"
+    # its follow-up starts at once (no Prefect server here: in a background process)
+    from review_flows.jobs import pending_jobs
+    from review_flows.notify.store import notices_of_case
+
+    deadline = time.monotonic() + 60
+    while True:
+        with open_session(db_url) as session:
+            waiting = [j for j in pending_jobs(session) if j.created_at.date() == dt.date.today()]
+        if not waiting or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert waiting == []
+    with open_session(db_url) as session:
+        notices = notices_of_case(session, session.exec(
+            select(Case.id).where(Case.reference == "NSH-DEMO-004")).one())  # fmt: skip
+    assert [n.kind for n in notices] == ["event"]  # told the business manager
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import streamlit as st
 from review_flows.access import Viewer
 from review_flows.case_details import CaseDetails, case_details, record_next_event
 from review_flows.case_details import visible_references as case_references
+from review_flows.dispatch import dispatch_event_jobs
 from review_flows.errors import ReviewFlowsError
 from review_flows.events import KIND_DESCRIPTIONS, EventKind
 from review_flows.flow_runs import case_flow_runs
@@ -97,6 +98,8 @@ def _record_form(details: CaseDetails, viewer: Viewer, reference: str, today: dt
                 corrects=corrects, report_path=report_path, today=today,
                 partnership=details.timeline.case.partnership,
             )  # fmt: skip
+            # what the event sets going (follow-up, publication) starts now, not at the sweep
+            dispatch_event_jobs(session, event.id, resources.settings())
     except ReviewFlowsError as refused:
         st.error(f"Not recorded: {refused}")
         return
