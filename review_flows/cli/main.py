@@ -29,6 +29,7 @@ _AREAS: tuple[str, ...] = (
     "review_flows.cli.users",
     "review_flows.cli.feeds",
     "review_flows.cli.demo",
+    "review_flows.cli.backup",
     "learning.cli",
     "learning.themes.cli",
 )
