@@ -115,23 +115,10 @@ def run_follow_up(
         lines.insert(1, "Now due:")
     else:
         lines.append("Nothing is due now.")
-    notices = [
-        OutgoingNotice(
-            key=f"event:job{job_id}:{contact.email}:{channel.value}",
-            kind=NoticeKind.EVENT,
-            partnership=case.partnership,
-            recipient=contact.email,
-            channel=channel,
-            subject=f"[CSPR] {case.reference}: {event.kind} recorded",
-            body="\n".join(lines),
-            for_date=today,
-            case_id=case.id,
-            case_reference=case.reference,
-        )
-        for contact in list_contacts(session, partnership=case.partnership)
-        if contact.role is ContactRole.BUSINESS_MANAGER
-        for channel in contact.channel_list
-    ]
+    notices = _notices_to_role(
+        session, case, ContactRole.BUSINESS_MANAGER, NoticeKind.EVENT, f"event:job{job_id}",
+        f"[CSPR] {case.reference}: {event.kind} recorded", "\n".join(lines), today,
+    )  # fmt: skip
     report = deliver_notices(session, notices, channels)
     if not report.failed:
         _finish(session, context.job)
@@ -150,17 +137,19 @@ def run_publication(
     index_dir: Path,
     encoder_factory: EncoderFactory,
     settings: Settings | None = None,
+    now: dt.datetime | None = None,
 ) -> str:
     """Ingest the published report into the learning index, tag its themes, tell the
-    partnership's analysts; returns the review id. A failure raises
-    :class:`PublicationFailed` and leaves the job pending (the case stays published)."""
+    partnership's analysts (``now``: the ingest time recorded); returns the review id. A
+    failure raises :class:`PublicationFailed` and leaves the job pending (the case stays
+    published)."""
     settings = settings or get_settings()
     context = load_job(session, job_id)
     job = context.job
     if job.done_at is not None and job.review_id:
         return job.review_id
     try:
-        review_id, themes = _ingest_and_tag(job, index_dir, encoder_factory, settings)
+        review_id, themes = _ingest_and_tag(job, index_dir, encoder_factory, settings, now)
     except Exception as failed:
         job.attempts += 1
         job.last_error = f"{type(failed).__name__}: {failed}"[:500]
@@ -179,7 +168,11 @@ def run_publication(
 
 
 def _ingest_and_tag(
-    job: Job, index_dir: Path, encoder_factory: EncoderFactory, settings: Settings
+    job: Job,
+    index_dir: Path,
+    encoder_factory: EncoderFactory,
+    settings: Settings,
+    now: dt.datetime | None,
 ) -> tuple[str, list[str]]:
     from learning.index import open_index
     from learning.ingest import ingest_paths
@@ -192,7 +185,7 @@ def _ingest_and_tag(
     if not path.is_file():
         raise FileNotFoundError(f"report file {path} is missing")
     encoder = encoder_factory()
-    report = ingest_paths([path], index_dir, encoder, now=dt.datetime.now(dt.UTC))
+    report = ingest_paths([path], index_dir, encoder, now=now)
     if report.failed:
         raise PublicationFailed(report.failed[0][1])
     index = open_index(index_dir)
@@ -223,24 +216,35 @@ def _tell_analysts(
         f"learning index as {review_id}.\nThemes tagged: {', '.join(themes) or 'none yet'}.\n"
         f"Confirm or reject its tags: cspr themes tag --review {review_id}"
     )
-    notices = [
+    notices = _notices_to_role(
+        session, case, ContactRole.ANALYST, NoticeKind.PUBLICATION,
+        f"publication:job{context.job.id}",
+        f"[CSPR] {case.reference}: published review added to the learning index", body, today,
+    )  # fmt: skip
+    deliver_notices(session, notices, channels)
+
+
+def _notices_to_role(
+    session: Session, case: Case, role: ContactRole, kind: NoticeKind, key: str,
+    subject: str, body: str, today: dt.date,
+) -> list[OutgoingNotice]:  # fmt: skip
+    """One notice per channel of each contact of the case's partnership in ``role``."""
+    return [
         OutgoingNotice(
-            key=f"publication:job{context.job.id}:{contact.email}:{channel.value}",
-            kind=NoticeKind.PUBLICATION,
+            key=f"{key}:{contact.email}:{channel.value}",
+            kind=kind,
             partnership=case.partnership,
             recipient=contact.email,
             channel=channel,
-            subject=f"[CSPR] {case.reference}: published review added to the learning index",
+            subject=subject,
             body=body,
             for_date=today,
             case_id=case.id,
             case_reference=case.reference,
-        )
-        for contact in list_contacts(session, partnership=case.partnership)
-        if contact.role is ContactRole.ANALYST
+        )  # fmt: skip
+        for contact in list_contacts(session, partnership=case.partnership, role=role)
         for channel in contact.channel_list
     ]
-    deliver_notices(session, notices, channels)
 
 
 def _finish(session: Session, job: Job) -> None:

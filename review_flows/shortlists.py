@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from review_flows.access import Viewer
 from review_flows.errors import CaseDataInvalid, validation_problems
-from review_flows.models import Case, ShortlistItem
+from review_flows.models import ShortlistItem
 from review_flows.workbench import visible_case
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def save_to_shortlist(
     a bad ``review_id`` or ``note`` raises :class:`CaseDataInvalid` and writes nothing.
     ``partnership`` names the case's partnership when an admin's reference is ambiguous.
     """
-    case = _visible_case(session, viewer, reference, partnership)
+    case = visible_case(session, viewer, reference, partnership)
     fields = {"case_id": case.id, "review_id": review_id.strip(), "note": note}
     try:
         checked = ShortlistItem.model_validate({**fields, "saved_by": viewer.username})
@@ -74,19 +74,13 @@ def shortlist_of(
     session: Session, viewer: Viewer, reference: str, *, partnership: str | None = None
 ) -> list[ShortlistEntry]:
     """The reviews saved to case ``reference``, oldest first, if the viewer may see the case."""
-    case = _visible_case(session, viewer, reference, partnership)
+    case = visible_case(session, viewer, reference, partnership)
     query = (
         select(ShortlistItem)
         .where(ShortlistItem.case_id == case.id)
         .order_by(ShortlistItem.saved_at, ShortlistItem.id)
     )
     return [_entry(row) for row in session.exec(query)]
-
-
-def _visible_case(
-    session: Session, viewer: Viewer, reference: str, partnership: str | None
-) -> Case:
-    return visible_case(session, viewer, reference, partnership)
 
 
 def _entry(row: ShortlistItem) -> ShortlistEntry:

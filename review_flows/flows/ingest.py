@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 
 from review_flows.settings import get_settings
 
@@ -49,5 +49,5 @@ def ingest_folder(folder: str, index_dir: str | None = None) -> dict[str, Any]:
             totals["failed"].append({"path": str(path), "reason": str(result)})
         else:
             totals["failed"].extend(result["failed"])
-        print(f"{count}/{len(files)} {path.name}")
+        get_run_logger().info("%d/%d %s", count, len(files), path.name)
     return totals
