@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from review_flows.amendments import apply_amendments, parse_amended_value
+from review_flows.audit_log import seal
 from review_flows.calendar import Nation, WorkingCalendar, calendar_for, load_holiday_overrides
 from review_flows.case_logs import collector_paused, load_amendments, load_logs
 from review_flows.errors import (
@@ -152,7 +154,9 @@ def create_case(
     session.add(case)
     try:
         session.flush()
-        session.add(_event_row(case, aware, recorded_by))
+        first = _event_row(case, aware, recorded_by)
+        seal([first], ())
+        session.add(first)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -193,6 +197,7 @@ def record_event(
         validate_event(existing, new, current.incident_date, today)
         _check_required_first(current, existing, new)
         row = _event_row(case, new, recorded_by)
+        seal([row], rows)
         session.add(row)
         session.flush()
         session.add_all(jobs_for_event(row, report_path))
@@ -238,6 +243,7 @@ def amend_case(
         for field, value in typed.items()
     ]
     try:
+        seal(new_rows, rows)
         session.add_all(new_rows)
         session.commit()
     except Exception:
@@ -502,9 +508,19 @@ def find_case(
         )
     case = found[0]
     if lock:
-        # Serialise writers on one case (PostgreSQL row lock; SQLite has one writer anyway).
-        session.exec(select(Case.id).where(Case.id == case.id).with_for_update()).first()
+        _lock_case(session, case)
     return case
+
+
+def _lock_case(session: Session, case: Case) -> None:
+    """Serialise writers on one case until the transaction ends, so that reading its log,
+    validating and appending (and chaining the hash) is one step: a row lock on PostgreSQL; on
+    SQLite a no-op write first, which takes the database's write lock (waiting out the busy
+    timeout) before the log is read, where a deferred transaction would read first."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(Case).where(Case.id == case.id).values(id=case.id))
+    else:
+        session.exec(select(Case.id).where(Case.id == case.id).with_for_update()).first()
 
 
 def _event_rows(session: Session, case_id: int | None) -> list[CaseEvent]:

@@ -249,6 +249,9 @@ class CaseEvent(CaseEventBase, table=True):
     # an ``amended`` event: the case field it changes and the new value (ISO date, nation)
     amends: str | None = Field(default=None, max_length=40)
     amended_to: str | None = Field(default=None, max_length=40)
+    # the tamper-evident chain (review_flows.audit): the case's previous hash, and this row's
+    chain_prev: str | None = Field(default=None, max_length=64)
+    chain_hash: str | None = Field(default=None, max_length=64)
 
     @field_validator("recorded_by")
     @classmethod
@@ -480,6 +483,8 @@ class Notice(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     sent_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0
+    # when the last delivery attempt began: a claim older than the timeout is retried
+    attempted_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, max_length=500)
     read_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 

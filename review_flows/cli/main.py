@@ -30,6 +30,7 @@ _AREAS: tuple[str, ...] = (
     "review_flows.cli.feeds",
     "review_flows.cli.demo",
     "review_flows.cli.backup",
+    "review_flows.cli.audit",
     "learning.cli",
     "learning.themes.cli",
 )

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -22,6 +23,8 @@ from review_flows.notify.notice import OutgoingNotice
 
 #: Above this many planned notices, the stored keys are read in one scan, not looked up.
 SCAN_ABOVE = 500
+#: A claimed notice still unsent after this long is taken to be lost with its sweep, and retried.
+CLAIM_TIMEOUT = dt.timedelta(minutes=15)
 _NOTICE_FIELDS = tuple(name for name in OutgoingNotice.__dataclass_fields__ if name != "render")
 
 
@@ -56,8 +59,8 @@ def deliver_notices(
         if dry_run:
             report.sent.append(notice)
             continue
-        row = _pending_row(session, notice.key) if notice.key in sent else _claim(session, notice)
-        if row is None:  # another sweep claimed it a moment ago
+        row = _retake(session, notice.key) if notice.key in sent else _claim(session, notice)
+        if row is None:  # another sweep claimed it a moment ago, or is delivering it now
             report.skipped_already_sent += 1
             continue
         _deliver(session, row, notice, channels, report)
@@ -95,10 +98,30 @@ def _sent_keys_by_lookup(session: Session, keys: Sequence[str]) -> dict[str, boo
     return {key: sent_at is not None for key, sent_at in rows}
 
 
-def _pending_row(session: Session, key: str) -> Notice | None:
-    """The stored, not yet sent notice with ``key`` (a delivery that failed before)."""
-    row = session.exec(select(Notice).where(Notice.key == key)).first()
-    return row if row is not None and row.sent_at is None else None
+def _retake(session: Session, key: str) -> Notice | None:
+    """Claim the stored, unsent notice ``key`` for another attempt: one whose last delivery
+    failed, or whose claim is older than :data:`CLAIM_TIMEOUT` (its sweep died delivering it).
+
+    One conditional UPDATE, so of two sweeps retrying at once exactly one wins; a notice
+    another sweep is delivering right now is left to it.
+    """
+    table = Notice.__table__.c  # type: ignore[attr-defined]
+    now = utc_now()
+    retaken = session.connection().execute(
+        sa_update(Notice.__table__)  # type: ignore[arg-type]
+        .where(
+            table.key == key,
+            table.sent_at.is_(None),
+            table.last_error.is_not(None)
+            | table.attempted_at.is_(None)  # claimed before attempts were timed
+            | (table.attempted_at < now - CLAIM_TIMEOUT),
+        )
+        .values(attempts=table.attempts + 1, attempted_at=now, last_error=None)
+    )
+    session.commit()
+    if retaken.rowcount != 1:
+        return None
+    return session.exec(select(Notice).where(Notice.key == key)).one()
 
 
 def _deliver(
@@ -108,7 +131,6 @@ def _deliver(
     channels: Channels,
     report: DeliveryReport,
 ) -> None:
-    row.attempts += 1
     try:
         channels[notice.channel].deliver(notice)
     except DeliveryFailed as failed:
@@ -123,7 +145,7 @@ def _deliver(
 
 def _claim(session: Session, notice: OutgoingNotice) -> Notice | None:
     fields = {name: getattr(notice, name) for name in _NOTICE_FIELDS}
-    row = Notice.model_validate(fields)
+    row = Notice.model_validate({**fields, "attempts": 1, "attempted_at": utc_now()})
     session.add(row)
     try:
         session.commit()

@@ -439,3 +439,21 @@ def test_an_admin_sets_a_partnerships_rulebook(db_url: str) -> None:
         rows = [(r.partnership, r.ruleset_id, r.set_by) for r in partnership_rulebooks(session)]
     assert rows == [("Westmere Safeguarding Children Partnership", "england-cspr-2018", "admin")]
     assert "Westmere Safeguarding Children Partnership: rulebook saved." in texts(at)
+
+
+def test_an_admin_verifies_the_event_log_and_sees_a_tampered_row(db_url: str) -> None:
+    from sqlalchemy import text
+
+    from review_flows.db import build_engine
+
+    at = open_page("ui/pages/admin.py", ADMIN).button(key="audit_verify").click().run()
+    (intact,) = [s.value for s in at.success if "event log is intact" in s.value]
+    assert " events in 31 cases." in intact
+    engine = build_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TRIGGER events_no_update"))
+        connection.execute(text("UPDATE events SET note = 'rewritten' WHERE id = 5"))
+    engine.dispose()
+    at = at.button(key="audit_verify").click().run()
+    assert "1 of 31 cases have a broken chain" in at.error[0].value
+    assert any("event #5 was edited" in m.value for m in at.markdown)

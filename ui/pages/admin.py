@@ -5,9 +5,12 @@ Each form calls one service; a refusal is shown next to the form with the servic
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 
+from review_flows.audit_log import AuditReport, verify_log
 from review_flows.cases import parse_input
 from review_flows.contacts import add_contact, list_contacts, remove_contact
 from review_flows.errors import ReviewFlowsError
@@ -31,6 +34,7 @@ from ui.auth import require_page
 from ui.resources import db_session, settings
 
 FLASH = "admin_flash"
+AUDIT = "admin_audit_report"
 
 
 def _words(value: str) -> str:
@@ -281,6 +285,41 @@ def _partnership_rulebooks(names: list[str], by: str) -> None:
     st.rerun()
 
 
+def _audit() -> None:
+    st.subheader("Audit of the event log")
+    st.caption(
+        "Every event carries the hash of the one before it in its case. Verifying recomputes "
+        "them all and names the first edited, inserted or deleted row of each case. Keep the "
+        "downloaded chain heads somewhere else: comparing them later shows a rewritten chain."
+    )
+    if st.button("Verify the event log", key="audit_verify"):
+        with st.spinner("Recomputing every event's hash"), db_session() as session:
+            st.session_state[AUDIT] = verify_log(session)
+    report: AuditReport | None = st.session_state.get(AUDIT)
+    if report is None:
+        return
+    if report.intact:
+        st.success(
+            f"The event log is intact: {report.events} events in {report.cases} cases.",
+            icon=":material/verified:",
+        )
+    else:
+        st.error(
+            f"{len(report.breaks)} of {report.cases} cases have a broken chain. Restore them "
+            "from a backup and find out who had write access to the database.",
+            icon=":material/gpp_bad:",
+        )
+        for found in report.breaks:
+            st.markdown(f"- {found.describe()}")
+    st.download_button(
+        "Download the chain heads (JSON)",
+        json.dumps(report.to_dict(), indent=2),
+        file_name="cspr-audit-heads.json",
+        mime="application/json",
+        key="audit_heads",
+    )
+
+
 viewer = require_page("admin")
 st.title("Admin")
 flash = st.session_state.pop(FLASH, None)
@@ -292,7 +331,9 @@ with db_session() as session:
 names = sorted(
     {c.partnership for c in all_contacts} | {u.partnership for u in all_users if u.partnership}
 )
-users_tab, contacts_tab, rules_tab = st.tabs(["Users", "Partnerships and contacts", "Rulebooks"])
+users_tab, contacts_tab, rules_tab, audit_tab = st.tabs(
+    ["Users", "Partnerships and contacts", "Rulebooks", "Audit"]
+)
 with users_tab:
     _users(all_users, names, viewer.username)
 with contacts_tab:
@@ -300,3 +341,5 @@ with contacts_tab:
 with rules_tab:
     _rulebooks()
     _partnership_rulebooks(names, viewer.username)
+with audit_tab:
+    _audit()

@@ -1,0 +1,45 @@
+"""``cspr audit verify``: check every case's hash chain and name the first broken row."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from review_flows.cli.cases import DataDirOption, _refusals, _session
+
+audit_app = typer.Typer(help="The tamper-evident event log.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def verify_command(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The report as JSON, with each case's chain head.")
+    ] = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Recompute every event's hash; exit 1 naming the first edited, inserted or deleted row of
+    each case whose chain is broken. Keep a copy of the heads (--json) to compare later."""
+    from review_flows.audit_log import verify_log
+
+    with _refusals(), _session(data_dir) as session:
+        report = verify_log(session)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    elif report.intact:
+        typer.echo(f"the event log is intact: {report.events} events in {report.cases} cases")
+    else:
+        for found in report.breaks:
+            typer.echo(f"BROKEN {found.describe()}", err=True)
+        typer.echo(
+            f"{len(report.breaks)} of {report.cases} cases have a broken chain; restore them "
+            "from a backup (`cspr restore`) and find out who had write access to the database",
+            err=True,
+        )
+    if not report.intact:
+        raise typer.Exit(1)
