@@ -130,10 +130,28 @@ _YamlLoader.add_implicit_resolver(
 )
 
 
+def _scalar_or_text(loader: _YamlLoader, node: yaml.ScalarNode, tag: str) -> Any:  # noqa: ANN401
+    """The scalar as PyYAML reads it, or as text where PyYAML's own reading raises ValueError:
+    a date that is not one (``2021-02-30``), an integer of over 4,300 digits."""
+    try:
+        return yaml.SafeLoader.yaml_constructors[tag](loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int"):
+    _YamlLoader.add_constructor(
+        _tag, lambda loader, node, tag=_tag: _scalar_or_text(loader, node, tag)
+    )
+
+
 def load_yaml(text: str) -> Any:
     """Safe YAML load in which ``1_4`` is text, not 14, and aliases are refused
-    (:class:`YamlAliasRefused`)."""
-    return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
+    (:class:`YamlAliasRefused`). Every problem is a ``yaml.YAMLError``."""
+    try:
+        return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise yaml.YAMLError("the YAML is nested too deeply") from None
 
 
 @dataclass(frozen=True)
@@ -360,7 +378,7 @@ def _vocabulary_value(where: str, field: str, value: Any, warnings: list[str]) -
 
 def _year(where: str, key: str, value: Any, warnings: list[str]) -> int | None:
     if isinstance(value, dt.date):
-        return value.year
+        value = value.year  # then checked as any other year
     if isinstance(value, int) and not isinstance(value, bool) and 1980 <= value <= 2099:
         return value
     text = _scalar_text(value) or ""
@@ -379,8 +397,10 @@ def _year(where: str, key: str, value: Any, warnings: list[str]) -> int | None:
 
 def _age_group(where: str, value: Any, warnings: list[str]) -> str | None:
     try:
+        if isinstance(value, bool):  # YAML's yes/no are not a number of years
+            raise TypeError
         age = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         warnings.append(f"{where}: age {str(value)[:60]!r} is not a number of years; left unknown")
         return None
     for upper, group in ((1, "under_1"), (5, "1_4"), (10, "5_9"), (15, "10_14"), (18, "15_17")):

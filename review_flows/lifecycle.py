@@ -8,13 +8,14 @@ The graph covers every nation's process: England's CSPR path runs through a rapi
 Wales, Scotland, Northern Ireland and the pre-2018 SCR path go from the notification straight to
 a decision, so a decision is accepted from ``notified`` as well as after a rapid review.
 
-Date rules. Every event is on or after the incident date. Every event except
-``publication_planned`` is on or before today. An event that moves the case to another stage is
-on or after the event that started the current stage. An event that keeps the stage is on or
-after the event that first brought the case into a stage accepting it (a Panel response is on
-or after the rapid review; a draft on or after the reviewer's appointment). A delay notice only
-has to be on or after the awareness date. A correction replaces its target's date; the whole log
-is checked again with the new date, so a correction cannot put the steps out of order.
+Date rules. Every event lies within the working-day calendars (1990 to 2100) and is on or after the
+incident date. Every event except ``publication_planned`` is on or before today. An event that
+moves the case to another stage is on or after the event that started the current stage. An event
+that keeps the stage is on or after the event that first brought the case into a stage accepting it
+(a Panel response is on or after the rapid review; a draft on or after the reviewer's appointment).
+A delay notice only has to be on or after the awareness date. A correction replaces its target's
+date; the whole log is checked again with the new date, so a correction cannot put the steps out of
+order.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 
+from review_flows.calendar import FIRST_YEAR, LAST_YEAR
 from review_flows.errors import (
     CorrectionInvalid,
     EventAlreadyRecorded,
@@ -129,6 +131,8 @@ TRANSITIONS: Mapping[Stage, Mapping[EventKind, Stage]] = MappingProxyType(
 OPEN_STAGES: frozenset[Stage] = frozenset(Stage) - {Stage.CLOSED}
 # Kinds whose date may lie after today; every other event has happened when it is recorded.
 FUTURE_DATED_KINDS: frozenset[EventKind] = frozenset({_K.PUBLICATION_PLANNED})
+# Every event lies within the working-day calendars, so every clock can be computed.
+_FIRST_DAY, _LAST_DAY = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
 # Kinds that need a note saying why.
 NOTE_REQUIRED_KINDS: frozenset[EventKind] = frozenset({_K.DELAY_RECORDED, _K.VOID, _K.AMENDED})
 
@@ -392,6 +396,12 @@ def _check_dates(
     anchor: _Step | None,
 ) -> None:
     kind, on = event.kind.value, event.on
+    if not _FIRST_DAY <= on <= _LAST_DAY:
+        # a clock started or planned outside the calendars could never be shown
+        raise EventDateInvalid(
+            f"{kind} on {on.isoformat()} is outside the years the working-day calendars cover "
+            f"({_FIRST_DAY.isoformat()} to {_LAST_DAY.isoformat()}); check the year"
+        )
     if on < incident_date:
         raise EventDateInvalid(
             f"{kind} on {on.isoformat()} is before the incident ({incident_date.isoformat()})"

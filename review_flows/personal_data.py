@@ -190,6 +190,7 @@ def _mask_postcode(postcode: str) -> str:
 
 def _phones(text: str) -> list[Finding]:
     found = []
+    nhs = [(finding.start, finding.end) for finding in _nhs_numbers(text)]
     for match in phonenumbers.PhoneNumberMatcher(
         text, "GB", leniency=phonenumbers.Leniency.POSSIBLE
     ):
@@ -197,9 +198,36 @@ def _phones(text: str) -> list[Finding]:
         # written as a phone number is: a leading 0 (UK) or + (international); a bare run of
         # ten digits is a case, invoice or system number
         dialled = re.match(r"\(?[0+]", match.raw_string.strip()) is not None
-        if dialled and len(digits) >= 10 and not nhs_number.is_valid(digits[-10:]):
+        # an NHS number found in it is reported as that; checking the digits alone would miss
+        # every phone number whose last ten digits happen to pass the NHS check (1 in 11)
+        reported = any(start < match.end and match.start < end for start, end in nhs)
+        if dialled and len(digits) >= 10 and not reported:
             found.append(
                 Finding(Kind.PHONE, match.start, match.end, f"a phone number ending {digits[-4:]}")
+            )
+    return found + _dialled_beside_numbers(text, [*nhs, *((f.start, f.end) for f in found)])
+
+
+# A UK number as dialled (0 or +44, then 9 or 10 digits in groups), on its own: the matcher
+# above reads "ring 07700 900123 3 times" as one impossible number and reports nothing.
+_DIALLED = re.compile(r"(?<![\d+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
+
+
+def _dialled_beside_numbers(text: str, taken: list[tuple[int, int]]) -> list[Finding]:
+    found = []
+    for match in _DIALLED.finditer(text):
+        if any(start < match.end() and match.start() < end for start, end in taken):
+            continue
+        try:
+            number = phonenumbers.parse(match.group(), "GB")
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(number):
+            digits = re.sub(r"\D", "", match.group())
+            found.append(
+                Finding(
+                    Kind.PHONE, match.start(), match.end(), f"a phone number ending {digits[-4:]}"
+                )
             )
     return found
 

@@ -41,6 +41,15 @@ class Direction(StrEnum):
     BEFORE = "before"
 
 
+#: The longest clock a rule may set, per unit: ten years. A longer one is a typo, and its due
+#: dates would leave the working-day calendars (or the dates Python can hold).
+_LONGEST: dict[DurationUnit, int] = {
+    DurationUnit.WORKING_DAYS: 2600,
+    DurationUnit.CALENDAR_DAYS: 3660,
+    DurationUnit.CALENDAR_MONTHS: 120,
+}
+
+
 class Confidence(StrEnum):
     """How sure the rule is: rules.md's V (confirmed), S (secondary), R (unconfirmed)."""
 
@@ -104,6 +113,12 @@ class Rule(BaseModel):
     def _check_duration(self) -> Rule:
         if (self.duration is None) != (self.unit is None):
             raise ValueError("duration and unit: give both, or neither for no statutory limit")
+        if self.unit is not None and self.duration is not None:
+            longest = _LONGEST[self.unit]
+            if self.duration > longest:
+                raise ValueError(
+                    f"duration: at most {longest} {self.unit.value.replace('_', ' ')} (ten years)"
+                )
         if self.duration is None and (self.direction is Direction.BEFORE or self.holds):
             raise ValueError("duration: a 'before' rule or a minimum period needs a duration")
         if self.holds and self.done_by:
@@ -191,6 +206,11 @@ def load_rulebook_file(path: Path | str) -> Rulebook:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_PlainDateLoader)  # a SafeLoader
     except (OSError, yaml.YAMLError) as problem:
         raise RulebookInvalid(f"{path}: cannot read rulebook: {problem}") from None
+    # PyYAML lets these through: text that is not UTF-8, an integer of over 4,300 digits
+    # (ValueError), and nesting deeper than Python's stack
+    except (ValueError, RecursionError) as problem:
+        reason = "nested too deeply" if isinstance(problem, RecursionError) else problem
+        raise RulebookInvalid(f"{path}: cannot read rulebook: {reason}") from None
     if not isinstance(raw, dict):
         raise RulebookInvalid(f"{path}: expected a mapping with id, title, nation, rules")
     try:

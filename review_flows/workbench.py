@@ -118,10 +118,15 @@ def record_event_as(
 
 
 def inbox_of(session: Session, viewer: Viewer, *, unread_only: bool = False) -> list[Notice]:
-    """The viewer's in-app notices: those to the contacts linked to their username."""
-    query = select(Contact.email).where(Contact.username == viewer.username)
-    addresses = list(session.exec(query))
-    return inbox(session, addresses, unread_only=unread_only) if addresses else []
+    """The viewer's in-app notices: those to the contacts linked to their username, each from
+    that contact's own partnership (one mailbox may be a contact of several partnerships)."""
+    query = select(Contact.email, Contact.partnership).where(Contact.username == viewer.username)
+    linked: dict[str, set[str]] = {}
+    for address, partnership in session.exec(query):
+        linked.setdefault(address, set()).add(partnership)
+    if not linked:
+        return []
+    return inbox(session, linked, unread_only=unread_only, partnerships=linked)
 
 
 def mark_read_as(session: Session, viewer: Viewer, notice_id: int) -> None:

@@ -17,6 +17,52 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_UI_ENABLED", "false")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+POSTGRES_CONNECT_SECONDS = 5
+START_POSTGRES = 'eval "$(scripts/test-postgres start)"'
+
+
+@pytest.hookimpl(trylast=True)  # after `-m`/`-k` have deselected what will not run
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``CI=true`` the PostgreSQL tests must run: no server fails the run, not a skip."""
+    if os.environ.get("CI", "").strip().lower() != "true":
+        return
+    if not any(item.get_closest_marker("postgres") for item in items):
+        return
+    problem = postgres_problem(os.environ.get("CSPR_TEST_POSTGRES_URL", ""))
+    if problem is not None:
+        pytest.exit(
+            f"CI=true and the PostgreSQL tests cannot run: {problem}. Start a throwaway server "
+            f"with `{START_POSTGRES}` (it sets CSPR_TEST_POSTGRES_URL), or unset CI to let "
+            "them skip.",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+
+
+def postgres_problem(url: str) -> str | None:
+    """Why the test server at ``url`` cannot be used, or None when it answers a query."""
+    if not url:
+        return "CSPR_TEST_POSTGRES_URL is not set"
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError as unusable:
+        return f"CSPR_TEST_POSTGRES_URL is not a database URL ({unusable})"
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() != "postgresql":
+        return f"CSPR_TEST_POSTGRES_URL ({shown}) is not a PostgreSQL URL"
+    engine = create_engine(parsed, connect_args={"connect_timeout": POSTGRES_CONNECT_SECONDS})
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as failed:
+        reason = str(getattr(failed, "orig", None) or failed).strip().splitlines()[0]
+        return f"the server at {shown} does not answer ({reason})"
+    finally:
+        engine.dispose()
+    return None
 
 
 @pytest.fixture

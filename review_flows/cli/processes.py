@@ -142,6 +142,14 @@ def _app_env() -> dict[str, str]:
     return {"STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
 
 
+def _password_source(settings: Settings, generated: bool) -> str:
+    """Where the demo password is (never the password: console output ends up in logs)."""
+    if settings.demo_password is not None:
+        return "the value of CSPR_DEMO_PASSWORD"
+    made = "generated now, " if generated else ""
+    return f"{made}in {settings.data_dir / '.demo-password'} (readable by you only)"
+
+
 def demo_password(settings: Settings) -> tuple[str, bool]:
     """The demo users' password: ``CSPR_DEMO_PASSWORD``, else one generated on first start and
     kept (owner-only) in the data folder. Returns it and whether it was generated now."""
@@ -195,10 +203,9 @@ def run_command(
         _start(streamlit_command(app_port), {**env, **_app_env()}, logs / "app.log", children)
         typer.echo(f"Workbench app: http://127.0.0.1:{app_port} (log {logs / 'app.log'})")
         if seed:
-            where = "generated now and kept in" if generated else "from CSPR_DEMO_PASSWORD or"
             typer.echo(
                 "demo users: panel-northshire, panel-westmere, reviewer, analyst, admin; "
-                f"password {password} ({where} {settings.data_dir / '.demo-password'})"
+                f"their password: {_password_source(settings, generated)}"
             )
         ui = api_url(settings).removesuffix("/api")
         typer.echo(f"Prefect UI and API: {ui} (flow runs, the sweep's schedule)")

@@ -8,9 +8,10 @@ next sweep until it goes. Nothing is dropped silently.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import and_, false, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
@@ -156,12 +157,27 @@ def _claim(session: Session, notice: OutgoingNotice) -> Notice | None:
 
 
 def inbox(
-    session: Session, recipients: Iterable[str], *, unread_only: bool = False, limit: int = 200
+    session: Session,
+    recipients: Iterable[str],
+    *,
+    unread_only: bool = False,
+    limit: int = 200,
+    partnerships: Mapping[str, Iterable[str]] | None = None,
 ) -> list[Notice]:
-    """In-app notices to ``recipients`` (addresses), newest first."""
+    """In-app notices to ``recipients`` (addresses), newest first; with ``partnerships``
+    (address -> the partnerships it is a contact of) only those partnerships' notices to it."""
+    addressed = Notice.recipient.in_(list(recipients))  # type: ignore[attr-defined]
+    if partnerships is not None:
+        addressed = or_(
+            *(
+                and_(Notice.recipient == address, Notice.partnership.in_(list(names)))  # type: ignore[attr-defined]
+                for address, names in partnerships.items()
+            ),
+            false(),
+        )
     query = (
         select(Notice)
-        .where(Notice.channel == Channel.INBOX, Notice.recipient.in_(list(recipients)))  # type: ignore[attr-defined]
+        .where(Notice.channel == Channel.INBOX, addressed)
         .order_by(Notice.created_at.desc(), Notice.id.desc())  # type: ignore[attr-defined,union-attr]
         .limit(limit)
     )

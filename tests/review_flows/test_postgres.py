@@ -2,7 +2,24 @@
 append-only triggers, each test in a database of its own.
 
 Needs ``CSPR_TEST_POSTGRES_URL`` (a server where the user may CREATE DATABASE), for example
-from ``eval "$(scripts/test-postgres start)"``; skipped with that reason otherwise.
+from ``eval "$(scripts/test-postgres start)"``; skipped with that reason otherwise, except under
+``CI=true``, where tests/conftest.py fails the run instead.
+
+Collected here: the tests that take ``session``, ``db_url`` or ``case_factory`` (a module's few
+pure tests come along with a star import). Not collected, and why:
+
+- test_backup, test_cli_cases, and the CLI tests of test_demo, test_feeds and test_partnerships:
+  they reach their database through the ``data_dir`` fixture, a SQLite file by design;
+- test_migrations: written for SQLite files (``empty_url``, ``sqlite_master``); its schema
+  check runs on PostgreSQL below;
+- test_flows and test_flow_runs: Prefect orchestration under a test server (a minute or more
+  each); the services their tasks call run here through test_sweep;
+- test_calendar, test_lifecycle, test_personal_data, test_rulebook, test_sweep_plan,
+  test_timeline and test_week: pure, no database.
+
+A star import silently shadows a name already imported: test_case_details and test_shortlists
+share a test name (the first is imported again under a second name), and test_audit and
+test_feeds a fixture (``three_cases`` below hands each module its own).
 """
 
 from __future__ import annotations
@@ -20,8 +37,42 @@ from review_flows.db import build_engine, get_engine
 from review_flows.migrations import prepare_database, upgrade_database
 
 # The same tests as on SQLite, collected here again with the PostgreSQL fixtures below.
+from tests.review_flows import test_audit, test_feeds
 from tests.review_flows.test_access import *  # noqa: F403
+from tests.review_flows.test_audit import *  # noqa: F403
+from tests.review_flows.test_case_details import *  # noqa: F403
+from tests.review_flows.test_case_details import (  # noqa: F401  (test_shortlists has one too)
+    test_a_case_out_of_scope_reads_as_missing as test_case_details_out_of_scope_reads_as_missing,
+)
 from tests.review_flows.test_cases import *  # noqa: F403
+from tests.review_flows.test_concurrent_writers import *  # noqa: F403
+from tests.review_flows.test_deadlines import *  # noqa: F403
+from tests.review_flows.test_demo import (  # noqa: F401
+    demo_day,
+    test_a_short_password_is_refused_before_anything_is_written,
+    test_contacts_are_linked_to_the_demo_users,
+    test_each_panel_member_sees_their_own_partnership,
+    test_every_nation_stage_and_status_is_on_show,
+    test_every_partnership_has_the_four_contact_roles,
+    test_seeding_twice_creates_the_cases_once,
+    test_the_demo_history_sets_no_follow_up_going,
+    test_the_demo_holds_a_delay_a_correction_and_a_void,
+    test_the_demo_users_are_created_once_with_the_password,
+    test_the_reviewer_owns_a_few_cases,
+    test_the_serious_case_review_is_skipped_once_2018_is_too_recent,
+    test_the_sweep_fills_the_demo_inboxes,
+    test_westmere_holds_a_few_english_cases,
+    test_without_a_password_no_user_is_created,
+)
+from tests.review_flows.test_feeds import (  # noqa: F401
+    test_calendar_properties_and_deterministic_order,
+    test_done_milestones_are_left_out_unless_asked_for,
+    test_each_event_starts_on_the_due_date_of_its_milestone,
+    test_one_alarm_per_event_two_days_before,
+    test_owned_by_keeps_a_users_cases_across_partnerships,
+    test_summary_holds_the_reference_and_description_the_rule,
+    test_uid_is_unique_and_survives_a_moved_due_date,
+)
 from tests.review_flows.test_migrations import schema_diffs
 from tests.review_flows.test_models import (  # noqa: F401
     test_case_reference_is_unique_per_partnership,
@@ -30,7 +81,15 @@ from tests.review_flows.test_models import (  # noqa: F401
     test_naive_timestamps_are_refused,
     test_orm_update_of_an_event_is_refused,
 )
+from tests.review_flows.test_notice_claims import *  # noqa: F403
+from tests.review_flows.test_partnerships import (  # noqa: F401
+    test_new_cases_take_the_partnerships_edition_where_it_can_govern_them,
+    test_setting_clearing_and_refusing,
+)
+from tests.review_flows.test_rapid_review import *  # noqa: F403
+from tests.review_flows.test_shortlists import *  # noqa: F403  (shadows a case_details name)
 from tests.review_flows.test_sweep import *  # noqa: F403
+from tests.review_flows.test_users_inbox import *  # noqa: F403
 
 SERVER_URL = os.environ.get("CSPR_TEST_POSTGRES_URL", "")
 
@@ -65,6 +124,20 @@ def empty_pg_url() -> Iterator[str]:
 def db_url(empty_pg_url: str) -> str:
     upgrade_database(empty_pg_url)
     return empty_pg_url
+
+
+@pytest.fixture
+def blank_url(empty_pg_url: str) -> str:
+    """test_audit's "upgrade from every revision" starts from this empty database."""
+    return empty_pg_url
+
+
+@pytest.fixture
+def three_cases(request: pytest.FixtureRequest, case_factory: object, today: object) -> object:
+    """test_audit and test_feeds each define a ``three_cases``: each test gets its own module's."""
+    if request.function.__module__ == test_feeds.__name__:
+        return test_feeds.three_cases.__wrapped__(case_factory)  # type: ignore[attr-defined]
+    return test_audit.three_cases.__wrapped__(case_factory, today)  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -117,8 +117,9 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(part.value) for part in parts)
 
 
-def deliver(db_url: str, *notices: tuple[str, str]) -> None:
-    """Store ``(recipient, subject)`` inbox notices, in that order."""
+def deliver(db_url: str, *notices: tuple[str, ...]) -> None:
+    """Store ``(recipient, subject[, partnership])`` inbox notices (Northshire's unless named),
+    in that order."""
     from review_flows.db import open_session
     from review_flows.notify.channels import InboxChannel
     from review_flows.notify.notice import OutgoingNotice
@@ -128,14 +129,14 @@ def deliver(db_url: str, *notices: tuple[str, str]) -> None:
         OutgoingNotice(
             key=f"test:{number}:{recipient}",
             kind=NoticeKind.REMINDER,
-            partnership=NORTHSHIRE.name,
+            partnership=partnership[0] if partnership else NORTHSHIRE.name,
             recipient=recipient,
             channel=Channel.INBOX,
             subject=subject,
             body=f"{subject}: the body",
             for_date=dt.date.today(),
         )  # fmt: skip
-        for number, (recipient, subject) in enumerate(notices)
+        for number, (recipient, subject, *partnership) in enumerate(notices)
     ]
     with open_session(db_url) as session:
         deliver_notices(session, planned, {Channel.INBOX: InboxChannel()})
@@ -278,7 +279,7 @@ def notices(db_url: str) -> str:
         db_url,
         (contact_email(NORTHSHIRE, ContactRole.ANALYST), "Analyst notice one"),
         (contact_email(NORTHSHIRE, ContactRole.BUSINESS_MANAGER), "Manager notice"),
-        (contact_email(WESTMERE, ContactRole.ANALYST), "Analyst notice two"),
+        (contact_email(WESTMERE, ContactRole.ANALYST), "Analyst notice two", WESTMERE.name),
         (contact_email(NORTHSHIRE, ContactRole.CHAIR), "Chair notice"),
     )
     return db_url
