@@ -20,7 +20,7 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from review_flows.db import get_engine
@@ -54,17 +54,15 @@ def backup(database_url: str, index_dir: Path, target: Path, *, now: dt.datetime
     kind = _kind(database_url)
     if kind == "sqlite":
         _sqlite_copy(_sqlite_path(database_url), target / "cspr.db")
+        cases, events = _sqlite_counts(target / "cspr.db")  # of the copy, not of the live one
     else:
-        _run(
-            ["pg_dump", "--format=custom", f"--file={target / 'cspr.dump'}", _pg_dsn(database_url)]
-        )
+        cases, events = _pg_dump(database_url, target / "cspr.dump")
     has_index = index_dir.exists()
     if has_index:
         from learning.index.writer_lock import writer_lock
 
         with writer_lock(index_dir):
             shutil.copytree(index_dir, target / "index", ignore=shutil.ignore_patterns("*.lock"))
-    cases, events = _counts(database_url)
     manifest = BackupManifest(
         now.isoformat(timespec="seconds"), kind, current_revision(database_url), cases, events,
         has_index,
@@ -153,6 +151,31 @@ def _sqlite_copy(source: Path, target: Path) -> None:
         src.backup(dst)
     dst.close()
     src.close()
+
+
+def _sqlite_counts(path: Path) -> tuple[int, int]:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        cases = connection.execute("SELECT count(*) FROM cases").fetchone()[0]
+        events = connection.execute("SELECT count(*) FROM events").fetchone()[0]
+    connection.close()
+    return int(cases), int(events)
+
+
+def _pg_dump(database_url: str, dump: Path) -> tuple[int, int]:
+    """``pg_dump`` of one snapshot, exported from a repeatable-read transaction in which the
+    cases and events are counted: the counts are those of the dump, whatever is written
+    meanwhile."""
+    engine = get_engine(database_url).execution_options(isolation_level="REPEATABLE READ")
+    with engine.connect() as connection:
+        snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+        cases = connection.execute(select(func.count()).select_from(Case.__table__)).scalar_one()
+        events = connection.execute(
+            select(func.count()).select_from(CaseEvent.__table__)
+        ).scalar_one()
+        _run(["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={dump}",
+              _pg_dsn(database_url)])  # fmt: skip
+        connection.rollback()
+    return int(cases), int(events)
 
 
 def _pg_dsn(url: str) -> str:

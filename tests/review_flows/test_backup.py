@@ -93,3 +93,65 @@ def test_cli_backs_up_and_restores(data_dir: Path) -> None:
     assert result.exit_code == 2 and "--force" in result.stderr
     result = CliRunner().invoke(app, ["restore", str(data_dir / "b1"), "--force"])
     assert result.exit_code == 0 and result.stdout.startswith("restored 31 cases")
+
+
+# --- while writers write, and on PostgreSQL -----------------------------------------------------
+
+
+def _event_count(url: str) -> int:
+    with open_session(url) as session:
+        return len(session.exec(select(CaseEvent.id)).all())
+
+
+def _wait_for_more_events(url: str, *, before: int) -> None:
+    import time
+
+    deadline = time.monotonic() + 120
+    while _event_count(url) <= before:
+        assert time.monotonic() < deadline, "the writers wrote nothing in two minutes"
+        time.sleep(0.05)
+
+
+def _backup_while_writing(url: str, index_dir: Path, target: Path) -> tuple[object, int]:
+    """Back up while three processes record events on the demo's cases; the manifest and the
+    number of events once all writers are done."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tests.review_flows.writers import record_events
+
+    with open_session(url) as session:
+        cases = session.exec(select(Case)).all()
+        references = [c.reference for c in cases if c.reference.startswith("NSH")]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(3, mp_context=context) as pool:
+        writers = [pool.submit(record_events, url, f"w{n}", references, 40, n) for n in range(3)]
+        _wait_for_more_events(url, before=_event_count(url))  # the writers are writing
+        manifest = backup(url, index_dir, target, now=NOW)
+        results = [f.result(timeout=600) for f in writers]
+    assert [f for r in results for f in r["failures"]] == []
+    return manifest, _event_count(url)
+
+
+def _restored_holds_what_the_manifest_says(url: str, manifest: object) -> None:
+    from review_flows.audit_log import verify_log
+
+    with open_session(url) as session:
+        events = session.exec(select(CaseEvent)).all()
+        report = verify_log(session)
+    assert len(events) == manifest.events  # type: ignore[attr-defined]
+    assert report.intact, [b.describe() for b in report.breaks]
+
+
+@pytest.mark.slow
+def test_a_backup_taken_while_writers_write_is_consistent(data_dir: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{data_dir / 'cspr.db'}"
+    upgrade_database(url)
+    with open_session(url) as session:
+        seed_demo(session, today=dt.date(2026, 3, 31))
+    manifest, total = _backup_while_writing(url, data_dir / "index", tmp_path / "backup")
+    assert 31 < manifest.events < total  # taken while the writers wrote
+    restored = f"sqlite:///{tmp_path / 'restored' / 'cspr.db'}"
+    restore(tmp_path / "backup", restored, tmp_path / "restored" / "index")
+    _restored_holds_what_the_manifest_says(restored, manifest)
+    get_engine(restored).dispose()

@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -120,6 +121,24 @@ def empty_pg_url() -> Iterator[str]:
         admin.dispose()
 
 
+def _new_database() -> str:
+    name = f"cspr_test_{uuid.uuid4().hex[:12]}"
+    admin = build_engine(SERVER_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(url: str) -> None:
+    get_engine(url).dispose()
+    admin = build_engine(SERVER_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        name = make_url(url).database
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture
 def db_url(empty_pg_url: str) -> str:
     upgrade_database(empty_pg_url)
@@ -179,3 +198,42 @@ def test_truncate_of_events_is_refused(session: Session, case_factory: object) -
         session.execute(text("TRUNCATE events CASCADE"))
     session.rollback()
     assert session.execute(text("SELECT count(*) FROM events")).scalar_one() == 1
+
+
+@pytest.mark.slow
+def test_a_pg_dump_backup_taken_while_writers_write_restores_every_case_and_event(
+    db_url: str, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from sqlmodel import select
+
+    from review_flows.backup import restore
+    from review_flows.db import open_session
+    from review_flows.demo import seed_demo
+    from review_flows.models import Case, CaseEvent
+    from tests.review_flows.test_backup import (
+        _backup_while_writing,
+        _restored_holds_what_the_manifest_says,
+    )
+
+    with open_session(db_url) as session:
+        seed_demo(session, today=dt.date(2026, 3, 31))
+    manifest, total = _backup_while_writing(db_url, tmp_path / "index", tmp_path / "backup")
+    assert manifest.database == "postgresql" and manifest.events < total
+    target = _new_database()
+    try:
+        restore(tmp_path / "backup", target, tmp_path / "restored-index")
+        _restored_holds_what_the_manifest_says(target, manifest)
+        with open_session(db_url) as live, open_session(target) as restored:
+            assert [c.model_dump() for c in restored.exec(select(Case).order_by(Case.id))] == [
+                c.model_dump() for c in live.exec(select(Case).order_by(Case.id))
+            ]
+            kept = [e.model_dump() for e in restored.exec(select(CaseEvent).order_by(CaseEvent.id))]
+            ids = [event["id"] for event in kept]
+            source = live.exec(
+                select(CaseEvent).where(CaseEvent.id.in_(ids)).order_by(CaseEvent.id)
+            )
+            assert kept == [e.model_dump() for e in source]  # each row exactly as it was
+    finally:
+        _drop_database(target)
