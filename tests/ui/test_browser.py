@@ -235,3 +235,20 @@ def test_analyst_and_admin_land_on_their_pages(
     _open(page, "Inbox")
     _settle(page)
     _accessible(page, "inbox")
+
+
+def test_three_users_at_once_over_the_websocket(system: str) -> None:
+    """The load benchmark's virtual users (Streamlit's own protocol, no browser), small: every
+    step of a visit runs for three users at once without an error. Timing is `make bench`'s."""
+    from benchmarks.bench_load import ACTIONS, LoadConfig, load_table, run_load, summarise
+
+    config = LoadConfig(users=3, seconds=10, alone_seconds=3, max_actions=500,
+                        think_seconds=0.2, password=PASSWORD)  # fmt: skip
+    result = run_load(system, config)
+    errors = [sample.error for sample in (*result.alone, *result.together) if sample.error]
+    assert errors == []
+    assert {sample.action for sample in result.together} == set(ACTIONS)
+    for action in ACTIONS:
+        summary = summarise([s for s in result.together if s.action == action])
+        assert 0 < summary.p50_ms <= summary.p95_ms <= summary.p99_ms
+    assert [row[0] for row in load_table(result).rows] == [*ACTIONS, "**all steps**"]
