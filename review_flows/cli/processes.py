@@ -138,6 +138,10 @@ def streamlit_command(port: int) -> list[str]:
         # a running service does not reload its code: the watcher's inotify queue overflows on
         # a checkout with its .venv, and a reload re-imports the models into live metadata
         "--server.fileWatcherType", "none", "--server.runOnSave", "false",
+        # Streamlit's full garbage collection after every script run walks the whole heap
+        # (torch, pandas, Prefect's client): 64% of the app's time under 20 users, holding the
+        # GIL, so every other session waited; Python's own generational collector remains
+        "--runner.postScriptGC", "false",
     ]  # fmt: skip
 
 
