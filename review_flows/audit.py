@@ -48,6 +48,8 @@ class BreakKind(StrEnum):
     EDITED = "edited"
     DELETED = "deleted"
     INSERTED = "inserted"
+    HEAD_GONE = "head_gone"
+    CASE_GONE = "case_gone"
 
 
 @dataclass(frozen=True)
@@ -59,13 +61,17 @@ class ChainBreak:
     kind: BreakKind
 
     def describe(self) -> str:
-        what = {
+        what: dict[BreakKind, str] = {
             BreakKind.UNHASHED: "has no hash: it was written outside the application",
             BreakKind.EDITED: "was edited: its content no longer gives its hash",
             BreakKind.DELETED: "follows a deleted row: the event before it is missing",
             BreakKind.INSERTED: "was inserted: the event after it was chained to the one before",
-        }[self.kind]
-        return f"event #{self.event_id} {what}"
+            BreakKind.HEAD_GONE: "is now the last event, but the saved head is not in the chain: "
+            "events after it were deleted, or the chain was rewritten",
+        }
+        if self.kind is BreakKind.CASE_GONE:
+            return "the case and all its events are gone since the heads were saved"
+        return f"event #{self.event_id} {what[self.kind]}"
 
 
 def event_hash(previous: str, content: ChainedEvent) -> str:
@@ -112,6 +118,15 @@ def first_break(events: Sequence[ChainedEvent]) -> ChainBreak | None:
             return ChainBreak(event.case_id, event.id, BreakKind.INSERTED)
         previous = event.chain_hash
     return None
+
+
+def head_missing(events: Sequence[ChainedEvent], saved_head: str) -> ChainBreak | None:
+    """A break if ``saved_head`` (a case's last hash, kept earlier) is not in the case's chain:
+    rows at its end were deleted, or the chain rewritten. Events appended since are fine."""
+    if not events or any(event.chain_hash == saved_head for event in events):
+        return None
+    last = events[-1]
+    return ChainBreak(last.case_id, last.id, BreakKind.HEAD_GONE)
 
 
 def chain_heads(events: Iterable[ChainedEvent]) -> dict[int, str]:

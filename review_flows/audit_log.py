@@ -5,7 +5,7 @@ The rules live in :mod:`review_flows.audit` (pure); this module reads and writes
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -14,11 +14,13 @@ from sqlmodel import Session
 
 from review_flows.audit import (
     GENESIS,
+    BreakKind,
     ChainBreak,
     ChainedEvent,
     chain_heads,
     event_hash,
     first_break,
+    head_missing,
 )
 from review_flows.models import Case, CaseEvent
 
@@ -99,8 +101,10 @@ class AuditReport:
         }
 
 
-def verify_log(session: Session) -> AuditReport:
-    """Walk every case's events in id order and report the first break of each case."""
+def verify_log(session: Session, saved_heads: Mapping[str, str] | None = None) -> AuditReport:
+    """Walk every case's events in id order and report the first break of each case; with
+    ``saved_heads`` (an earlier report's heads) also each case whose saved head is no longer in
+    its chain: its last events were deleted, or the whole chain rewritten."""
     names = {
         case_id: (reference, partnership)
         for case_id, reference, partnership in session.execute(
@@ -116,9 +120,15 @@ def verify_log(session: Session) -> AuditReport:
         events += len(chain)
         reference, partnership = names.get(case_id, (f"case id {case_id}", "?"))
         found = first_break(chain)
+        name = f"{partnership}/{reference}"
+        if found is None and saved_heads and name in saved_heads:
+            found = head_missing(chain, saved_heads[name])
         if found is not None:
             breaks.append(CaseBreak(reference, partnership, found))
-        heads[f"{partnership}/{reference}"] = chain_heads(chain)[case_id]
+        heads[name] = chain_heads(chain)[case_id]
+    for name in sorted(set(saved_heads or ()) - set(heads)):
+        partnership, _, reference = name.partition("/")
+        breaks.append(CaseBreak(reference, partnership, ChainBreak(0, 0, BreakKind.CASE_GONE)))
     return AuditReport(cases=cases, events=events, breaks=tuple(breaks), heads=heads)
 
 

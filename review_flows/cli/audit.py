@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,14 +22,23 @@ def verify_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="The report as JSON, with each case's chain head.")
     ] = False,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            help="A report saved earlier with --json: also find deleted last events, rewritten "
+            "chains and deleted cases.",
+        ),
+    ] = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Recompute every event's hash; exit 1 naming the first edited, inserted or deleted row of
     each case whose chain is broken. Keep a copy of the heads (--json) to compare later."""
     from review_flows.audit_log import verify_log
 
+    saved = _saved_heads(against) if against is not None else None
     with _refusals(), _session(data_dir) as session:
-        report = verify_log(session)
+        report = verify_log(session, saved)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
     elif report.intact:
@@ -43,3 +53,14 @@ def verify_command(
         )
     if not report.intact:
         raise typer.Exit(1)
+
+
+def _saved_heads(path: Path) -> dict[str, str]:
+    try:
+        heads = json.loads(path.read_text(encoding="utf-8"))["heads"]
+    except (OSError, ValueError, KeyError, TypeError) as unreadable:
+        typer.echo(
+            f"error: {path} is not a report of `cspr audit verify --json` ({unreadable})", err=True
+        )
+        raise typer.Exit(2) from None
+    return {str(name): str(head) for name, head in heads.items()}

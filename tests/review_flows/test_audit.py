@@ -118,6 +118,17 @@ def test_an_inserted_row_is_named_even_with_a_valid_hash_of_its_own() -> None:
     assert (at_start.event_id, at_start.kind) == (99, BreakKind.INSERTED)
 
 
+def test_saved_heads_catch_deleted_last_events_and_allow_appended_ones() -> None:
+    from review_flows.audit import head_missing
+
+    events = _chain(4)
+    saved = events[2].chain_hash
+    assert head_missing(events, saved) is None  # one event appended since: fine
+    assert first_break(events[:2]) is None  # the chain alone cannot see its end cut off
+    found = head_missing(events[:2], saved)
+    assert (found.event_id, found.kind) == (2, BreakKind.HEAD_GONE)
+
+
 def test_a_row_without_a_hash_is_named() -> None:
     events = _chain(3)
     events.append(dataclasses.replace(events[-1], id=4, chain_prev=None, chain_hash=None))
@@ -274,6 +285,38 @@ def test_cli_verify_says_intact_then_names_the_row(
     broken = runner.invoke(app, ["audit", "verify"])
     assert broken.exit_code == 1
     assert "Northshire NSH-2026-900: event #1 was edited" in broken.output
+
+
+def test_cli_verify_against_saved_heads_finds_a_deleted_last_event_and_a_deleted_case(
+    session: Session, three_cases: list, db_url: str, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from review_flows.cli.main import _register_areas, app
+    from review_flows.settings import get_settings
+
+    monkeypatch.setenv("CSPR_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    _register_areas()
+    runner = CliRunner()
+    saved = runner.invoke(app, ["audit", "verify", "--json"])
+    assert saved.exit_code == 0
+    heads = tmp_path / "heads.json"
+    heads.write_text(saved.stdout)
+    cut, gone = three_cases[1].case.reference, three_cases[2].case.reference
+    last = _events_of(session, cut)[-1]
+    only = _events_of(session, gone)[0]
+    statements = [
+        f"DELETE FROM jobs WHERE event_id IN ({last}, {only})",
+        f"DELETE FROM events WHERE id IN ({last}, {only})",
+        f"DELETE FROM cases WHERE reference = '{gone}'",
+    ]
+    _tamper(session, "; ".join(statements))
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 0  # the chains alone look whole
+    found = runner.invoke(app, ["audit", "verify", "--against", str(heads)])
+    assert found.exit_code == 1
+    assert f"{cut}: event #{last - 1} is now the last event" in found.output
+    assert f"{gone}: the case and all its events are gone" in found.output
+    get_settings.cache_clear()
     get_settings.cache_clear()
 
 

@@ -120,6 +120,7 @@ def _page(browser: object, url: str, username: str) -> object:
     page.locator("input[aria-label='Password']").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as").wait_for(timeout=60_000)
+    assert PASSWORD not in page.url and "token" not in page.url.lower()  # no secret in a URL
     return page
 
 
