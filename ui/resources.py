@@ -37,9 +37,16 @@ def db_session() -> Iterator[Session]:
 
 @st.cache_resource(show_spinner="Loading the search index and model (first time only) ...")
 def search_engine() -> Any:
-    """The learning search engine over the index folder, loaded once per process."""
+    """The learning search engine over the index folder, loaded once per process.
+
+    The model encodes on one thread here: one app process serves every session, and a query's
+    encode spread over both cores took the core the other sessions' scripts were waiting for."""
+    import torch
+
     from learning.cli import build_encoder
     from learning.search import open_engine
+
+    torch.set_num_threads(1)
 
     return open_engine(settings().resolved_index_dir, build_encoder())
 
