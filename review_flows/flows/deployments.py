@@ -4,6 +4,7 @@ Served by one process (``cspr serve``) on one machine, or deployed to a work poo
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,10 @@ ENTRYPOINTS = {
     "case-event": "review_flows/flows/case_events.py:case_event",
     "publication": "review_flows/flows/publication.py:publication",
     "ingest-folder": "review_flows/flows/ingest.py:ingest_folder",
+    # a batch of a collection, for workers only (served in one process, a collection's batches
+    # would all run at once); its coordinator, ingest-collection, is served by ``cspr serve``
+    # so that it never holds a worker's slot while it waits
+    "ingest-batch": "review_flows/flows/collection.py:ingest_batch",
 }
 
 
@@ -24,8 +29,10 @@ def sweep_schedule(settings: Settings) -> Any:
 
 
 def deployments(settings: Settings | None = None) -> list[Any]:
-    """The four deployments, named as :data:`ENTRYPOINTS` (flow name / deployment name)."""
+    """The deployments served by one process: the four of :data:`ENTRYPOINTS` that are not for
+    workers only, and the collection's coordinator ``ingest-collection``."""
     from review_flows.flows.case_events import case_event
+    from review_flows.flows.collection import ingest_collection
     from review_flows.flows.ingest import ingest_folder
     from review_flows.flows.publication import publication
     from review_flows.flows.sweep import deadline_sweep
@@ -36,6 +43,7 @@ def deployments(settings: Settings | None = None) -> list[Any]:
         case_event.to_deployment(name="case-event"),
         publication.to_deployment(name="publication"),
         ingest_folder.to_deployment(name="ingest-folder"),
+        ingest_collection.to_deployment(name="ingest-collection"),
     ]
 
 
@@ -46,14 +54,22 @@ def serve_all(settings: Settings | None = None) -> None:
     serve(*deployments(settings), pause_on_shutdown=False)
 
 
-def deploy_to_pool(pool: str, source: Path, settings: Settings | None = None) -> list[str]:
-    """Register the deployments on work pool ``pool`` (run by ``prefect worker start``), with
-    the code read from ``source`` (this checkout, on a path every worker shares)."""
+def deploy_to_pool(
+    pool: str,
+    source: Path,
+    settings: Settings | None = None,
+    only: Collection[str] | None = None,
+) -> list[str]:
+    """Register the deployments (those named in ``only``, or all) on work pool ``pool`` (run
+    by ``prefect worker start``), with the code read from ``source`` (this checkout, on a path
+    every worker shares)."""
     from prefect import flow
 
     settings = settings or get_settings()
     names = []
     for name, entrypoint in ENTRYPOINTS.items():
+        if only is not None and name not in only:
+            continue
         loaded = flow.from_source(source=str(source), entrypoint=entrypoint)
         schedules = [sweep_schedule(settings)] if name == "deadline-sweep" else None
         loaded.deploy(name=name, work_pool_name=pool, schedules=schedules, build=False, push=False)

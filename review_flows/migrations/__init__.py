@@ -29,7 +29,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent
 
 # Every module that defines tables of the app database. A module that adds a table adds itself
 # here and ships a migration (autogenerate and the schema test compare against these tables).
-MODEL_MODULES: tuple[str, ...] = ("review_flows.models", "learning.themes.decisions")
+MODEL_MODULES: tuple[str, ...] = (
+    "review_flows.models",
+    "learning.themes.decisions",
+    "learning.collection.models",
+)
 
 
 def load_models() -> MetaData:

@@ -1,0 +1,409 @@
+"""A collection on many workers: the pure decisions, the staging store on SQLite, the builder,
+and (slow, PostgreSQL) the real thing: a Prefect server, two process workers on one pool, one
+killed half-way, every document in the index exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import closing
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from learning.collection.builder import build_index
+from learning.collection.coordinator import coordinate, list_collection
+from learning.collection.models import CollectionDocument
+from learning.collection.plan import (
+    Batch,
+    ManifestEntry,
+    RunPhase,
+    Watch,
+    partition,
+    review_batches,
+    split_by_attempts,
+    unique_entries,
+)
+from learning.collection.staging import (
+    FileFacts,
+    accounted_hashes,
+    stage_document,
+    staged_documents,
+    staging_counts,
+)
+from learning.collection.worker import stage_batch
+from learning.encoder import FakeEncoder
+from learning.models import ExtractedDocument, Page, ReviewMetadata, Unit, UnitKind
+from learning.reader import shared_reader
+from learning.search import open_engine
+from review_flows.db import build_engine
+from review_flows.migrations import upgrade_database
+
+NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def entry(n: int) -> ManifestEntry:
+    return ManifestEntry(f"/reviews/r{n:02d}.md", f"h{n:02d}")
+
+
+def batch(number: int, *ns: int) -> Batch:
+    return Batch(number, tuple(entry(n) for n in ns))
+
+
+# --- plan: partition and review -------------------------------------------------------------
+
+
+def test_the_decisions_import_no_database_or_prefect() -> None:
+    code = (
+        "import sys, learning.collection.plan; "
+        "print(sorted({'prefect', 'sqlalchemy', 'sqlmodel', 'faiss'} & "
+        "{name.split('.')[0] for name in sys.modules}))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (loaded.returncode, loaded.stdout.strip()) == (0, "[]")
+
+
+@pytest.mark.parametrize(
+    ("n", "size", "sizes"),
+    [(0, 3, []), (1, 3, [1]), (6, 3, [3, 3]), (7, 3, [3, 3, 1]), (5, 10, [5])],
+)
+def test_partition_cuts_consecutive_batches(n: int, size: int, sizes: list[int]) -> None:
+    batches = partition([entry(i) for i in range(n)], size, first_number=4)
+    assert [len(b.entries) for b in batches] == sizes
+    assert [b.number for b in batches] == list(range(4, 4 + len(sizes)))
+    assert [e for b in batches for e in b.entries] == [entry(i) for i in range(n)]
+
+
+def test_partition_refuses_an_empty_batch_size() -> None:
+    with pytest.raises(ValueError, match="batch_size must be at least 1"):
+        partition([entry(1)], 0)
+
+
+def test_a_document_present_twice_is_one_unit_of_work() -> None:
+    copy = ManifestEntry("/reviews/copy-of-r01.md", "h01")
+    assert unique_entries([entry(2), copy, entry(1)]) == [copy, entry(2)]
+
+
+@pytest.mark.parametrize(
+    ("phase", "accounted", "progress_at", "counted", "verdict", "missing"),
+    [
+        # every document accounted for: done, whatever the run says
+        (RunPhase.RUNNING, {"h01", "h02"}, 0.0, 0, "done", []),
+        (RunPhase.WAITING, {"h01", "h02"}, None, 0, "done", []),
+        # finished (completed, failed, crashed) with one missing: lost, send it again
+        (RunPhase.FINISHED, {"h01"}, 50.0, 1, "lost", ["h02"]),
+        # running without a new document for longer than the stall: stalled (killed worker)
+        (RunPhase.RUNNING, {"h01"}, 10.0, 1, "stalled", ["h02"]),
+        # running, a new document since the last look: progress, not stalled
+        (RunPhase.RUNNING, {"h01"}, 10.0, 0, "outstanding", []),
+        # running, first seen now: the stall clock starts now
+        (RunPhase.RUNNING, set(), None, 0, "outstanding", []),
+        # waiting for a worker for ever never stalls (the overall deadline covers it)
+        (RunPhase.WAITING, set(), None, 0, "outstanding", []),
+    ],
+)
+def test_review_sorts_batches(
+    phase: RunPhase,
+    accounted: set[str],
+    progress_at: float | None,
+    counted: int,
+    verdict: str,
+    missing: list[str],
+) -> None:
+    watch = Watch(batch(1, 1, 2), "run-1", progress_at=progress_at, accounted=counted)
+    seen = review_batches([watch], {"run-1": phase}, accounted, now=100.0, stall_seconds=60.0)
+    verdicts = {
+        "done": seen.done,
+        "lost": tuple(w for w in seen.lost if w not in seen.stalled),
+        "stalled": seen.stalled,
+        "outstanding": seen.outstanding,
+    }
+    assert {name for name, found in verdicts.items() if found} == {verdict}
+    assert [e.content_hash for e in seen.missing] == missing
+    if verdict == "outstanding" and phase is RunPhase.RUNNING:
+        # progress now (a new document, or first seen running): the stall clock restarts
+        assert seen.outstanding[0].progress_at == 100.0
+
+
+def test_a_document_that_keeps_losing_its_worker_is_given_up() -> None:
+    again, given_up = split_by_attempts([entry(1), entry(2)], {"h01": 3, "h02": 1}, 3)
+    assert (again, given_up) == ([entry(2)], [entry(1)])
+
+
+# --- the coordinator with a fake pool -------------------------------------------------------
+
+
+class FakePool:
+    """Two workers taking batches in turn; the run ``killed`` stages half its batch and then
+    stays "running" for ever, as a run whose worker was SIGKILLed does."""
+
+    def __init__(self, killed: int) -> None:
+        self.killed = killed
+        self.staged: set[str] = set()
+        self.runs: dict[str, Batch] = {}
+        self.abandoned: list[str] = []
+
+    def submit(self, batch: Batch) -> str:
+        run_id = f"run-{len(self.runs) + 1}"
+        self.runs[run_id] = batch
+        return run_id
+
+    def phases(self, run_ids: Sequence[str]) -> Mapping[str, RunPhase]:
+        phases = {}
+        for run_id in run_ids:
+            hashes = [e.content_hash for e in self.runs[run_id].entries]
+            if run_id == f"run-{self.killed}" and run_id not in self.abandoned:
+                self.staged.update(hashes[: len(hashes) // 2])
+                phases[run_id] = RunPhase.RUNNING
+            else:
+                self.staged.update(hashes)
+                phases[run_id] = RunPhase.FINISHED
+        return phases
+
+    def abandon(self, run_id: str, reason: str) -> None:
+        self.abandoned.append(run_id)
+
+    def accounted(self, hashes: Collection[str]) -> set[str]:
+        return self.staged & set(hashes)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_a_killed_worker_loses_nothing_and_nothing_is_done_twice() -> None:
+    entries = [entry(n) for n in range(10)]
+    pool, clock = FakePool(killed=2), FakeClock()
+    report = coordinate(
+        entries, pool, pool.accounted, batch_size=4, stall_seconds=30, poll_seconds=5,
+        clock=clock, sleep=clock.sleep,
+    )  # fmt: skip
+    assert pool.staged == {e.content_hash for e in entries}
+    assert pool.abandoned == ["run-2"]
+    assert report.stalled_runs == ("run-2",)
+    assert report.sent_again == 2  # the half of batch 2 that run-2 never staged
+    assert report.batches == 4
+    assert [e.content_hash for e in pool.runs["run-4"].entries] == ["h06", "h07"]
+    assert pool.runs["run-4"].attempt == 2
+
+
+def test_a_second_run_sends_only_what_is_missing() -> None:
+    pool, clock = FakePool(killed=0), FakeClock()
+    pool.staged = {"h00", "h01"}
+    report = coordinate(
+        [entry(n) for n in range(3)], pool, pool.accounted, batch_size=5,
+        clock=clock, sleep=clock.sleep,
+    )  # fmt: skip
+    assert (report.accounted_before, report.batches) == (2, 1)
+    assert [e.content_hash for e in pool.runs["run-1"].entries] == ["h02"]
+
+
+# --- staging on SQLite ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def staging(tmp_path: Path) -> Iterator[Engine]:
+    url = f"sqlite:///{tmp_path / 'cspr.db'}"
+    upgrade_database(url)
+    engine = build_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def _document(review_id: str, texts: Sequence[str]) -> tuple[ExtractedDocument, list[Unit]]:
+    document = ExtractedDocument(
+        source=Path(f"/reviews/{review_id}.md"),
+        format="markdown",
+        content_hash="",
+        pages=(Page(1, " ".join(texts)),),
+        metadata=ReviewMetadata(review_id, title=f"Review {review_id}", year=2021),
+    )
+    units = [
+        Unit(review_id, n, UnitKind.PASSAGE, text, "Summary", 1, headings=("Summary",))
+        for n, text in enumerate(texts)
+    ]
+    return document, units
+
+
+def _stage(engine: Engine, review_id: str, digest: str, texts: Sequence[str]) -> bool:
+    document, units = _document(review_id, texts)
+    facts = FileFacts(str(document.source), digest, 100, 1)
+    vectors = FakeEncoder().encode(texts)
+    return stage_document(
+        engine, facts, document, units, vectors,
+        model_name=FakeEncoder().name, staged_by="test", now=NOW,
+    )  # fmt: skip
+
+
+def test_a_document_staged_twice_is_stored_once(staging: Engine) -> None:
+    assert _stage(staging, "r1", "hash-1", ["the health visitor saw the baby"]) is True
+    assert _stage(staging, "r1", "hash-1", ["the health visitor saw the baby"]) is False
+    counts = staging_counts(staging)
+    assert (counts.staged, counts.units, counts.duplicate_review_ids) == (1, 1, 0)
+    assert accounted_hashes(staging, ["hash-1", "hash-2"]) == {"hash-1"}
+
+
+def test_a_document_is_staged_whole_or_not_at_all(
+    staging: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("the worker died between the document row and its units")
+
+    monkeypatch.setattr("learning.collection.staging.json.dumps", broken)
+    with pytest.raises(RuntimeError, match="the worker died"):
+        _stage(staging, "r1", "hash-1", ["a passage"])
+    monkeypatch.undo()
+    with staging.connect() as connection:
+        rows = connection.execute(select(func.count()).select_from(CollectionDocument)).scalar()
+    assert rows == 0
+    assert accounted_hashes(staging, ["hash-1"]) == set()
+    assert _stage(staging, "r1", "hash-1", ["a passage"]) is True
+
+
+def test_staged_documents_come_back_as_the_index_takes_them(staging: Engine) -> None:
+    texts = ["the school nurse", "the police shared nothing"]
+    _stage(staging, "r2", "hash-2", texts)
+    (staged,) = staged_documents(staging)
+    assert staged.document.metadata == ReviewMetadata("r2", title="Review r2", year=2021)
+    assert [(u.review_id, u.ordinal, u.text) for u in staged.units] == [
+        ("r2", 0, texts[0]),
+        ("r2", 1, texts[1]),
+    ]
+    np.testing.assert_array_equal(staged.vectors, FakeEncoder().encode(texts))
+    assert len(staged.document.pages) == 1
+
+
+def _write_reviews(folder: Path, n: int) -> list[str]:
+    from benchmarks.bench_workers import write_reviews
+
+    return write_reviews(n, folder, passages=8)
+
+
+def test_workers_stage_a_folder_and_the_builder_indexes_it_once(
+    staging: Engine, tmp_path: Path
+) -> None:
+    ids = _write_reviews(tmp_path / "reviews", 4)
+    (tmp_path / "reviews" / "broken.pdf").write_bytes(b"%PDF-1.7 truncated")
+    listing = list_collection(tmp_path / "reviews")
+    encoder, reader = FakeEncoder(), shared_reader()
+    first, second = listing.entries[:3], listing.entries[2:]
+    reports = [
+        stage_batch(part, staging, encoder, reader, staged_by="test", clock=lambda: NOW)
+        for part in (first, second)
+    ]
+    assert [(r.staged, r.already, r.failed) for r in reports] == [(2, 0, 1), (2, 1, 0)]
+    index_dir = tmp_path / "index"
+    built = build_index(staging, index_dir, model_name=encoder.name, dimension=encoder.dimension)
+    assert (built.added, built.unchanged, built.index_type) == (4, 0, "flat")
+    again = build_index(staging, index_dir, model_name=encoder.name, dimension=encoder.dimension)
+    assert (again.added, again.unchanged, again.units_added) == (0, 4, 0)
+    assert _indexed(index_dir) == {review_id: 1 for review_id in ids}
+
+
+def test_the_builder_switches_to_hnsw_past_the_threshold(staging: Engine, tmp_path: Path) -> None:
+    for n in range(6):
+        _stage(staging, f"r{n}", f"hash-{n}", [f"passage {n} {k} about neglect" for k in range(5)])
+    encoder = FakeEncoder()
+    built = build_index(
+        staging, tmp_path / "index", model_name=encoder.name, dimension=encoder.dimension,
+        hnsw_threshold=20,
+    )  # fmt: skip
+    assert (built.vectors, built.index_type) == (30, "hnsw")
+
+
+def _indexed(index_dir: Path) -> dict[str, int]:
+    """Each review id in the index and how many document rows it has."""
+    with closing(sqlite3.connect(index_dir / "units.sqlite")) as index:
+        rows = index.execute("SELECT review_id, count(*) FROM documents GROUP BY review_id")
+        return dict(rows.fetchall())
+
+
+# --- the real thing: Prefect server, two workers on PostgreSQL, one killed -----------------
+
+SERVER_URL = os.environ.get("CSPR_TEST_POSTGRES_URL", "")
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    not SERVER_URL,
+    reason="CSPR_TEST_POSTGRES_URL is not set; start a throwaway server with "
+    'eval "$(scripts/test-postgres start)"',
+)
+def test_two_workers_one_killed_half_way_every_document_indexed_once(tmp_path: Path) -> None:
+    from benchmarks.bench_workers import (
+        check_index,
+        create_database,
+        drop_database,
+        prefect_stack,
+        run_collection,
+    )
+
+    if shutil.which("prefect", path=str(Path(sys.executable).parent)) is None:
+        pytest.skip("the prefect command is not installed in this environment")
+    ids = _write_reviews(tmp_path / "reviews", 40)
+    database = create_database(SERVER_URL, "cspr_test_collection")
+    try:
+        with prefect_stack(tmp_path, SERVER_URL) as stack:
+            figures = run_collection(
+                stack, database, tmp_path / "reviews", tmp_path / "index",
+                workers=2, kill_half_way=True, batch_size=20, stall_seconds=45,
+                build=True, expected=len(ids), kill_after_share=0.0,
+            )  # fmt: skip
+        leftovers = [p for worker in stack.started for p in _leftovers(worker.pid)]
+        checks = check_index(tmp_path / "index", database, ids)
+    finally:
+        drop_database(SERVER_URL, database)
+    assert figures.alive_units > 0 and figures.documents == len(ids)
+    assert (checks["lost"], checks["staged_twice"], checks["indexed_twice"]) == ([], 0, 0)
+    assert (checks["unit_mismatch"], checks["extra"]) == ([], [])
+    assert figures.result["staging"]["stalled_runs"], "the killed worker's batch was sent again"
+    assert leftovers == []
+    engine = open_engine(tmp_path / "index", FakeEncoder())
+    known = ids[17]
+    with closing(sqlite3.connect(tmp_path / "index" / "units.sqlite")) as index:
+        (passage,) = index.execute(
+            "SELECT text FROM units WHERE review_id = ? AND ordinal = 3", (known,)
+        ).fetchone()
+    assert engine.search_passages(passage, 3)[0].review_id == known
+
+
+def _leftovers(pid: int) -> list[int]:
+    """Processes left of a worker: its group, and anything it started."""
+    from benchmarks.bench_workers import group_members, process_tree
+
+    return group_members(pid) + [child for child, _ in process_tree(pid)]
+
+
+def test_the_batch_flow_stages_its_documents(data_dir: Path) -> None:
+    from prefect.logging import disable_run_logger
+
+    from review_flows.flows.collection import ingest_batch
+    from review_flows.settings import get_settings
+
+    _write_reviews(data_dir / "reviews", 2)
+    url = get_settings().resolved_database_url
+    upgrade_database(url)
+    entries = [
+        {"path": e.path, "content_hash": e.content_hash}
+        for e in list_collection(data_dir / "reviews").entries
+    ]
+    with disable_run_logger():
+        first = ingest_batch.fn(entries, fake_encoder=True)
+        again = ingest_batch.fn(entries, fake_encoder=True)
+    assert (first["staged"], first["already"], again["staged"], again["already"]) == (2, 0, 0, 2)
