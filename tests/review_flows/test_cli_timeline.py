@@ -163,7 +163,10 @@ def test_timeline_table(runner: CliRunner, app: typer.Typer) -> None:
             ["timeline", "-e", "aware=2022-12-20", "--incident", "x"],
             "--incident: 'x' is not a date",
         ),
-        (["timeline", "-e", "aware=1900-01-01"], "1900-01-01 is outside the england calendar"),
+        (
+            ["timeline", "-e", "aware=1900-01-01"],
+            "1900-01-01 is outside the years the working-day calendars cover",
+        ),
         (["rules", "show", "nope"], "no rulebook 'nope'; known rulebooks: england-cspr-2018"),
     ],
 )
