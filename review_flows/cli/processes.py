@@ -182,6 +182,7 @@ def run_command(
     """The whole system on one machine: Prefect server, the deployments served, the app, the
     case database migrated, the demo seeded on first start. Ctrl-C stops everything."""
     settings = _settings(data_dir)
+    stop_on_signals()
     env = prefect_environment(settings)
     password, generated = demo_password(settings) if seed else ("", False)
     if seed:
@@ -227,6 +228,19 @@ def run_command(
     finally:
         _stop(children)
         typer.echo("stopped")
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM (a service manager's stop) both stop everything, in order.
+
+    A process started from a shell's background job inherits SIGINT ignored, so Ctrl-C (or a
+    supervisor's SIGINT) would do nothing: restore it, and treat SIGTERM the same way."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _prepare(settings: Settings, seed: bool, env: dict[str, str]) -> None:
