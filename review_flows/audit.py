@@ -129,6 +129,22 @@ def head_missing(events: Sequence[ChainedEvent], saved_head: str) -> ChainBreak 
     return ChainBreak(last.case_id, last.id, BreakKind.HEAD_GONE)
 
 
+class HeadsUnreadable(ValueError):
+    """The saved heads are not a report of ``cspr audit verify --json``."""
+
+
+def saved_heads(text: str) -> dict[str, str]:
+    """The heads of an earlier report (``cspr audit verify --json``, or the Admin download)."""
+    try:
+        heads = json.loads(text)["heads"]
+        return {str(name): str(head) for name, head in heads.items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as unreadable:
+        raise HeadsUnreadable(
+            f"not a report of `cspr audit verify --json` ({type(unreadable).__name__}: "
+            f"{unreadable}); download the chain heads again from a verified log"
+        ) from None
+
+
 def chain_heads(events: Iterable[ChainedEvent]) -> dict[int, str]:
     """Each case's last hash, by case id: what to keep elsewhere to detect a rewritten chain."""
     heads: dict[int, str] = {}

@@ -56,11 +56,10 @@ def verify_command(
 
 
 def _saved_heads(path: Path) -> dict[str, str]:
+    from review_flows.audit import HeadsUnreadable, saved_heads
+
     try:
-        heads = json.loads(path.read_text(encoding="utf-8"))["heads"]
-    except (OSError, ValueError, KeyError, TypeError) as unreadable:
-        typer.echo(
-            f"error: {path} is not a report of `cspr audit verify --json` ({unreadable})", err=True
-        )
+        return saved_heads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, HeadsUnreadable) as unreadable:
+        typer.echo(f"error: {path}: {unreadable}", err=True)
         raise typer.Exit(2) from None
-    return {str(name): str(head) for name, head in heads.items()}

@@ -458,3 +458,33 @@ def test_an_admin_verifies_the_event_log_and_sees_a_tampered_row(db_url: str) ->
     at = at.button(key="audit_verify").click().run()
     assert "1 of 31 cases have a broken chain" in at.error[0].value
     assert any("event #5 was edited" in m.value for m in at.markdown)
+
+
+def test_an_admin_verifies_against_saved_heads_and_a_cut_off_event_is_named(db_url: str) -> None:
+    import json
+
+    from sqlalchemy import text
+
+    from review_flows.audit_log import verify_log
+    from review_flows.db import build_engine, open_session
+
+    with open_session(db_url) as session:
+        heads = json.dumps(verify_log(session).to_dict()).encode()
+    engine = build_engine(db_url)
+    with engine.begin() as connection:
+        last = connection.execute(text("SELECT max(id) FROM events")).scalar_one()
+        connection.execute(text("DROP TRIGGER events_no_delete"))
+        connection.execute(text(f"DELETE FROM jobs WHERE event_id = {last}"))
+        connection.execute(text(f"DELETE FROM events WHERE id = {last}"))
+    engine.dispose()
+
+    at = open_page("ui/pages/admin.py", ADMIN).button(key="audit_verify").click().run()
+    assert any("event log is intact" in s.value for s in at.success)  # the chain alone
+    at.file_uploader(key="audit_saved_heads").set_value(("heads.json", heads, "application/json"))
+    at = at.button(key="audit_verify").click().run()
+    assert "1 of 31 cases have a broken chain" in at.error[0].value
+    assert any("is now the last event" in m.value for m in at.markdown)
+
+    at.file_uploader(key="audit_saved_heads").set_value(("heads.json", b"{}", "application/json"))
+    at = at.button(key="audit_verify").click().run()
+    assert "not a report of `cspr audit verify --json`" in at.error[0].value

@@ -10,6 +10,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from review_flows.audit import HeadsUnreadable, saved_heads
 from review_flows.audit_log import AuditReport, verify_log
 from review_flows.cases import parse_input
 from review_flows.contacts import add_contact, list_contacts, remove_contact
@@ -292,9 +293,21 @@ def _audit() -> None:
         "them all and names the first edited, inserted or deleted row of each case. Keep the "
         "downloaded chain heads somewhere else: comparing them later shows a rewritten chain."
     )
+    earlier = st.file_uploader(
+        "Chain heads saved earlier (optional): also finds events cut off the end of a case, a "
+        "rewritten chain and deleted cases",
+        type=["json"],
+        max_upload_size=1,
+        key="audit_saved_heads",
+    )
     if st.button("Verify the event log", key="audit_verify"):
+        try:
+            heads = saved_heads(earlier.getvalue().decode("utf-8")) if earlier else None
+        except (UnicodeDecodeError, HeadsUnreadable) as unreadable:
+            st.error(f"{earlier.name}: {unreadable}")
+            return
         with st.spinner("Recomputing every event's hash"), db_session() as session:
-            st.session_state[AUDIT] = verify_log(session)
+            st.session_state[AUDIT] = verify_log(session, heads)
     report: AuditReport | None = st.session_state.get(AUDIT)
     if report is None:
         return
