@@ -28,17 +28,16 @@ import math
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from benchmarks.bench_app import QUERIES
+from benchmarks.loopback import answers, free_port
 from benchmarks.streamlit_client import Run, StreamlitSession, WidgetValue
 from benchmarks.table import BenchTable
 
@@ -262,20 +261,6 @@ def run_load(url: str, config: LoadConfig) -> LoadResult:
     return LoadResult(config, tuple(alone), tuple(together), time.perf_counter() - started)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _up(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - loopback only
-            return answer.status == 200
-    except OSError:
-        return False
-
-
 def _system_pids(data: Path) -> set[int]:
     """Processes whose environment names this data folder: the whole system and its children."""
     marker = f"CSPR_DATA_DIR={data}".encode()
@@ -303,7 +288,7 @@ def _environment(data: Path) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if name not in drop}
     env |= {
         "CSPR_DATA_DIR": str(data), "CSPR_DEMO_PASSWORD": PASSWORD,
-        "CSPR_PREFECT_PORT": str(_free_port()), "CSPR_CORPUS_DIR": str(ROOT / "corpus" / "reviews"),
+        "CSPR_PREFECT_PORT": str(free_port()), "CSPR_CORPUS_DIR": str(ROOT / "corpus" / "reviews"),
         "HF_HUB_OFFLINE": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
         # cspr run leaves Streamlit's file watcher on: an edit anywhere in the checkout (or an
         # inotify overflow) reloads the app's modules mid-run and SQLModel then refuses to
@@ -318,7 +303,7 @@ def running_system(data: Path, wait_seconds: float = 900) -> Iterator[str]:
     """``cspr run`` on ``data`` (demo seeded, corpus indexed); yields the app's URL. On leaving,
     SIGINT (Ctrl-C) stops it all; every process of the system must then be gone."""
     data.mkdir(parents=True, exist_ok=True)
-    app_port = _free_port()
+    app_port = free_port()
     log = (data.parent / "run.log").open("wb")
     run = subprocess.Popen(
         [sys.executable, "-m", "review_flows.cli.main", "run", "--app-port", str(app_port)],
@@ -331,7 +316,7 @@ def running_system(data: Path, wait_seconds: float = 900) -> Iterator[str]:
     system: set[int] = set()
     try:
         deadline = time.monotonic() + wait_seconds
-        while not _up(f"{url}/_stcore/health"):
+        while not answers(f"{url}/_stcore/health"):
             if run.poll() is not None or time.monotonic() > deadline:
                 tail = (data.parent / "run.log").read_text(errors="replace")[-3000:]
                 raise RuntimeError(f"the system did not come up:\n{tail}")

@@ -32,7 +32,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -48,6 +47,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from benchmarks.loopback import free_port
 from benchmarks.table import BenchTable
 
 REPO = Path(__file__).resolve().parents[1]
@@ -82,12 +82,6 @@ def write_reviews(
 
 
 # --- processes ------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _prefect() -> str:
@@ -199,7 +193,7 @@ def kill_machine(worker: subprocess.Popen[bytes]) -> None:
 def prefect_stack(work: Path, server_url: str) -> Iterator[Stack]:
     """A ``prefect server start`` on a free port (its database on the PostgreSQL server at
     ``server_url``), the work pool and the ``ingest-batch`` deployment; all stopped after."""
-    port = _free_port()
+    port = free_port()
     prefect_db = create_database(server_url, "cspr_prefect")
     async_url = make_url(prefect_db).set(drivername="postgresql+asyncpg")
     env = {

@@ -18,9 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 GENESIS = ""
 
@@ -41,6 +42,13 @@ class ChainedEvent:
     amended_to: str | None
     chain_prev: str | None = None
     chain_hash: str | None = None
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> ChainedEvent:
+        """From a stored row's columns (a mapping, or ``{name: getattr(row, name)}``); an
+        unsaved row has no id yet (0), and an enum kind becomes its value."""
+        fields = {name: values[name] for name in cls.__dataclass_fields__ if name in values}
+        return cls(**{**fields, "id": fields.get("id") or 0, "kind": str(fields["kind"])})
 
 
 class BreakKind(StrEnum):

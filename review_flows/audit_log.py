@@ -27,21 +27,7 @@ from review_flows.models import Case, CaseEvent
 
 def chained(row: CaseEvent) -> ChainedEvent:
     """The hashed content of a stored (or about to be stored) event row."""
-    kind = row.kind.value if hasattr(row.kind, "value") else str(row.kind)
-    return ChainedEvent(
-        id=row.id or 0,
-        case_id=row.case_id,
-        kind=kind,
-        on=row.on,
-        note=row.note,
-        corrects=row.corrects,
-        recorded_at=row.recorded_at,
-        recorded_by=row.recorded_by,
-        amends=row.amends,
-        amended_to=row.amended_to,
-        chain_prev=row.chain_prev,
-        chain_hash=row.chain_hash,
-    )
+    return ChainedEvent.of({name: getattr(row, name) for name in ChainedEvent.__dataclass_fields__})
 
 
 def seal(rows: Sequence[CaseEvent], previous: Sequence[CaseEvent]) -> None:
@@ -136,17 +122,4 @@ def _stored_events(session: Session) -> Iterator[ChainedEvent]:
     table = CaseEvent.__table__
     query = select(table).order_by(table.c.case_id, table.c.id).execution_options(yield_per=5000)
     for row in session.execute(query).mappings():
-        yield ChainedEvent(
-            id=row["id"],
-            case_id=row["case_id"],
-            kind=row["kind"].value if hasattr(row["kind"], "value") else str(row["kind"]),
-            on=row["on"],
-            note=row["note"],
-            corrects=row["corrects"],
-            recorded_at=row["recorded_at"],
-            recorded_by=row["recorded_by"],
-            amends=row["amends"],
-            amended_to=row["amended_to"],
-            chain_prev=row["chain_prev"],
-            chain_hash=row["chain_hash"],
-        )
+        yield ChainedEvent.of(row)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from benchmarks.loopback import free_port
 from review_flows.models import Notice
 
 D = dt.date
@@ -101,17 +101,11 @@ def test_a_failing_publication_is_retried_by_prefect_then_succeeds(
     assert publication_status(session, record.case.id).startswith("report in the learning index")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.slow
 @pytest.mark.timeout(400)
 def test_a_real_server_runs_the_scheduled_sweep(db_url: str, tmp_path: Path) -> None:
     """`cspr server` + `cspr serve` with the sweep every minute: a scheduled run completes."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "CSPR_DATA_DIR": str(tmp_path),

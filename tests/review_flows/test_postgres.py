@@ -104,23 +104,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def empty_pg_url() -> Iterator[str]:
-    """URL of a new, empty database on the test server; dropped afterwards."""
-    name = f"cspr_test_{uuid.uuid4().hex[:12]}"
-    admin = build_engine(SERVER_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def _new_database() -> str:
     name = f"cspr_test_{uuid.uuid4().hex[:12]}"
     admin = build_engine(SERVER_URL).execution_options(isolation_level="AUTOCOMMIT")
@@ -137,6 +120,16 @@ def _drop_database(url: str) -> None:
         name = make_url(url).database
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def empty_pg_url() -> Iterator[str]:
+    """URL of a new, empty database on the test server; dropped afterwards."""
+    url = _new_database()
+    try:
+        yield url
+    finally:
+        _drop_database(url)
 
 
 @pytest.fixture

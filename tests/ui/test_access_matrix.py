@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -34,23 +32,6 @@ INTRUDERS = {"other-partnership": WESTMERE_PANEL, "reviewer": UNASSIGNED_REVIEWE
 PAGES = ("deadlines", "case", "similar", "search", "library", "inbox", "themes", "admin")
 TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "text", "code", "error",
                  "warning", "info", "success", "metric", "json", "table")  # fmt: skip
-
-
-class _KeptMedia(MemoryMediaFileStorage):
-    """AppTest's in-memory media store, kept reachable after the run (the downloads' bytes)."""
-
-    stores: list[MemoryMediaFileStorage] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _KeptMedia.stores.append(self)
-
-
-@pytest.fixture
-def media(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_KeptMedia]]:
-    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", _KeptMedia)
-    yield _KeptMedia
-    _KeptMedia.stores.clear()
 
 
 @pytest.fixture
@@ -108,10 +89,10 @@ def _shown(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def _downloads(media: type[_KeptMedia]) -> list[str]:
+def _downloads(media: list[MemoryMediaFileStorage]) -> list[str]:
     """The text of every file the page offered for download (a DOCX read as its XML)."""
     texts = []
-    for store in media.stores:
+    for store in media:
         for file in list(store._files_by_id.values()):  # noqa: SLF001 - AppTest keeps them here
             content = file.content
             if content.startswith(b"PK"):
@@ -124,7 +105,7 @@ def _downloads(media: type[_KeptMedia]) -> list[str]:
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("intruder", INTRUDERS)
 def test_no_page_or_download_shows_another_partnerships_cases(
-    app: AppFactory, swept: str, media: type[_KeptMedia], page: str, intruder: str
+    app: AppFactory, swept: str, media: list[MemoryMediaFileStorage], page: str, intruder: str
 ) -> None:
     at = _open(app, INTRUDERS[intruder], page)
     refusal = f"no case {TARGET} that you can see"  # echoes what they asked for, nothing more
@@ -134,19 +115,19 @@ def test_no_page_or_download_shows_another_partnerships_cases(
 
 @pytest.mark.parametrize("page", ["deadlines", "case", "similar", "inbox"])
 def test_the_partnerships_own_panel_member_does_see_them(
-    app: AppFactory, swept: str, media: type[_KeptMedia], page: str
+    app: AppFactory, swept: str, media: list[MemoryMediaFileStorage], page: str
 ) -> None:
     at = _open(app, PANEL, page)
     assert NORTHSHIRE_CASE in _shown(at) or any(NORTHSHIRE_CASE in t for t in _downloads(media))
 
 
 def test_the_controls_downloads_hold_the_cases(
-    app: AppFactory, swept: str, media: type[_KeptMedia]
+    app: AppFactory, swept: str, media: list[MemoryMediaFileStorage]
 ) -> None:
     """The Deadlines CSV and calendar and the Case page's DOCX are read by the check above."""
     _open(app, PANEL, "deadlines")
     deadlines = _downloads(media)
     assert len(deadlines) >= 2 and all(TARGET in text for text in deadlines)
-    media.stores.clear()
+    media.clear()
     _open(app, PANEL, "case")
     assert any(TARGET in text for text in _downloads(media))

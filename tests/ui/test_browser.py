@@ -12,17 +12,16 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from benchmarks.loopback import answers, free_port
 from tests.conftest import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,28 +41,14 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _up(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310
-            return answer.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`cspr run` on a scratch data folder; yields the app's URL; Ctrl-C stops it all."""
     data = tmp_path_factory.mktemp("system") / "data"
-    app_port = _free_port()
+    app_port = free_port()
     env = {
         **os.environ, "CSPR_DATA_DIR": str(data), "CSPR_DEMO_PASSWORD": PASSWORD,
-        "CSPR_PREFECT_PORT": str(_free_port()),
+        "CSPR_PREFECT_PORT": str(free_port()),
         "CSPR_CORPUS_DIR": str(REPO_ROOT / "corpus" / "reviews"),
     }  # fmt: skip
     for name in ("CSPR_DATABASE_URL", "CSPR_INDEX_DIR", "PREFECT_API_URL", "CSPR_PREFECT_API_URL"):
@@ -76,7 +61,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{app_port}"
     try:
         deadline = time.monotonic() + 600
-        while not _up(f"{url}/_stcore/health"):
+        while not answers(f"{url}/_stcore/health"):
             assert run.poll() is None, (data.parent / "run.log").read_text()[-3000:]
             assert time.monotonic() < deadline, "the app did not come up in 10 minutes"
             time.sleep(2)

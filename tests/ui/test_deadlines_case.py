@@ -33,28 +33,16 @@ CASE = "ui/pages/case.py"
 # --- helpers -------------------------------------------------------------------------------------
 
 
-class _KeptMedia(MemoryMediaFileStorage):
-    """AppTest's in-memory media store, kept reachable after the run (for download data)."""
-
-    stores: list[MemoryMediaFileStorage] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _KeptMedia.stores.append(self)
-
-
 @pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def downloads(media: list[MemoryMediaFileStorage]) -> Iterator[Any]:
     """``downloads(at, label)``: the bytes behind the download button labelled ``label``."""
-    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", _KeptMedia)
 
     def data(at: AppTest, label: str) -> bytes:
         [button] = [b for b in at.get("download_button") if b.proto.label.startswith(label)]
         file_name = button.proto.url.rsplit("/", 1)[-1]
-        return _KeptMedia.stores[-1].get_file(file_name).content
+        return media[-1].get_file(file_name).content
 
     yield data
-    _KeptMedia.stores.clear()
 
 
 def _one(widgets: Sequence[Any], label: str) -> Any:

@@ -89,20 +89,6 @@ def index_dir(
     return folder
 
 
-@pytest.fixture
-def media(monkeypatch: pytest.MonkeyPatch) -> list[MemoryMediaFileStorage]:
-    """The stores AppTest keeps downloads in (so a test can read what a download holds)."""
-    stores: list[MemoryMediaFileStorage] = []
-
-    class Kept(MemoryMediaFileStorage):
-        def __init__(self, endpoint: str) -> None:
-            super().__init__(endpoint)
-            stores.append(self)
-
-    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", Kept)
-    return stores
-
-
 def open_page(page: str, viewer: Viewer) -> AppTest:
     """``app.py`` signed in as ``viewer``, switched to ``page`` and run."""
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)

@@ -61,7 +61,7 @@ def _chain_existing_events() -> None:
     heads: dict[int, str] = {}
     sealed = []
     for row in rows:
-        content = ChainedEvent(**{name: row[name] for name in ChainedEvent.__dataclass_fields__})
+        content = ChainedEvent.of(row)
         previous = heads.get(row["case_id"], GENESIS)
         digest = event_hash(previous, content)
         heads[row["case_id"]] = digest
