@@ -25,7 +25,8 @@ from sqlmodel import Session
 
 from benchmarks.table import BenchTable
 from review_flows.calendar import Nation, calendar_for
-from review_flows.cases import list_cases, rulebook_for, summarise_cases
+from review_flows.case_queries import list_cases, summarise_cases
+from review_flows.case_rows import rulebook_for
 from review_flows.db import build_engine
 from review_flows.events import EventKind
 from review_flows.migrations import upgrade_database

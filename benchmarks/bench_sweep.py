@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from benchmarks.bench_cases_db import TODAY, _pure_compute, load_database
 from benchmarks.table import BenchTable
-from review_flows.cases import list_cases
+from review_flows.case_queries import list_cases
 from review_flows.db import build_engine
 from review_flows.models import Channel, Contact
 from review_flows.notify.channels import InboxChannel

@@ -23,17 +23,25 @@ from corpus.builder.run import build_corpus  # noqa: E402
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=None,
-                        help="folder for the built reviews (default corpus/reviews)")
-    parser.add_argument("--no-readme", action="store_true",
-                        help="leave the table in corpus/README.md as it is")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder for the built reviews (default corpus/reviews)",
+    )
+    parser.add_argument(
+        "--no-readme", action="store_true", help="leave the table in corpus/README.md as it is"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every file written")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
+    )
     report = build_corpus(_CORPUS_DIR, args.out, update_readme=not args.no_readme)
-    print(f"corpus: {len(report.written)} files written, {len(report.current)} unchanged, "
-          f"{len(report.removed)} stale removed, in {report.seconds:.1f} s")
+    print(
+        f"corpus: {len(report.written)} files written, {len(report.current)} unchanged, "
+        f"{len(report.removed)} stale removed, in {report.seconds:.1f} s"
+    )
     for review_id, pages in sorted(report.pages.items()):
         print(f"  {review_id}.pdf: {pages} pages")
     if report.missing:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from review_flows.cases import CaseOverview
+    from review_flows.case_queries import CaseOverview
 
 _CHILD = {
     "under_1": "A baby under one year old",

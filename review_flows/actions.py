@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from review_flows.cases import find_case
+from review_flows.case_rows import find_case
 from review_flows.errors import ActionNotFound, CaseDataInvalid, EventDateInvalid
 from review_flows.models import Action, ActionCreate, ActionPublic, check_free_text, read_as
 

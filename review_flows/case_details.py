@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 from review_flows.access import Viewer, may_write_cases
 from review_flows.actions import list_actions
-from review_flows.cases import CaseTimeline, parse_input
+from review_flows.case_queries import CaseTimeline
+from review_flows.cases import parse_input
 from review_flows.events import EventKind, amendment_marks
 from review_flows.jobs import jobs_of_case, publication_status
 from review_flows.models import ActionPublic, CaseEventCreate, CaseEventPublic, Job, Notice

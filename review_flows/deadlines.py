@@ -15,7 +15,7 @@ from typing import Protocol
 from sqlmodel import Session
 
 from review_flows.access import Viewer, case_scope
-from review_flows.cases import STATUS_SEVERITY, CaseOverview
+from review_flows.case_queries import STATUS_SEVERITY, CaseOverview
 from review_flows.feeds import feed_entries, milestones_calendar, owned_by
 from review_flows.settings import Settings
 from review_flows.timeline import MilestoneStatus

@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from review_flows.calendar import Nation, WorkingCalendar, calendar_for
-from review_flows.cases import create_case, get_case, parse_input, record_event
+from review_flows.case_queries import get_case
+from review_flows.cases import create_case, parse_input, record_event
 from review_flows.contacts import add_contact, list_contacts
 from review_flows.errors import CaseDataInvalid, CaseNotFound, DuplicateUsername
 from review_flows.events import EventKind

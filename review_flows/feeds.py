@@ -1,11 +1,11 @@
 """Calendar feeds: case milestones as an iCalendar (.ics) file that Outlook or Google subscribe to.
 
-Pure: it takes the cases as already derived (``review_flows.cases.summarise_cases`` gives them)
-and the date of the feed, and returns bytes; it reads no database and no clock, so the same
+Pure: it takes the cases as already derived (``review_flows.case_queries.summarise_cases`` gives
+them) and the date of the feed, and returns bytes; it reads no database and no clock, so the same
 cases on the same day give the same bytes. Each milestone with a due date becomes one all-day
-event; its UID is made of the partnership, the reference and the milestone, never of the date,
-so when a correction moves a due date the subscribed calendar moves the event instead of
-adding a second one. Only the pseudonymous reference is written, never a name.
+event; its UID is made of the partnership, the reference and the milestone, never of the date, so
+when a correction moves a due date the subscribed calendar moves the event instead of adding a
+second one. Only the pseudonymous reference is written, never a name.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class CaseLike(Protocol):
 
 
 class CaseOverviewLike(Protocol):
-    """What a feed reads of a case's overview (``review_flows.cases.CaseOverview`` has it)."""
+    """What a feed reads of a case's overview (``case_queries.CaseOverview`` has it)."""
 
     @property
     def case(self) -> CaseLike: ...

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from review_flows.cases import case_timeline
+from review_flows.case_queries import case_timeline
 from review_flows.contacts import list_contacts
 from review_flows.errors import ReviewFlowsError
 from review_flows.events import EventKind

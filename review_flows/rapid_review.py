@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from docx.document import Document as WordDocument
 
     from learning.results import SimilarReview
-    from review_flows.cases import CaseTimeline
+    from review_flows.case_queries import CaseTimeline
     from review_flows.models import CaseEventPublic
 
 logger = logging.getLogger(__name__)

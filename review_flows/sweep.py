@@ -13,7 +13,8 @@ from typing import Any
 from sqlmodel import Session
 
 from review_flows.calendar import Nation
-from review_flows.cases import calendars, rulebook_for, summarise_cases
+from review_flows.case_queries import summarise_cases
+from review_flows.case_rows import calendars, rulebook_for
 from review_flows.contacts import list_contacts
 from review_flows.models import Channel
 from review_flows.notify.channels import Channels, InboxChannel, NoticeChannel

@@ -11,16 +11,15 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from review_flows.access import Viewer, case_scope, may_write_cases
-from review_flows.cases import (
+from review_flows.case_queries import (
     CaseOverview,
     CaseTimeline,
     case_timeline,
-    find_case,
     get_case,
-    record_event,
-    rulebook_for,
     summarise_cases,
 )
+from review_flows.case_rows import find_case, rulebook_for
+from review_flows.cases import record_event
 from review_flows.errors import CaseNotFound, ReviewFlowsError
 from review_flows.events import EventKind
 from review_flows.lifecycle import accepted_kinds

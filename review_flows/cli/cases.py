@@ -194,7 +194,8 @@ def event_command(
     data_dir: DataDirOption = None,
 ) -> None:
     """Record an event; refused (and nothing written) if it does not fit the case."""
-    from review_flows.cases import get_case, late_notices, parse_input, record_event
+    from review_flows.case_queries import get_case
+    from review_flows.cases import late_notices, parse_input, record_event
     from review_flows.dispatch import dispatch_event_jobs
     from review_flows.models import CaseEventCreate
 
@@ -259,7 +260,8 @@ def amend_command(
 ) -> None:
     """Fix a case's incident date or nation: appended to its log as `amended` events, never an
     update in place; refused (nothing written) if its events or rulebook no longer fit."""
-    from review_flows.cases import amend_case, get_case
+    from review_flows.case_queries import get_case
+    from review_flows.cases import amend_case
 
     with _refusals(), _session(data_dir) as session:
         events = amend_case(
@@ -293,7 +295,7 @@ def show_command(
     data_dir: DataDirOption = None,
 ) -> None:
     """A case: its stage, its events and its milestones (due date, status, rule, source)."""
-    from review_flows.cases import case_timeline
+    from review_flows.case_queries import case_timeline
     from review_flows.jobs import publication_status
     from review_flows.timeline import milestone_to_dict
 
@@ -355,7 +357,7 @@ def list_command(
     """Cases with their stage, next milestone due and worst status; with --open (or
     --due-within, --overdue) the manager's week: every pending milestone of the open cases,
     most urgent first."""
-    from review_flows.cases import due_this_week, summarise_cases
+    from review_flows.case_queries import due_this_week, summarise_cases
 
     week = open_only or due_within is not None or overdue
     with _refusals(), _session(data_dir) as session:

@@ -45,7 +45,7 @@ def feed_command(
 ) -> None:
     """The open cases' milestones as an iCalendar feed: one all-day event per milestone due,
     with a reminder two days before; events keep their UID when a due date moves."""
-    from review_flows.cases import summarise_cases
+    from review_flows.case_queries import summarise_cases
     from review_flows.feeds import feed_entries, milestones_calendar, owned_by
 
     with _refusals():

@@ -71,7 +71,8 @@ CaseFactory = Callable[..., Any]
 def case_factory(session: Session, today: dt.date) -> CaseFactory:
     """``case_factory(reference="NSH-2026-001", **fields)`` opens a case and returns its record;
     ``events=[(kind, date, note)]`` records more events after ``aware``."""
-    from review_flows.cases import create_case, get_case, parse_input, record_event
+    from review_flows.case_queries import get_case
+    from review_flows.cases import create_case, parse_input, record_event
     from review_flows.models import CaseCreate, CaseEventCreate
 
     counter = iter(range(1, 10_000))

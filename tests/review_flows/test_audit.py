@@ -362,7 +362,7 @@ def _seed_first_revision_case(url: str) -> None:
 def test_upgrade_from_every_revision_keeps_the_data_and_verifies(
     blank_url: str, start: str
 ) -> None:
-    from review_flows.cases import get_case
+    from review_flows.case_queries import get_case
     from tests.review_flows.test_migrations import schema_diffs
 
     upgrade_database(blank_url, "0001")

@@ -11,15 +11,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from review_flows import actions, cases, users
-from review_flows.cases import (
-    case_timeline,
-    create_case,
-    get_case,
-    list_cases,
-    parse_input,
-    record_event,
-    summarise_cases,
-)
+from review_flows.case_queries import case_timeline, get_case, list_cases, summarise_cases
+from review_flows.cases import create_case, parse_input, record_event
 from review_flows.errors import (
     ActionNotFound,
     CaseDataInvalid,
@@ -393,7 +386,8 @@ def test_a_case_takes_only_the_events_its_rulebook_uses(
 def test_amend_incident_date_is_an_event_and_the_case_reads_amended(
     session: Session, case_factory: CaseFactory, today: dt.date
 ) -> None:
-    from review_flows.cases import amend_case, case_timeline, get_case, list_cases
+    from review_flows.case_queries import case_timeline, get_case, list_cases
+    from review_flows.cases import amend_case
 
     case_factory("NSH-2026-001", events=(("notified", dt.date(2026, 1, 8)),))
     (event,) = amend_case(
@@ -419,7 +413,8 @@ def test_amend_incident_date_is_an_event_and_the_case_reads_amended(
 def test_amend_nation_changes_calendar_and_rulebook(
     session: Session, case_factory: CaseFactory, today: dt.date
 ) -> None:
-    from review_flows.cases import amend_case, case_timeline
+    from review_flows.case_queries import case_timeline
+    from review_flows.cases import amend_case
 
     case_factory("NSH-2026-002")
     amend_case(
@@ -434,7 +429,8 @@ def test_amend_nation_changes_calendar_and_rulebook(
 def test_amend_refuses_what_no_longer_fits_and_writes_nothing(
     session: Session, case_factory: CaseFactory, today: dt.date
 ) -> None:
-    from review_flows.cases import amend_case, get_case
+    from review_flows.case_queries import get_case
+    from review_flows.cases import amend_case
 
     steps = (("notified", dt.date(2026, 1, 8)), ("rapid_review_started", dt.date(2026, 1, 9)))
     case_factory("NSH-2026-003", events=steps)

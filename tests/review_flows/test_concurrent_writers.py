@@ -101,7 +101,7 @@ def test_concurrent_writers_lose_nothing_and_double_nothing(
 
 
 def _assert_every_log_validates(session: Session, references: list[str]) -> None:
-    from review_flows.cases import get_case
+    from review_flows.case_queries import get_case
     from review_flows.lifecycle import Stage, validate_log
 
     for reference in references:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from review_flows.access import Viewer
 from review_flows.calendar import Nation, calendar_for
-from review_flows.cases import list_cases, summarise_cases
+from review_flows.case_queries import list_cases, summarise_cases
 from review_flows.cli import cases as cli_cases
 from review_flows.cli import demo as cli_demo
 from review_flows.contacts import list_contacts

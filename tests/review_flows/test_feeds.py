@@ -14,7 +14,8 @@ from icalendar import Calendar
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from review_flows.cases import case_timeline, record_event, summarise_cases
+from review_flows.case_queries import case_timeline, summarise_cases
+from review_flows.cases import record_event
 from review_flows.cli import cases as cli_cases
 from review_flows.cli import feeds as cli_feeds
 from review_flows.events import EventKind

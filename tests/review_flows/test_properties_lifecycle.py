@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from review_flows.cases import case_timeline, get_case, list_cases, parse_input, record_event
+from review_flows.case_queries import case_timeline, get_case, list_cases
+from review_flows.cases import parse_input, record_event
 from review_flows.errors import (
     CaseDataInvalid,
     EventRefused,

@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from learning.errors import IndexNotFound
 from learning.results import PassageHit, SimilarReview
-from review_flows.cases import CaseTimeline, case_timeline, record_event
+from review_flows.case_queries import CaseTimeline, case_timeline
+from review_flows.cases import record_event
 from review_flows.events import EventKind
 from review_flows.models import CaseEventCreate
 from review_flows.rapid_review import (

@@ -216,7 +216,7 @@ def test_a_case_precis_finds_similar_reviews_and_one_is_saved_to_the_case(
 
 
 def _stage(db_url: str) -> str:
-    from review_flows.cases import get_case
+    from review_flows.case_queries import get_case
 
     with open_session(db_url) as session:
         return str(get_case(session, "NSH-DEMO-001", partnership=NORTHSHIRE).stage)

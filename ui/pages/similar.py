@@ -13,7 +13,7 @@ from learning.precis import case_precis, facts_of
 from learning.results import SimilarReview
 from learning.search import SearchEngine
 from learning.search_form import MAX_PRECIS_CHARS
-from review_flows.cases import CaseOverview
+from review_flows.case_queries import CaseOverview
 from review_flows.errors import ReviewFlowsError
 from review_flows.shortlists import save_to_shortlist
 from review_flows.workbench import visible_cases
