@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
+import streamlit as st
 from docx import Document
 from sqlmodel import select
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -297,6 +298,33 @@ def test_a_refused_event_shows_the_reason_and_writes_nothing(
     [error] = _texts(at.error)
     assert error.startswith("Not recorded:") and reason in error
     assert _events(db_url, "NSH-DEMO-004") == before
+
+
+def test_flow_runs_are_asked_of_prefect_once_per_while_and_on_refresh(
+    app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every click reruns the case page; the Prefect server is asked again only when the user
+    refreshes (or the cached answer is old), not on each rerun."""
+    from review_flows import flow_runs
+    from review_flows.settings import get_settings
+
+    asked: list[tuple[str, str, str | None]] = []
+
+    def counting(reference: str, partnership: str, *, api_url: str | None) -> Any:
+        asked.append((reference, partnership, api_url))
+        return flow_runs.FlowRunsView(note=f"answer {len(asked)}")
+
+    monkeypatch.setenv("CSPR_PREFECT_API_URL", "http://127.0.0.1:9/api")
+    get_settings.cache_clear()
+    monkeypatch.setattr(flow_runs, "case_flow_runs", counting)
+    st.cache_data.clear()  # no answer kept from another test
+    at = _open_case(app, PANEL, "NSH-DEMO-001")
+    assert "answer 1" in _texts(at.caption)
+    at.run()  # any other click
+    assert len(asked) == 1 and "answer 1" in _texts(at.caption)
+    next(b for b in at.button if b.label == "Refresh flow runs").click().run()
+    assert asked == [("NSH-DEMO-001", NORTHSHIRE, "http://127.0.0.1:9/api")] * 2
+    assert "answer 2" in _texts(at.caption)
 
 
 def test_an_analyst_cannot_open_the_case_page(app: AppFactory, app_data: Any) -> None:

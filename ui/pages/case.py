@@ -14,7 +14,7 @@ from review_flows.case_details import visible_references as case_references
 from review_flows.dispatch import dispatch_event_jobs
 from review_flows.errors import ReviewFlowsError
 from review_flows.events import KIND_DESCRIPTIONS, EventKind
-from review_flows.flow_runs import case_flow_runs
+from review_flows.flow_runs import FlowRunsView, case_flow_runs
 from review_flows.rapid_review import rapid_review_docx
 from ui import resources
 from ui.auth import require_page
@@ -25,6 +25,9 @@ PICKED = "case_page_reference"  # the selectbox's key
 NOTICE = "case_page_notice"  # what the last successful action said, shown after the rerun
 DRAFT = "case_page_draft"  # (reference, DOCX bytes) of the last draft prepared
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# A case page reruns on every click; the Prefect server is asked again only after this long,
+# after an event is recorded (it starts runs) or when the user asks.
+FLOW_RUNS_TTL_SECONDS = 30
 
 
 def _remember_choice() -> None:
@@ -103,6 +106,7 @@ def _record_form(details: CaseDetails, viewer: Viewer, reference: str, today: dt
     except ReviewFlowsError as refused:
         st.error(f"Not recorded: {refused}")
         return
+    _recent_flow_runs.clear()
     st.session_state[NOTICE] = f"Recorded #{event.id}: {event.kind.value.replace('_', ' ')}."
     st.rerun()
 
@@ -139,10 +143,19 @@ def _show_follow_up(details: CaseDetails) -> None:
         )  # fmt: skip
 
 
+@st.cache_data(ttl=FLOW_RUNS_TTL_SECONDS, show_spinner=False)
+def _recent_flow_runs(reference: str, partnership: str, api_url: str | None) -> FlowRunsView:
+    return case_flow_runs(reference, partnership, api_url=api_url)
+
+
+@st.fragment
 def _show_flow_runs(details: CaseDetails) -> None:
     st.header("Flow runs")
     case = details.timeline.case
-    view = case_flow_runs(case.reference, case.partnership, api_url=settings().prefect_api_url)
+    asked = (case.reference, case.partnership, settings().prefect_api_url)
+    if st.button("Refresh flow runs", icon=":material/refresh:"):
+        _recent_flow_runs.clear(*asked)
+    view = _recent_flow_runs(*asked)
     if view.note:
         st.caption(view.note)
     if view.runs:
@@ -153,6 +166,8 @@ def _show_flow_runs(details: CaseDetails) -> None:
             hide_index=True, width="stretch",
             column_config={"Open": st.column_config.LinkColumn("Open", display_text="Prefect")},
         )  # fmt: skip
+    elif not view.note:
+        st.caption("No flow runs yet for this case.")
 
 
 def _show_shortlist(details: CaseDetails) -> None:
