@@ -74,10 +74,8 @@ class ScoringParams:
     # also read in windows of ``window_sentences`` sentences: its paragraphs each carry several
     # themes, and one sentence ("the two police forces shared nothing") is lost in a paragraph
     # about the child's story. A unit's confidence is the best of its own and its windows'.
-    # One sentence per window (one idea per sentence): measured against two and three sentences
-    # in README's short-document section, finer was better on every short set.
     short_review_units: int = 12
-    window_sentences: int = 1
+    window_sentences: int = 2
     passage_weight: float = 0.9
     evidence_threshold: float = 0.5
     review_threshold: float = 0.5
