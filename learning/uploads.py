@@ -29,6 +29,8 @@ from review_flows.roles import Role
 logger = logging.getLogger(__name__)
 
 ALLOWED_SUFFIXES = ("pdf", "docx", "html", "htm", "md", "txt")
+# read as text: their size is all words to embed, so they have a smaller cap than PDF or Word
+TEXT_SUFFIXES = frozenset({"html", "htm", "md", "txt"})
 UPLOAD_ROLES = frozenset({Role.ADMIN, Role.REVIEWER, Role.ANALYST})
 MAX_STEM_CHARS = 80
 INGEST_DEPLOYMENT = "ingest-folder/ingest-folder"  # review_flows.flows.deployments
@@ -103,17 +105,20 @@ def save_uploads(
     *,
     now: datetime,
     max_bytes: int | None = None,
+    max_text_bytes: int | None = None,
 ) -> SavedUploads:
     """Save ``(name, content)`` uploads under safe, distinct names in a new batch folder.
-    A file of a format the library does not read, or larger than ``max_bytes``, is refused
-    with the reason (and not saved)."""
+    A file of a format the library does not read, or larger than ``max_bytes`` (a text,
+    Markdown or HTML file: ``max_text_bytes``), is refused with the reason (and not saved)."""
     check_may_upload(viewer)
     folder = upload_folder(uploads_root, now)
     saved: list[tuple[Path, str]] = []
     refused: list[tuple[str, str]] = []
     taken: set[str] = set()
     for name, content in files:
-        problem = _refusal(name, content, max_bytes)
+        problem = upload_refusal(
+            name, len(content), max_bytes=max_bytes, max_text_bytes=max_text_bytes
+        )
         if problem:
             refused.append((name, problem))
             continue
@@ -124,13 +129,23 @@ def save_uploads(
     return SavedUploads(folder, tuple(saved), tuple(refused))
 
 
-def _refusal(name: str, content: bytes, max_bytes: int | None) -> str | None:
+def upload_refusal(
+    name: str, size: int, *, max_bytes: int | None, max_text_bytes: int | None = None
+) -> str | None:
+    """Why an upload named ``name`` of ``size`` bytes is refused (its format or size), if it
+    is; what to do is in the reason."""
     suffix = name.rpartition(".")[2].lower() if "." in name else ""
     if suffix not in ALLOWED_SUFFIXES:
         return (
             "not a format the library reads; upload PDF, Word (.docx), HTML, Markdown or text files"
         )
-    if max_bytes is not None and len(content) > max_bytes:
+    if suffix in TEXT_SUFFIXES and max_text_bytes is not None and size > max_text_bytes:
+        return (
+            f"larger than the {max_text_bytes // (1024 * 1024)} MB limit for text, Markdown "
+            "and HTML files (CSPR_MAX_TEXT_DOCUMENT_MB); a published review's text is rarely "
+            "over 1 MB: check it is the right file, or upload the review as PDF or Word"
+        )
+    if max_bytes is not None and size > max_bytes:
         return (
             f"larger than the {max_bytes // (1024 * 1024)} MB limit (CSPR_MAX_DOCUMENT_MB); "
             "split it or ask an admin to raise the limit"

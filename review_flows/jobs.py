@@ -179,11 +179,13 @@ def _ingest_and_tag(
     from learning.themes.decisions import load_decisions
     from learning.themes.tagging import ThemeWorkspace
     from learning.themes.taxonomy import load_taxonomy, resolve_taxonomy_path
+    from review_flows.publications import confined_report
 
     assert job.report_path is not None
-    path = Path(job.report_path)
+    # the job reads only the publications folder, whatever the row says (defence in depth)
+    path = confined_report(job.report_path, settings)
     if not path.is_file():
-        raise FileNotFoundError(f"report file {path} is missing")
+        raise FileNotFoundError(f"the stored report {path.name} is missing")
     encoder = encoder_factory()
     report = ingest_paths([path], index_dir, encoder, now=now)
     if report.failed:
@@ -192,7 +194,7 @@ def _ingest_and_tag(
     try:
         document = index.store.document_by_source(str(path))
         if document is None:
-            raise PublicationFailed(f"{path} is not in the index after ingest")
+            raise PublicationFailed(f"{path.name} is not in the index after ingest")
         taxonomy = load_taxonomy(resolve_taxonomy_path(settings.taxonomy_file, settings.data_dir))
         decisions = load_decisions(settings.resolved_database_url)
         workspace = ThemeWorkspace(index, taxonomy, lambda: encoder, decisions=decisions)

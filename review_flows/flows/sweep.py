@@ -1,4 +1,5 @@
-"""The daily deadline sweep: reminders, escalations, digests, then pending jobs."""
+"""The daily deadline sweep: reminders, escalations, digests, then pending jobs, then the event
+log's chain heads exported (a run that finds the log broken fails, naming the cases)."""
 
 from __future__ import annotations
 
@@ -30,9 +31,22 @@ def retry_pending_jobs(today: str) -> dict[str, Any]:
     return run_pending_in_process(dt.date.fromisoformat(today))
 
 
+@task(name="export-audit-heads", cache_policy=NO_CACHE)
+def export_audit_heads() -> str:
+    from review_flows.audit_heads import export_heads
+    from review_flows.db import open_session
+    from review_flows.models import utc_now
+
+    settings = get_settings()
+    with open_session(settings.resolved_database_url) as session:
+        path = export_heads(session, settings.resolved_audit_heads_dir, now=utc_now())
+    return str(path)
+
+
 @flow(name="deadline-sweep", log_prints=True)
 def deadline_sweep(today: str | None = None, dry_run: bool = False) -> dict[str, Any]:
-    """Reminders, escalations and digests of every open case; then any job left pending."""
+    """Reminders, escalations and digests of every open case; then any job left pending; then
+    the chain heads exported (the run fails if the event log does not verify)."""
     day = flow_day(today).isoformat()
     report = send_reminders(day, dry_run)
     logger = get_run_logger()
@@ -42,4 +56,5 @@ def deadline_sweep(today: str | None = None, dry_run: bool = False) -> dict[str,
     )  # fmt: skip
     if not dry_run:
         report["jobs"] = retry_pending_jobs(day)
+        report["audit_heads"] = export_audit_heads()
     return report

@@ -73,7 +73,8 @@ def test_a_failing_publication_is_retried_by_prefect_then_succeeds(
     from tests.review_flows.test_sweep import PUBLISHED_PATH, REPORT
 
     record = case_factory(events=PUBLISHED_PATH)
-    report = tmp_path / "report.md"
+    report = tmp_path / "publications" / "report.md"  # the folder the job reads
+    report.parent.mkdir()
     report.write_text(REPORT)
     record_event(
         session, record.case.reference, CaseEventCreate(kind="published", on=D(2026, 3, 30)),

@@ -205,7 +205,9 @@ def test_publication_ingests_the_report_and_a_failure_stays_pending_until_it_suc
     )
 
     record = case_factory(events=PUBLISHED_PATH)
-    report = tmp_path / "nsh-2026-001.md"
+    settings = settings_for(tmp_path)
+    report = settings.publications_dir / "nsh-2026-001.md"  # where the workbench stores it
+    report.parent.mkdir()
     report.write_text(REPORT)
     record_event(
         session, record.case.reference, CaseEventCreate(kind="published", on=D(2026, 3, 30)),
@@ -216,9 +218,8 @@ def test_publication_ingests_the_report_and_a_failure_stays_pending_until_it_suc
         publication_status(session, record.case.id)
         == "report not in the index yet: ingestion pending"
     )
-    settings = settings_for(tmp_path)
     index_dir = tmp_path / "index"
-    report.rename(tmp_path / "away.md")  # the file server is down
+    report.rename(tmp_path / "away.md")  # the disk is not mounted
     with pytest.raises(PublicationFailed, match="missing"):
         run_publication(session, job.id, today=today, channels=INBOX, index_dir=index_dir,
                         encoder_factory=FakeEncoder, settings=settings)  # fmt: skip
@@ -244,16 +245,11 @@ def test_publication_ingests_the_report_and_a_failure_stays_pending_until_it_suc
     assert stored.done_at is not None and stored.attempts == 2
 
 
-def test_report_path_must_be_a_file_and_only_with_published(
+def test_a_report_goes_only_with_published(
     session: Session, case_factory, today: D, tmp_path: Path
 ) -> None:
     from review_flows.errors import CaseDataInvalid
-    from review_flows.jobs_plan import check_report_path
 
-    with pytest.raises(CaseDataInvalid, match="is a URL; download the report"):
-        check_report_path("https://example.org/r.pdf")
-    with pytest.raises(CaseDataInvalid, match="no such file"):
-        check_report_path(str(tmp_path / "no.pdf"))
     record = case_factory()
     with pytest.raises(CaseDataInvalid, match="with a published event"):
         record_event(

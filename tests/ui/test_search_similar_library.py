@@ -255,12 +255,40 @@ def test_an_empty_precis_says_so(app: AppFactory, index_dir: Path) -> None:
     ]
 
 
+def test_a_precis_with_names_is_warned_about_and_searched_only_once_masked(
+    app: AppFactory, index_dir: Path
+) -> None:
+    # issue 22, finding 4: a précis with names was searched with no warning
+    at = _page(app, REVIEWER, SIMILAR)
+    at.text_area(key="precis").set_value(f"Baby Jayden Smith was admitted; mum Chelsea. {BRUISES}")
+    _button(at, "Find similar reviews").click().run()
+
+    warning = [w.value for w in at.warning]
+    assert len(warning) == 1 and warning[0].startswith(
+        "The précis seems to hold personal data: a person's name (J***** S****); "
+        "a person's name (C******)."
+    )
+    assert _titles(at) == []  # nothing searched yet
+
+    _button(at, "Mask and search").click().run()
+    assert not at.exception
+    assert at.text_area(key="precis").value == f"Baby [name] was admitted; mum [name]. {BRUISES}"
+    assert [w.value for w in at.warning] == []
+    assert _titles(at)[0] == "1. Child A: a serious case of injury in infancy"
+
+
 # --- Library -----------------------------------------------------------------------------------
 
 
 def test_a_good_upload_goes_in_and_a_broken_one_is_named_with_its_reason(
     app: AppFactory, index_dir: Path, app_data: Path
 ) -> None:
+    """Handed to the sweep (no Prefect server here), never read in the app's process."""
+    import datetime as dt
+
+    from review_flows.dispatch import run_pending_in_process
+    from review_flows.models import Job, JobKind
+
     at = _page(app, REVIEWER, LIBRARY)
     meta = {**CORPUS["r-neglect"]["meta"], "title": "Child N: an uploaded review"}
     good = review_markdown("r-uploaded", {**CORPUS["r-neglect"], "meta": meta}).encode()
@@ -274,9 +302,18 @@ def test_a_good_upload_goes_in_and_a_broken_one_is_named_with_its_reason(
     _button(at, "Add to the library").click().run()
 
     assert not at.exception, [e.value for e in at.exception]
-    assert [s.value for s in at.success] == ["1 added, 0 updated, 0 unchanged."]
-    [error] = [e.value for e in at.error]
-    assert error.startswith("**broken\\.pdf** was not added: the name says \\.pdf but the content")
+    assert [s.value for s in at.success][0].startswith("2 files saved. They will be added")
+    with open_session(f"sqlite:///{app_data / 'cspr.db'}") as session:
+        (job,) = session.exec(select(Job).where(Job.kind == JobKind.INGEST_UPLOAD)).all()
+    assert job.done_at is None
+
+    assert run_pending_in_process(dt.date.today()) == {"done": 1, "failed": []}  # the sweep
+    with open_session(f"sqlite:///{app_data / 'cspr.db'}") as session:
+        done = session.get(Job, job.id)
+    assert done is not None and done.done_at is not None
+    assert (done.last_error or "").startswith("broken.pdf: the name says .pdf but the content")
+    st.cache_resource.clear()  # the engine reloads the index the worker wrote
+    at = _page(app, REVIEWER, LIBRARY)
     index = open_index(index_dir)
     try:
         assert "r-uploaded" in {doc.review_id for doc in index.store.documents()}

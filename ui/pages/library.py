@@ -1,28 +1,19 @@
 """Library page: the published reviews in the index with their metadata and themes; admins,
-reviewers and analysts add reviews by uploading them (panel members read the library)."""
+reviewers and analysts add reviews by uploading them (panel members read the library). An
+upload is saved and handed to a worker (a flow run, or a job the sweep does): the app's process
+never reads or embeds a review."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-import learning.cli as learning_cli
 from learning.errors import IndexNotFound, LearningError
 from learning.highlight import escape_markdown, value_label
 from learning.library import LibraryRow, ThemeSource, library_rows
-from learning.reader import shared_reader
-from learning.uploads import (
-    ALLOWED_SUFFIXES,
-    IngestFlowNotSubmitted,
-    SavedUploads,
-    ingest_uploads,
-    may_upload,
-    progress_text,
-    save_uploads,
-    submit_ingest_flow,
-    upload_problems,
-)
+from learning.uploads import ALLOWED_SUFFIXES, may_upload, save_uploads
+from review_flows.upload_jobs import UploadHandover, hand_over_uploads, waiting_uploads
 from ui.auth import now, require_page
-from ui.resources import search_engine, settings
+from ui.resources import db_session, search_engine, settings
 
 viewer = require_page("library")
 st.title("Library")
@@ -36,67 +27,64 @@ def _upload_panel() -> None:
             type=list(ALLOWED_SUFFIXES),
             accept_multiple_files=True,
             max_upload_size=config.max_document_mb,
-            help="PDF, Word (.docx), HTML, Markdown or text; each up to "
-            f"{config.max_document_mb} MB. A review already in the library is updated.",
+            help="PDF or Word (.docx), each up to "
+            f"{config.max_document_mb} MB; HTML, Markdown or text up to "
+            f"{config.max_text_document_mb} MB. A review already in the library is updated.",
         )
         submitted = st.form_submit_button("Add to the library", icon=":material/upload:")
     if submitted and files:
-        _ingest([(file.name, file.getvalue()) for file in files])
+        _hand_over([(file.name, file.getvalue()) for file in files])
     elif submitted:
         st.warning("Choose one or more files to add first.")
+    with db_session() as session:
+        waiting = waiting_uploads(session)
+    if waiting:
+        st.caption(
+            f"{waiting} upload batch{'es' * (waiting != 1)} wait{'s' * (waiting == 1)} for the "
+            "workflow service's sweep to add them to the library."
+        )
 
 
-def _ingest(files: list[tuple[str, bytes]]) -> None:
+def _hand_over(files: list[tuple[str, bytes]]) -> None:
+    """Save the uploads and hand them to a worker; say where they went."""
     config = settings()
-    max_bytes = config.max_document_mb * 1024 * 1024
     try:
-        uploads = config.data_dir / "uploads"
-        saved = save_uploads(viewer, files, uploads, now=now(), max_bytes=max_bytes)
+        saved = save_uploads(
+            viewer, files, config.uploads_dir, now=now(),
+            max_bytes=config.max_document_mb * 1024 * 1024,
+            max_text_bytes=config.max_text_document_mb * 1024 * 1024,
+        )  # fmt: skip
+        handover = None
+        if saved.paths:
+            with db_session() as session:
+                handover = hand_over_uploads(session, viewer, saved.folder, config)
     except (LearningError, OSError) as problem:
-        st.error(f"The reviews were not saved: {problem}")
+        st.error(f"The reviews were not saved: {escape_markdown(str(problem))}")
         return
-    if config.prefect_api_url and saved.paths and _submit(saved, config.prefect_api_url):
-        return
-    _ingest_here(saved)
-
-
-def _submit(saved: SavedUploads, api_url: str) -> bool:
-    """Hand the batch to the ingest flow; False (said on the page) if the server did not take it."""
-    try:
-        url = submit_ingest_flow(saved.folder, settings().resolved_index_dir, api_url=api_url)
-    except IngestFlowNotSubmitted as problem:
-        st.warning(f"Ingestion could not run as a flow ({problem}); adding the reviews here.")
-        return False
-    st.success(
-        f"Ingestion runs as a flow: [{url}]({url}); the library lists the files when it "
-        "has finished."
-    )
+    if handover is not None:
+        _say_where(handover, len(saved.paths))
     for name, reason in saved.refused:
         st.error(f"**{escape_markdown(name)}** was not added: {escape_markdown(reason)}")
-    return True
 
 
-def _ingest_here(saved: SavedUploads) -> None:
-    config = settings()
-    max_bytes = config.max_document_mb * 1024 * 1024
-    try:
-        bar = st.progress(0.0, text="Reading the reviews ...")
-        with st.spinner("Adding the reviews to the library (the first time loads the model) ..."):
-            report = ingest_uploads(
-                saved.paths, config.resolved_index_dir, learning_cli.build_encoder(),
-                lambda step: bar.progress(*progress_text(step)),
-                viewer=viewer, max_bytes=max_bytes, now=now(),
-                reader=shared_reader(config.ingest_memory_mb, config.ingest_seconds_per_document),
-            )  # fmt: skip
-    except (LearningError, OSError) as problem:
-        st.error(f"The reviews were not added: {problem}")
+def _say_where(handover: UploadHandover, count: int) -> None:
+    files = f"{count} file{'s' * (count != 1)}"
+    if handover.flow_url:
+        url = handover.flow_url
+        st.success(
+            f"{files} saved. Ingestion runs as a flow: [{url}]({url}); the library lists the "
+            "files when it has finished."
+        )
         return
-    bar.progress(1.0, text="Done.")
-    st.success(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged.")
-    for name, reason in upload_problems(saved, report):
-        st.error(f"**{escape_markdown(name)}** was not added: {escape_markdown(reason)}")
-    for path, warning in report.warnings:
-        st.warning(f"**{escape_markdown(path.name)}**: {escape_markdown(warning)}")
+    if handover.not_submitted:
+        st.warning(
+            f"The workflow service did not take the upload "
+            f"({escape_markdown(handover.not_submitted)})."
+        )
+    st.success(
+        f"{files} saved. They will be added to the library when the workflow service runs "
+        "(its sweep does waiting uploads; an administrator can also run `cspr jobs run`)."
+    )
 
 
 def _table(rows: list[LibraryRow]) -> list[dict[str, object]]:

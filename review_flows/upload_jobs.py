@@ -1,0 +1,124 @@
+"""Library uploads handed to a worker: the app's process saves them and never reads or embeds.
+
+:func:`hand_over_uploads` submits a saved batch as the ``ingest-folder`` flow run when a Prefect
+server takes it; when none is configured or it does not answer, the batch waits as a job
+(``ingest_upload``) in the jobs table, which the scheduled sweep (or ``cspr jobs run``) does
+with :func:`run_upload_job`, as it does an event's pending jobs. The job reads only a batch
+folder of ``<data_dir>/uploads/``. No Prefect here (``learning.uploads`` imports it lazily).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from review_flows.access import Viewer
+from review_flows.errors import ReviewFlowsError
+from review_flows.models import Job, JobKind, utc_now
+from review_flows.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class UploadIngestFailed(ReviewFlowsError):
+    """A waiting upload batch could not be ingested now; the job stays pending and is retried."""
+
+
+@dataclass(frozen=True)
+class UploadHandover:
+    """Where a saved batch went: a flow run (its URL), or a waiting job (its id, and why the
+    Prefect server did not take it, if one is configured)."""
+
+    flow_url: str | None = None
+    job_id: int | None = None
+    not_submitted: str | None = None
+
+
+def hand_over_uploads(
+    session: Session, viewer: Viewer, folder: Path, settings: Settings
+) -> UploadHandover:
+    """Hand the saved batch in ``folder`` to a worker: a flow run if the Prefect server takes
+    it, else a job the sweep does."""
+    from learning.uploads import IngestFlowNotSubmitted, check_may_upload, submit_ingest_flow
+
+    check_may_upload(viewer)
+    why = None
+    if settings.prefect_api_url:
+        try:
+            url = submit_ingest_flow(
+                folder, settings.resolved_index_dir, api_url=settings.prefect_api_url
+            )
+            return UploadHandover(flow_url=url)
+        except IngestFlowNotSubmitted as problem:
+            why = str(problem)
+    job = Job(kind=JobKind.INGEST_UPLOAD, report_path=str(folder))
+    session.add(job)
+    session.commit()
+    logger.info("uploads of %s in %s wait as job %s", viewer.username, folder, job.id)
+    return UploadHandover(job_id=job.id, not_submitted=why)
+
+
+def waiting_uploads(session: Session) -> int:
+    """How many upload batches wait for the sweep."""
+    query = select(Job).where(Job.kind == JobKind.INGEST_UPLOAD, Job.done_at.is_(None))  # type: ignore[union-attr]
+    return len(session.exec(query).all())
+
+
+def run_upload_job(
+    session: Session,
+    job_id: int,
+    *,
+    index_dir: Path,
+    encoder_factory: Callable[[], Any],
+    settings: Settings,
+    now: dt.datetime | None = None,
+) -> int:
+    """Ingest a waiting batch (done once); returns how many files went in. Files that cannot
+    be read are named in the job's ``last_error`` and not retried; a failure of the run itself
+    raises :class:`UploadIngestFailed` and leaves the job pending."""
+    from learning.errors import LearningError
+    from learning.ingest import ingest_paths
+    from learning.reader import shared_reader
+
+    job = session.get(Job, job_id)
+    if job is None or job.kind != JobKind.INGEST_UPLOAD:
+        raise UploadIngestFailed(f"no upload job #{job_id}")
+    if job.done_at is not None:
+        return 0
+    try:
+        folder = confined_upload_folder(job.report_path or "", settings)
+        files = sorted(path for path in folder.iterdir() if path.is_file())
+        report = ingest_paths(
+            files, index_dir, encoder_factory(), now=now,
+            max_bytes=settings.max_document_mb * 1024 * 1024,
+            reader=shared_reader(settings.ingest_memory_mb, settings.ingest_seconds_per_document),
+        )  # fmt: skip
+    except (LearningError, OSError, UploadIngestFailed) as failed:
+        job.attempts += 1
+        job.last_error = f"{type(failed).__name__}: {failed}"[:500]
+        session.add(job)
+        session.commit()
+        raise UploadIngestFailed(f"upload job #{job_id} was not done: {failed}") from failed
+    job.done_at, job.attempts = utc_now(), job.attempts + 1
+    job.last_error = (
+        "; ".join(f"{Path(path).name}: {reason}" for path, reason in report.failed)[:500] or None
+    )
+    session.add(job)
+    session.commit()
+    return report.added + report.updated
+
+
+def confined_upload_folder(stored: str, settings: Settings) -> Path:
+    """The batch folder's real path, if it is a folder directly in ``uploads/`` (the job reads
+    nothing else)."""
+    root = settings.uploads_dir.resolve()
+    real = Path(stored).resolve()
+    if real.parent != root or not real.is_dir():
+        raise UploadIngestFailed("the job's folder is not an upload batch of this workbench")
+    return real
