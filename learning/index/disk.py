@@ -32,6 +32,8 @@ from learning.index.manifest import (
     Manifest,
     fsync_dir,
     load_manifest,
+    make_private_dir,
+    private_opener,
     save_manifest,
     stamp_versions,
 )
@@ -60,7 +62,7 @@ def index_exists(directory: Path) -> bool:
 
 @contextmanager
 def _locked(directory: Path, *, exclusive: bool) -> Iterator[None]:
-    with open(directory / LOCK_FILE, "a+b") as handle:
+    with open(directory / LOCK_FILE, "a+b", opener=private_opener) as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
         try:
             yield
@@ -212,10 +214,13 @@ def create_index(
         raise IndexMismatch(f"{directory} already holds an index")
     if directory.exists() and any(directory.iterdir()):
         raise IndexMismatch(f"{directory} exists and is not an empty folder")
-    directory.parent.mkdir(parents=True, exist_ok=True)
+    if not directory.parent.exists():
+        directory.parent.mkdir(parents=True)
+        os.chmod(directory.parent, 0o700)
     staging = directory.with_name(directory.name + ".creating")
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    make_private_dir(staging)  # the index and its files are owner-only, whatever the umask
+    os.close(private_opener(str(staging / UNITS_FILE), os.O_WRONLY | os.O_CREAT | os.O_EXCL))
     store = UnitStore.open(staging / UNITS_FILE, create=True)
     try:
         store.begin()

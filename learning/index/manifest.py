@@ -60,12 +60,24 @@ def stamp_versions(manifest: Manifest) -> Manifest:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so a crash leaves the old file or the new one, never half."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as handle:
+    with open(tmp, "wb", opener=private_opener) as handle:
+        os.fchmod(handle.fileno(), 0o600)
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
     fsync_dir(path.parent)
+
+
+def private_opener(path: str, flags: int) -> int:
+    """``open(..., opener=private_opener)``: a file it creates is owner-only (0600)."""
+    return os.open(path, flags, 0o600)
+
+
+def make_private_dir(folder: Path) -> None:
+    """Create ``folder`` owner-only (0700) whatever the umask."""
+    folder.mkdir(mode=0o700)
+    os.chmod(folder, 0o700)
 
 
 def fsync_dir(folder: Path) -> None:

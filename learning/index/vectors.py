@@ -227,6 +227,7 @@ class VectorIndex:
         """Write to ``path`` atomically (temp file, fsync, rename); return the file's sha256."""
         tmp = path.with_name(path.name + ".tmp")
         faiss.write_index(self._index, str(tmp))
+        os.chmod(tmp, 0o600)  # faiss creates it as the umask allows; the index is owner-only
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         digest = file_sha256(tmp)

@@ -48,8 +48,8 @@ def writer_lock(index_dir: Path, on_wait: WaitCallback | None = None) -> Iterato
     """Hold the index's writer lock for the block; if another process holds it, call
     ``on_wait`` with the holder (once) and wait as long as it takes."""
     path = lock_path(index_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+", encoding="utf-8") as handle:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(path, "a+", encoding="utf-8", opener=_private_opener) as handle:
         if not _try_lock(handle):
             holder = read_holder(path)
             logger.info("waiting for %s to finish writing %s", _who(holder), index_dir)
@@ -65,6 +65,10 @@ def writer_lock(index_dir: Path, on_wait: WaitCallback | None = None) -> Iterato
             handle.truncate(0)
             handle.flush()
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _private_opener(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)  # it names a process and a command: owner-only
 
 
 def _try_lock(handle) -> bool:  # noqa: ANN001 - a text file object

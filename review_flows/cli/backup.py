@@ -27,7 +27,7 @@ def backup_command(
     with _refusals():
         manifest = backup(
             settings.resolved_database_url, settings.resolved_index_dir, target,
-            now=dt.datetime.now(dt.UTC),
+            now=dt.datetime.now(dt.UTC), heads_dir=settings.resolved_audit_heads_dir,
         )  # fmt: skip
     index = "and the index " if manifest.index else ""
     typer.echo(
@@ -43,15 +43,19 @@ def restore_command(
     ] = False,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Put a backup back (stop the app and the flows first)."""
+    """Put a backup back (stop the app and the flows first): checked first, then swapped in."""
     from review_flows.backup import restore
 
     settings = _settings(data_dir)
     with _refusals():
-        manifest = restore(
-            source, settings.resolved_database_url, settings.resolved_index_dir, force=force
-        )
+        restored = restore(
+            source, settings.resolved_database_url, settings.resolved_index_dir, force=force,
+            now=dt.datetime.now(dt.UTC),
+        )  # fmt: skip
+    manifest = restored.manifest
     typer.echo(
         f"restored {manifest.cases} cases and {manifest.events} events from {source} "
-        f"(made {manifest.created_at}); run `cspr db upgrade` if the code is newer"
+        f"(made {manifest.created_at}, every file's SHA-256 and the copies checked); the data "
+        f"it replaced is kept in {restored.previous} until the next restore; run "
+        "`cspr db upgrade` if the code is newer"
     )

@@ -1,0 +1,458 @@
+"""A restore that cannot destroy (issue 22, finding 2): each damaged backup is refused by
+``cspr restore --force`` with a message naming the file and the check, a non-zero exit and no
+traceback, and the live database and index are byte for byte as they were. A good restore keeps
+the data it replaced in a dated folder until the next one.
+
+The live data is the demo's cases with a small index; the backup is taken once per module and
+copied for each case. PostgreSQL cases at the end (``CSPR_TEST_POSTGRES_URL``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import typer
+from click.testing import Result
+from typer.testing import CliRunner
+
+from learning.encoder import FakeEncoder
+from learning.ingest import ingest_paths
+from review_flows.backup import BackupFailed, backup, restore
+from review_flows.cli import backup as cli_backup
+from review_flows.db import get_engine, open_session
+from review_flows.demo import seed_demo
+from review_flows.migrations import upgrade_database
+from tests.learning.factories import CORPUS, write_corpus
+
+NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
+GARBAGE = 32 * 1024
+Fault = Callable[[Path], None]
+
+
+# --- the faults: each changes the backup folder B -----------------------------------------------
+
+
+def _garbage(path: Path, size: int = GARBAGE, at: float = 0.5) -> None:
+    """Overwrite ``size`` bytes around ``at`` (the middle) of ``path`` with random ones."""
+    data = bytearray(path.read_bytes())
+    size = min(size, len(data) // 2)
+    start = int(len(data) * at) - size // 2
+    data[start : start + size] = random.Random(22).randbytes(size)
+    path.write_bytes(bytes(data))
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _rehash(backup_dir: Path, name: str) -> None:
+    """What an attacker who also rewrites ``backup.json`` does: the listed size and hash made
+    those of the damaged file."""
+    manifest_path = backup_dir / "backup.json"
+    manifest = json.loads(manifest_path.read_text())
+    path = backup_dir / name
+    for entry in manifest["files"]:
+        if entry["path"] == name:
+            entry["size"] = path.stat().st_size
+            entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest))
+
+
+def _edit_manifest(backup_dir: Path, change: Callable[[dict], object]) -> None:
+    manifest = json.loads((backup_dir / "backup.json").read_text())
+    change(manifest)
+    (backup_dir / "backup.json").write_text(json.dumps(manifest))
+
+
+def _unlist(backup_dir: Path, name: str) -> None:
+    _edit_manifest(
+        backup_dir,
+        lambda m: m.__setitem__("files", [f for f in m["files"] if f["path"] != name]),
+    )
+
+
+def _old_manifest(backup_dir: Path) -> None:
+    """A manifest as ``cspr backup`` wrote it before format version 2: no files, no hashes."""
+    manifest = json.loads((backup_dir / "backup.json").read_text())
+    keep = ("created_at", "database", "revision", "cases", "events", "index")
+    (backup_dir / "backup.json").write_text(json.dumps({key: manifest[key] for key in keep}))
+
+
+def _drop_an_event(backup_dir: Path) -> None:
+    """A well-formed database copy that holds one event fewer than the manifest says."""
+    with sqlite3.connect(backup_dir / "cspr.db") as connection:
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+        ).fetchall():
+            connection.execute(f'DROP TRIGGER "{name}"')
+        connection.execute("DELETE FROM events WHERE id = (SELECT max(id) FROM events)")
+    connection.close()
+    _rehash(backup_dir, "cspr.db")
+
+
+def _alter_another_listed_file(backup_dir: Path) -> None:
+    """A listed file the restore does not swap in (``audit-heads.json``, say) is checked too."""
+    manifest = json.loads((backup_dir / "backup.json").read_text())
+    others = [
+        f["path"] for f in manifest["files"] if f["path"].split("/")[0] not in ("cspr.db", "index")
+    ]
+    if not others:
+        (backup_dir / "extra.json").write_text("{}")
+        manifest["files"].append({"path": "extra.json", "size": 0, "sha256": ""})
+        (backup_dir / "backup.json").write_text(json.dumps(manifest))
+        _rehash(backup_dir, "extra.json")
+        others = ["extra.json"]
+    path = backup_dir / others[0]
+    path.write_bytes(b"X" + path.read_bytes()[1:])
+
+
+SQLITE_FAULTS: list[tuple[str, Fault, str]] = [
+    ("database file missing", lambda b: (b / "cspr.db").unlink(), r"cspr.db: missing"),
+    ("database unlisted and missing",
+     lambda b: ((b / "cspr.db").unlink(), _unlist(b, "cspr.db")),
+     r"cspr.db: not listed in backup.json"),
+    ("corrupted pages", lambda b: _garbage(b / "cspr.db"),
+     r"cspr.db: SHA-256 does not match the manifest; the backup is damaged, take a new one"),
+    ("corrupted pages, manifest hash rewritten",
+     lambda b: (_garbage(b / "cspr.db"), _rehash(b, "cspr.db")),
+     r"cspr.db: PRAGMA integrity_check fails"),
+    ("truncated", lambda b: _truncate(b / "cspr.db"),
+     r"cspr.db: \d+ bytes, the manifest says \d+; the file is truncated"),
+    ("truncated, manifest size and hash rewritten",
+     lambda b: (_truncate(b / "cspr.db"), _rehash(b, "cspr.db")),
+     r"cspr.db: PRAGMA integrity_check fails"),
+    ("a row deleted, manifest hash rewritten", _drop_an_event,
+     r"cspr.db: row counts differ from the manifest: events \d+ \(manifest \d+\)"),
+    ("another listed file altered", _alter_another_listed_file,
+     r"backup \S+: SHA-256 does not match the manifest"),
+    ("wrong manifest version", lambda b: _edit_manifest(b, lambda m: m.update(format_version=9)),
+     r"backup.json: wrong version \(format 'cspr-backup' version 9"),
+    ("manifest of before format version 2", _old_manifest,
+     r"backup.json: wrong version .*take a new backup"),
+    ("manifest not JSON", lambda b: (b / "backup.json").write_text("{"),
+     r"is not a backup made by `cspr backup`"),
+    ("a listed path outside the backup",
+     lambda b: _edit_manifest(b, lambda m: m["files"][0].update(path="../cspr.db")),
+     r"backup.json: a field is missing or wrong"),
+    ("index units.sqlite missing", lambda b: (b / "index" / "units.sqlite").unlink(),
+     r"index/units.sqlite: missing"),
+    ("index units.sqlite missing and unlisted",
+     lambda b: ((b / "index" / "units.sqlite").unlink(), _unlist(b, "index/units.sqlite")),
+     r"index/units.sqlite: not listed in backup.json"),
+    ("index vectors corrupted", lambda b: _garbage(b / "index" / "vectors.faiss"),
+     r"index/vectors.faiss: SHA-256 does not match the manifest"),
+    ("index vectors corrupted, manifest hash rewritten",
+     lambda b: (_garbage(b / "index" / "vectors.faiss"), _rehash(b, "index/vectors.faiss")),
+     r"index: the index does not open \(vectors.faiss does not match units.sqlite"),
+    ("index units.sqlite corrupted, manifest hash rewritten",
+     lambda b: (_garbage(b / "index" / "units.sqlite"), _rehash(b, "index/units.sqlite")),
+     r"index/units.sqlite: PRAGMA integrity_check fails"),
+]  # fmt: skip
+
+
+# --- live data, and what "untouched" means -----------------------------------------------------
+
+
+def _checkpoint(database: Path) -> None:
+    get_engine(f"sqlite:///{database}").dispose()
+    with sqlite3.connect(database) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+
+
+def _sqlite_state(data_dir: Path) -> dict[str, object]:
+    """The bytes of the live database and index files, every table's row count, and the names
+    in the data folder (no scratch or previous folder left behind)."""
+    database = data_dir / "cspr.db"
+    _checkpoint(database)
+    files = [database, *sorted((data_dir / "index").iterdir())]
+    hashes = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in files
+        if not p.name.endswith(("-wal", "-shm", ".lock"))
+    }
+    with sqlite3.connect(database) as connection:
+        names = [
+            r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        counts = {n: connection.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    connection.close()
+    listing = sorted(
+        p.name for p in data_dir.iterdir() if not p.name.endswith(("-wal", "-shm", ".lock"))
+    )
+    return {"hashes": hashes, "counts": counts, "listing": listing}
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with the demo's cases and a small index, and its backup ``B``."""
+    folder = tmp_path_factory.mktemp("golden")
+    live = folder / "data"
+    url = f"sqlite:///{live / 'cspr.db'}"
+    upgrade_database(url)
+    with open_session(url) as session:
+        seed_demo(session, today=dt.date(2026, 12, 2))
+    write_corpus(folder / "reviews", tuple(CORPUS)[:-1])
+    ingest_paths([folder / "reviews"], live / "index", FakeEncoder())
+    manifest = backup(url, live / "index", folder / "B", now=NOW)
+    assert manifest.index_vectors and manifest.index_vectors > 10
+    _checkpoint(live / "cspr.db")
+    return folder
+
+
+@pytest.fixture
+def live(golden: Path, data_dir: Path, tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """The live data folder (``CSPR_DATA_DIR``) and a fresh copy of the backup."""
+    shutil.copy2(golden / "data" / "cspr.db", data_dir / "cspr.db")
+    shutil.copytree(golden / "data" / "index", data_dir / "index")
+    shutil.copytree(golden / "B", tmp_path / "B")
+    yield data_dir, tmp_path / "B"
+    get_engine(f"sqlite:///{data_dir / 'cspr.db'}").dispose()
+
+
+def _cli_restore(backup_dir: Path) -> Result:
+    app = typer.Typer()
+    cli_backup.register(app)
+    return CliRunner().invoke(app, ["restore", str(backup_dir), "--force"])
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [pytest.param(fault, message, id=name) for name, fault, message in SQLITE_FAULTS],
+)
+def test_a_damaged_backup_is_refused_and_the_live_data_is_untouched(
+    live: tuple[Path, Path], fault: Fault, message: str
+) -> None:
+    data_dir, backup_dir = live
+    before = _sqlite_state(data_dir)
+    fault(backup_dir)
+    result = _cli_restore(backup_dir)
+    output = result.stdout + result.stderr
+    assert result.exit_code == 2, output
+    assert "Traceback" not in output and isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith("error: "), output
+    assert re.search(message, result.stderr), result.stderr
+    assert _sqlite_state(data_dir) == before
+
+
+def test_the_good_backup_restores_through_the_cli(live: tuple[Path, Path]) -> None:
+    """The control case of the table above: the same backup, undamaged, is restored."""
+    data_dir, backup_dir = live
+    result = _cli_restore(backup_dir)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("restored 31 cases")
+    assert "restore-previous-" in result.stdout
+
+
+def _add_an_event(url: str) -> None:
+    from review_flows.cases import record_event
+    from review_flows.models import CaseEventCreate
+
+    with open_session(url) as session:
+        record_event(
+            session, "NSH-DEMO-001", CaseEventCreate(kind="notified", on=dt.date(2026, 12, 2)),
+            recorded_by="demo", today=dt.date(2026, 12, 2),
+            partnership="Northshire Safeguarding Children Partnership",
+        )  # fmt: skip
+    get_engine(url).dispose()
+
+
+def test_a_restore_keeps_the_replaced_data_until_the_next_restore(
+    live: tuple[Path, Path],
+) -> None:
+    data_dir, backup_dir = live
+    url = f"sqlite:///{data_dir / 'cspr.db'}"
+    restored = _sqlite_state(data_dir)
+    _add_an_event(url)  # the live data moves on after the backup
+    replaced = _sqlite_state(data_dir)
+    assert replaced["counts"]["events"] == restored["counts"]["events"] + 1  # type: ignore[index]
+
+    first = restore(backup_dir, url, data_dir / "index", force=True, now=NOW)
+    assert first.previous == data_dir / "restore-previous-20261202T090000Z"
+    now_live = _sqlite_state(data_dir)
+    assert now_live["counts"] == restored["counts"]
+    assert {k: v for k, v in now_live["hashes"].items() if k != "cspr.db"} == _index_hashes(  # type: ignore[attr-defined]
+        backup_dir / "index"
+    )
+    kept = _sqlite_state(first.previous)  # the replaced database and index, as they were
+    assert (kept["hashes"], kept["counts"]) == (replaced["hashes"], replaced["counts"])
+    assert os.stat(first.previous).st_mode & 0o777 == 0o700
+
+    second = restore(backup_dir, url, data_dir / "index", force=True, now=NOW + dt.timedelta(1))
+    assert second.previous == data_dir / "restore-previous-20261203T090000Z"
+    assert not first.previous.exists()
+    assert sorted(p.name for p in data_dir.iterdir() if p.is_dir()) == [
+        "index", second.previous.name,
+    ]  # fmt: skip
+
+
+def test_a_failure_while_swapping_puts_the_live_data_back(
+    live: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index is swapped in, then renaming the database copy in fails: both come back."""
+    data_dir, backup_dir = live
+    url = f"sqlite:///{data_dir / 'cspr.db'}"
+    _add_an_event(url)
+    before = _sqlite_state(data_dir)
+    real_replace = os.replace
+
+    def failing_replace(src: object, dst: object) -> None:
+        if Path(str(dst)) == data_dir / "cspr.db":
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(BackupFailed, match="No space left on device.*the live data was put back"):
+        restore(backup_dir, url, data_dir / "index", force=True, now=NOW)
+    monkeypatch.undo()
+    assert _sqlite_state(data_dir) == before
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+
+PG_SERVER = os.environ.get("CSPR_TEST_POSTGRES_URL", "")
+
+PG_FAULTS: list[tuple[str, Fault, str]] = [
+    ("dump missing", lambda b: (b / "cspr.dump").unlink(), r"cspr.dump: missing"),
+    ("dump corrupted", lambda b: _garbage(b / "cspr.dump"),
+     r"cspr.dump: SHA-256 does not match the manifest"),
+    ("dump corrupted, manifest hash rewritten",
+     lambda b: (_garbage(b / "cspr.dump"), _rehash(b, "cspr.dump")),
+     r"cspr.dump: (not a readable dump|does not restore into a scratch database) \(pg_restore"),
+    ("dump data corrupted, table of contents intact, manifest hash rewritten",
+     lambda b: (_garbage(b / "cspr.dump", 1024, at=0.9), _rehash(b, "cspr.dump")),
+     r"cspr.dump: does not restore into a scratch database \(pg_restore"),
+    ("dump truncated", lambda b: _truncate(b / "cspr.dump"),
+     r"cspr.dump: \d+ bytes, the manifest says \d+"),
+    ("dump truncated, manifest size and hash rewritten",
+     lambda b: (_truncate(b / "cspr.dump"), _rehash(b, "cspr.dump")),
+     r"cspr.dump: (not a readable dump|does not restore into a scratch database) \(pg_restore"),
+    ("wrong manifest version", lambda b: _edit_manifest(b, lambda m: m.update(format_version=1)),
+     r"backup.json: wrong version"),
+    ("index units.sqlite missing", lambda b: (b / "index" / "units.sqlite").unlink(),
+     r"index/units.sqlite: missing"),
+]  # fmt: skip
+
+
+def _pg_state(url: str) -> dict[str, object]:
+    from sqlalchemy import text
+
+    from review_flows.restore_checks import sql_contents
+
+    engine = get_engine(url)
+    with engine.connect() as connection:
+        counts, revision = sql_contents(connection)
+        cases = connection.execute(text("SELECT * FROM cases ORDER BY id")).all()
+        events = connection.execute(text("SELECT * FROM events ORDER BY id")).all()
+    engine.dispose()
+    return {"counts": counts, "revision": revision, "cases": cases, "events": events}
+
+
+@pytest.fixture(scope="module")
+def pg_golden(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A PostgreSQL database with the demo's cases, an index, and their backup ``B``."""
+    from tests.review_flows.test_postgres import _drop_database, _new_database
+
+    folder = tmp_path_factory.mktemp("pg-golden")
+    url = _new_database()
+    try:
+        upgrade_database(url)
+        with open_session(url) as session:
+            seed_demo(session, today=dt.date(2026, 12, 2))
+        write_corpus(folder / "reviews", tuple(CORPUS)[:-1])
+        ingest_paths([folder / "reviews"], folder / "index", FakeEncoder())
+        manifest = backup(url, folder / "index", folder / "B", now=NOW)
+        assert manifest.database == "postgresql" and manifest.index_vectors
+        yield url, folder
+    finally:
+        _drop_database(url)
+
+
+@pytest.fixture
+def pg_live(
+    pg_golden: tuple[str, Path], data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, Path, Path]:
+    from review_flows.settings import get_settings
+
+    url, golden = pg_golden
+    shutil.copytree(golden / "index", data_dir / "index")
+    shutil.copytree(golden / "B", tmp_path / "B")
+    monkeypatch.setenv("CSPR_DATABASE_URL", url)
+    get_settings.cache_clear()
+    return url, data_dir, tmp_path / "B"
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [pytest.param(fault, message, id=name) for name, fault, message in PG_FAULTS],
+)
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_SERVER, reason="CSPR_TEST_POSTGRES_URL is not set")
+def test_a_damaged_pg_dump_backup_is_refused_and_the_live_database_is_untouched(
+    pg_live: tuple[str, Path, Path], fault: Fault, message: str
+) -> None:
+    url, data_dir, backup_dir = pg_live
+    before = (_pg_state(url), _index_hashes(data_dir / "index"))
+    fault(backup_dir)
+    result = _cli_restore(backup_dir)
+    output = result.stdout + result.stderr
+    assert result.exit_code == 2, output
+    assert "Traceback" not in output and isinstance(result.exception, SystemExit)
+    assert re.search(message, result.stderr), result.stderr
+    assert (_pg_state(url), _index_hashes(data_dir / "index")) == before
+    assert sorted(p.name for p in data_dir.iterdir() if p.suffix != ".lock") == ["index"]
+
+
+def _index_hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if not p.name.endswith(("-wal", "-shm", ".lock"))
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_SERVER, reason="CSPR_TEST_POSTGRES_URL is not set")
+def test_a_pg_restore_checks_in_a_scratch_database_and_keeps_the_replaced_data(
+    pg_golden: tuple[str, Path], tmp_path: Path
+) -> None:
+    from tests.review_flows.test_postgres import _drop_database, _new_database
+
+    source_url, golden = pg_golden
+    url = _new_database()
+    try:
+        upgrade_database(url)
+        with open_session(url) as session:  # the live database holds other data
+            seed_demo(session, today=dt.date(2026, 12, 2))
+        _add_an_event(url)
+        replaced = _pg_state(url)
+        first = restore(golden / "B", url, tmp_path / "index", force=True, now=NOW)
+        assert _pg_state(url) == _pg_state(source_url)
+        assert (first.previous / "cspr.dump").stat().st_mode & 0o777 == 0o600
+        assert not (tmp_path / ".cspr-restore-staging").exists()
+        # what was replaced can be put back: the kept dump restores the event added
+        keep = tmp_path / "keep"
+        shutil.copytree(first.previous, keep)
+        second = restore(
+            golden / "B", url, tmp_path / "index", force=True, now=NOW + dt.timedelta(1)
+        )
+        assert not first.previous.exists() and second.previous.exists()
+        from review_flows.restore_checks import pg_dsn, run_tool
+
+        run_tool(
+            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+             f"--dbname={pg_dsn(url)}", str(keep / "cspr.dump")], "putting back",
+        )  # fmt: skip
+        assert _pg_state(url) == replaced
+    finally:
+        _drop_database(url)
