@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from review_flows.amendments import parse_amended_value
-from review_flows.audit_log import seal
+from review_flows.audit_log import record_facts, seal
 from review_flows.calendar import Nation
 from review_flows.case_queries import CaseRecord, case_timeline, get_case
 from review_flows.case_rows import (
@@ -48,6 +48,7 @@ from review_flows.models import (
     CaseEventCreate,
     CaseEventPublic,
     CasePublic,
+    check_username,
     read_as,
 )
 from review_flows.partnerships import default_ruleset
@@ -63,6 +64,7 @@ from review_flows.timeline import (
 logger = logging.getLogger(__name__)
 
 InputModel = TypeVar("InputModel", bound=BaseModel)
+AMENDED_VALUE_MAX = 40  # the events' amended_to column
 
 
 def parse_input(model: type[InputModel], data: Mapping[str, Any]) -> InputModel:
@@ -101,6 +103,7 @@ def create_case(
     try:
         session.flush()
         first = event_row(case, aware, recorded_by)
+        record_facts(first, case)
         seal([first], ())
         session.add(first)
         session.commit()
@@ -128,7 +131,7 @@ def record_event(
 ) -> CaseEventPublic:
     """Validate ``data`` against the case's log and append it, with the jobs it sets going
     (:mod:`review_flows.jobs`) in the same transaction; nothing is written if refused.
-    ``report_path`` is the published report's file, for ``published``."""
+    ``report_path`` is the report :mod:`review_flows.publications` stored, for ``published``."""
     if data.kind is EventKind.AMENDED:
         raise InvalidTransition(
             "a case's incident date or nation is changed with `cspr case amend REF "
@@ -164,21 +167,26 @@ def amend_case(
     today: dt.date,
     incident_date: dt.date | None = None,
     nation: Nation | str | None = None,
+    owner: str | None = None,
     partnership: str | None = None,
 ) -> tuple[CaseEventPublic, ...]:
-    """Change a case's incident date or nation by appending one ``amended`` event per field
-    that changes; refused (nothing written) if the log or the rulebook no longer fit."""
+    """Change a case's incident date, nation or owner by appending one ``amended`` event per
+    field that changes, and the case row with it (one transaction: the log says what the row
+    holds, and ``cspr audit verify`` checks it); refused (nothing written) if the log or the
+    rulebook no longer fit."""
     changes = {
         field: value
-        for field, value in (("incident_date", incident_date), ("nation", nation))
+        for field, value in (("incident_date", incident_date), ("nation", nation), ("owner", owner))
         if value is not None
     }
     if not changes:
-        raise CaseDataInvalid("amend what? give --incident-date YYYY-MM-DD or --nation NATION")
+        raise CaseDataInvalid(
+            "amend what? give --incident-date YYYY-MM-DD, --nation NATION or --owner USERNAME"
+        )
     case = find_case(session, reference, partnership, lock=True)
     rows = event_rows(session, case.id)
     current = public_case(case, rows)
-    typed = {field: parse_amended_value(field, str(value)) for field, value in changes.items()}
+    typed = {field: _amended_value(field, value) for field, value in changes.items()}
     typed = {field: value for field, value in typed.items() if getattr(current, field) != value}
     if not typed:
         raise CaseDataInvalid(f"{reference} already has those values; nothing to amend")
@@ -191,12 +199,49 @@ def amend_case(
     try:
         seal(new_rows, rows)
         session.add_all(new_rows)
+        for field, value in typed.items():
+            setattr(case, field, value)
+        session.add(case)
         session.commit()
     except Exception:
         session.rollback()
         raise
     logger.info("case %s amended: %s", case.reference, ", ".join(typed))
     return tuple(read_as(CaseEventPublic, row) for row in new_rows)
+
+
+def change_owner(
+    session: Session,
+    reference: str,
+    owner: str,
+    *,
+    reason: str,
+    recorded_by: str,
+    today: dt.date,
+    partnership: str | None = None,
+) -> CaseEventPublic:
+    """Hand a case to another user: an ``amended`` event naming the new owner (who then has
+    access, see :mod:`review_flows.access`), never an update of the row alone."""
+    (event,) = amend_case(
+        session, reference, reason=reason, recorded_by=recorded_by, today=today, owner=owner,
+        partnership=partnership,
+    )  # fmt: skip
+    return event
+
+
+def _amended_value(field: str, value: Any) -> Any:
+    if field == "owner":
+        try:
+            owner = check_username(str(value))
+        except ValueError as invalid:
+            raise CaseDataInvalid(str(invalid)) from None
+        if len(owner) > AMENDED_VALUE_MAX:
+            raise CaseDataInvalid(
+                f"owner {owner!r}: an amendment records at most {AMENDED_VALUE_MAX} characters; "
+                "choose a shorter username"
+            )
+        return owner
+    return parse_amended_value(field, str(value))
 
 
 def _check_amended_case(amended: CasePublic, events: list[Event], today: dt.date) -> None:
@@ -221,7 +266,10 @@ def _check_amended_case(amended: CasePublic, events: list[Event], today: dt.date
 def _amendment_row(
     case: Case, field: str, value: Any, reason: str, recorded_by: str, today: dt.date
 ) -> CaseEvent:
-    text = value.isoformat() if isinstance(value, dt.date) else Nation(value).value
+    if isinstance(value, dt.date):
+        text = value.isoformat()
+    else:
+        text = value if field == "owner" else Nation(value).value
     row = event_row(case, Event(EventKind.AMENDED, today, note=reason), recorded_by)
     row.amends, row.amended_to = field, text
     return row

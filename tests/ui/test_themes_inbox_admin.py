@@ -342,7 +342,7 @@ def test_an_admin_adds_a_user(db_url: str) -> None:
     ("username", "password", "reason"),
     [
         ("analyst", "a long enough password", "User not added: user analyst already exists"),
-        ("new.analyst", "short", "User not added: password: String should have at least 10"),
+        ("new.analyst", "short", "User not added: password: String should have at least 12"),
         ("Bad Name", "a long enough password", "User not added: username: username 'Bad Name'"),
     ],
     ids=["duplicate", "short-password", "bad-username"],
@@ -442,20 +442,25 @@ def test_an_admin_verifies_the_event_log_and_sees_a_tampered_row(db_url: str) ->
         connection.execute(text("UPDATE events SET note = 'rewritten' WHERE id = 5"))
     engine.dispose()
     at = at.button(key="audit_verify").click().run()
-    assert "1 of 31 cases have a broken chain" in at.error[0].value
+    assert "1 of 31 cases do not verify" in at.error[0].value
     assert any("event #5 was edited" in m.value for m in at.markdown)
 
 
-def test_an_admin_verifies_against_saved_heads_and_a_cut_off_event_is_named(db_url: str) -> None:
-    import json
-
+def test_an_admin_verifies_against_the_latest_export_by_default_and_a_cut_off_event_is_named(
+    db_url: str, data_dir: Path
+) -> None:
     from sqlalchemy import text
 
+    from review_flows.audit_heads import export_heads
     from review_flows.audit_log import verify_log
     from review_flows.db import build_engine, open_session
 
+    at = open_page("ui/pages/admin.py", ADMIN).button(key="audit_verify").click().run()
+    assert any("event log is intact" in s.value for s in at.success)
+    assert any("No exported chain heads yet" in c.value for c in at.caption)
     with open_session(db_url) as session:
         heads = json.dumps(verify_log(session).to_dict()).encode()
+        exported = export_heads(session, data_dir / "audit-heads", now=dt.datetime.now(dt.UTC))
     engine = build_engine(db_url)
     with engine.begin() as connection:
         last = connection.execute(text("SELECT max(id) FROM events")).scalar_one()
@@ -465,11 +470,13 @@ def test_an_admin_verifies_against_saved_heads_and_a_cut_off_event_is_named(db_u
     engine.dispose()
 
     at = open_page("ui/pages/admin.py", ADMIN).button(key="audit_verify").click().run()
-    assert any("event log is intact" in s.value for s in at.success)  # the chain alone
+    assert "1 of 31 cases do not verify" in at.error[0].value
+    assert any(f"Compared with the chain heads in {exported.name}" in c.value for c in at.caption)
+    assert any("when the heads were saved: events after #" in m.value for m in at.markdown)
     at.file_uploader(key="audit_saved_heads").set_value(("heads.json", heads, "application/json"))
     at = at.button(key="audit_verify").click().run()
-    assert "1 of 31 cases have a broken chain" in at.error[0].value
-    assert any("is now the last event" in m.value for m in at.markdown)
+    assert "1 of 31 cases do not verify" in at.error[0].value
+    assert any("Compared with the chain heads in heads.json" in c.value for c in at.caption)
 
     at.file_uploader(key="audit_saved_heads").set_value(("heads.json", b"{}", "application/json"))
     at = at.button(key="audit_verify").click().run()

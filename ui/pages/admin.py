@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from review_flows.audit import HeadsUnreadable, saved_heads
+from review_flows.audit_heads import latest_heads
 from review_flows.audit_log import AuditReport, verify_log
 from review_flows.cases import parse_input
 from review_flows.contacts import add_contact, list_contacts, remove_contact
@@ -33,9 +34,11 @@ from review_flows.rulebook import Rulebook, known_milestones, list_rulebooks
 from review_flows.users import create_user, list_users, set_disabled, set_password
 from ui.auth import require_page
 from ui.resources import db_session, settings
+from ui.widgets import plain
 
 FLASH = "admin_flash"
 AUDIT = "admin_audit_report"
+AUDIT_SOURCE = "admin_audit_heads_source"
 
 
 def _words(value: str) -> str:
@@ -135,7 +138,7 @@ def _reset_password(users: list[UserPublic]) -> None:
 
 def _contacts(contacts: list[ContactPublic], partnerships: list[str], users: list[str]) -> None:
     for partnership in partnerships:
-        st.markdown(f"**{partnership}**")
+        st.markdown(f"**{plain(partnership)}**")
         st.dataframe(
             pd.DataFrame(
                 [
@@ -289,25 +292,39 @@ def _partnership_rulebooks(names: list[str], by: str) -> None:
 def _audit() -> None:
     st.subheader("Audit of the event log")
     st.caption(
-        "Every event carries the hash of the one before it in its case. Verifying recomputes "
-        "them all and names the first edited, inserted or deleted row of each case. Keep the "
-        "downloaded chain heads somewhere else: comparing them later shows a rewritten chain."
+        "Every event carries the hash of the one before it in its case, and a case's first "
+        "event its facts. Verifying recomputes them all, names the first edited, inserted or "
+        "deleted row of each case and each case row changed behind the application's back, "
+        "and compares each chain with the latest exported heads: events cut off the end of a "
+        "case, a rewritten chain and deleted cases show too."
     )
     earlier = st.file_uploader(
-        "Chain heads saved earlier (optional): also finds events cut off the end of a case, a "
-        "rewritten chain and deleted cases",
+        "Other chain heads to compare with (optional; by default the latest export)",
         type=["json"],
         max_upload_size=1,
         key="audit_saved_heads",
     )
     if st.button("Verify the event log", key="audit_verify"):
         try:
-            heads = saved_heads(earlier.getvalue().decode("utf-8")) if earlier else None
+            if earlier:
+                heads, source = saved_heads(earlier.getvalue().decode("utf-8")), earlier.name
+            else:
+                latest = latest_heads(settings().resolved_audit_heads_dir)
+                heads, source = (latest.saved, latest.path.name) if latest else (None, None)
         except (UnicodeDecodeError, HeadsUnreadable) as unreadable:
-            st.error(f"{earlier.name}: {unreadable}")
+            st.error(f"{earlier.name if earlier else 'Exported heads'}: {unreadable}")
             return
         with st.spinner("Recomputing every event's hash"), db_session() as session:
             st.session_state[AUDIT] = verify_log(session, heads)
+        st.session_state[AUDIT_SOURCE] = source
+    source = st.session_state.get(AUDIT_SOURCE)
+    if AUDIT in st.session_state:
+        st.caption(
+            f"Compared with the chain heads in {source}."
+            if source
+            else "No exported chain heads yet: a deleted last event or a rewritten chain "
+            "cannot be seen. Backups and the daily sweep export them."
+        )
     report: AuditReport | None = st.session_state.get(AUDIT)
     if report is None:
         return
@@ -318,7 +335,7 @@ def _audit() -> None:
         )
     else:
         st.error(
-            f"{len(report.breaks)} of {report.cases} cases have a broken chain. Restore them "
+            f"{report.broken_cases} of {report.cases} cases do not verify. Restore them "
             "from a backup and find out who had write access to the database.",
             icon=":material/gpp_bad:",
         )

@@ -38,7 +38,9 @@ def upgrade() -> None:
 
 
 def _chain_existing_events() -> None:
-    from review_flows.audit import GENESIS, ChainedEvent, event_hash
+    # scheme 1, as this revision wrote it (0011 re-seals every chain under scheme 2)
+    from review_flows.audit import GENESIS, ChainedEvent
+    from review_flows.audit import legacy_event_hash as event_hash
     from review_flows.models import UTCDateTime
 
     events = sa.table(
