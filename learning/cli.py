@@ -388,10 +388,25 @@ def _similar(
     precises = _inputs(text, batch, "--text TEXT or --file FILE")
 
     def ask(engine: SearchEngine, precis: str) -> list[Any]:
+        _warn_personal_data(precis)
         return engine.similar_cases(precis, k, filters)
 
     _answer_each(precises, index_dir, ask, as_json or batch is not None)
     return 0
+
+
+def _warn_personal_data(precis: str) -> None:
+    """A précis is searched, not stored: warn (on stderr) if it seems to hold personal data."""
+    from review_flows.personal_data import find_personal_data
+
+    found = find_personal_data(precis)
+    if found:
+        listed = "; ".join(f.masked for f in found[:5])
+        typer.echo(
+            f"warning: the précis seems to hold personal data ({listed}); describe the case by "
+            "roles and facts, never by name",
+            err=True,
+        )
 
 
 def register(app: typer.Typer) -> None:

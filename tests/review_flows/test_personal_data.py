@@ -1,27 +1,38 @@
 """The personal-data guard: what it refuses, what it lets through, how it says so, and how well
-it does on 258 realistic notes (tests/review_flows/data/personal_data_notes.jsonl)."""
+it does on 258 realistic notes (tests/review_flows/data/personal_data_notes.jsonl), on the
+510-note labelled set written blind to its rules (benchmarks/data/personal_data_notes.jsonl) and
+on the 505-note held-out set written after it and never tuned on
+(benchmarks/data/personal_data_holdout.jsonl)."""
 
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
 
 from review_flows.errors import PersonalDataFound
-from review_flows.models import CaseCreate, check_free_text, check_reference
-from review_flows.personal_data import Kind, check_personal_data, find_personal_data
+from review_flows.models import CaseCreate, UserCreate, check_free_text, check_reference
+from review_flows.personal_data import (
+    Kind,
+    check_personal_data,
+    find_personal_data,
+    mask_personal_data,
+)
 
 NOTES = Path(__file__).parent / "data" / "personal_data_notes.jsonl"
+BLIND_SET = Path(__file__).parents[2] / "benchmarks" / "data" / "personal_data_notes.jsonl"
+HELD_OUT = Path(__file__).parents[2] / "benchmarks" / "data" / "personal_data_holdout.jsonl"
 
 
-def _notes() -> list[dict]:
-    return [json.loads(line) for line in NOTES.read_text(encoding="utf-8").splitlines() if line]
+def _notes(path: Path = NOTES) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def guard_scores() -> tuple[float, float, int, int]:
+def guard_scores(path: Path = NOTES) -> tuple[float, float, int, int]:
     """(share of notes with personal data caught, share of clean notes refused, counts)."""
-    notes = _notes()
+    notes = _notes(path)
     refused = {
         note["id"]
         for note in notes
@@ -39,6 +50,141 @@ def test_the_guard_catches_95_percent_and_refuses_at_most_2_percent_of_clean_not
     assert personal >= 100 and clean >= 100
     assert caught >= 0.95, f"caught {caught:.3f}"
     assert wrongly <= 0.02, f"refused {wrongly:.3f} of clean notes"
+
+
+def test_on_the_blind_labelled_set_the_guard_catches_95_percent_refusing_at_most_3() -> None:
+    # measured 97.1% caught and 0.4% refused (README, Reliability); loose bounds so a
+    # regression fails and a one-note wobble does not
+    caught, wrongly, personal, clean = guard_scores(BLIND_SET)
+    assert personal >= 200 and clean >= 200
+    assert caught >= 0.95, f"caught {caught:.3f}"
+    assert wrongly <= 0.03, f"refused {wrongly:.3f} of clean notes"
+
+
+def test_on_the_held_out_set_the_guard_catches_91_percent_refusing_at_most_6() -> None:
+    # The set written after the guard was built, never tuned on: measured 93.7% caught and
+    # 4.1% of clean notes refused (the first set's 96.3% / 1.5% guard had 80.2% / 15.3% here).
+    # Bounds a regression in the general mechanisms would cross, not the target.
+    caught, wrongly, personal, clean = guard_scores(HELD_OUT)
+    assert personal >= 200 and clean >= 200
+    assert caught >= 0.91, f"caught {caught:.3f}"
+    assert wrongly <= 0.06, f"refused {wrongly:.3f} of clean notes"
+
+
+# Issue 22, finding 4: each of these got through the old guard.
+ATTACKS = [
+    ("Emily Smith's health record was reviewed", Kind.NAME),
+    ("Oliver was seen by the GP on Tuesday", Kind.NAME),
+    ("Tyler, aged 4, attended with his mother", Kind.NAME),
+    ("emily smith was seen at home", Kind.NAME),
+    ("EMILY SMITH WAS SEEN AT HOME", Kind.NAME),
+    ("the Kowalski family moved to the area", Kind.NAME),
+    ("Kwame Mensah attended the meeting", Kind.NAME),
+    ("The family lived at 12 Acacia Avenue", Kind.ADDRESS),
+    ("NHS number 943 476 5918 on the referral", Kind.NHS_NUMBER),  # wrong check digit
+    ("NHS 485 777 3456", Kind.NHS_NUMBER),
+    ("seen at clinic, ref 943 476 5918", Kind.NHS_NUMBER),  # grouped 3-3-4
+    ("Baby Jayden Smith was admitted; mum Chelsea said he fell", Kind.NAME),
+    ("mum chelsea said he fell", Kind.NAME),
+    ("born 3rd March 2019", Kind.DATE_OF_BIRTH),
+    ("Date of birth was wrong: should be 04/03/2021", Kind.DATE_OF_BIRTH),
+    ("Reference changed from KWAME-2026-01 to NSH-2026-014", Kind.NAME),  # a reason
+    ("Northshire Safeguarding Children Partnership - Jayden Smith", Kind.NAME),
+    ("MRS O'NEILL was spoken to on the doorstep", Kind.NAME),
+    ("Amber's mother told the paediatrician", Kind.NAME),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), ATTACKS)
+def test_the_forms_that_got_through_are_refused(text: str, kind: Kind) -> None:
+    assert kind in {finding.kind for finding in find_personal_data(text)}
+    with pytest.raises(PersonalDataFound):
+        check_personal_data(text, "note")
+
+
+@pytest.mark.parametrize(
+    ("reference", "kind"),
+    [("JAYDEN-01-26", Kind.NAME), ("KWAME-2026-01", Kind.NAME), ("LS6-2AB-01", Kind.POSTCODE),
+     ("NSH-9434765919", Kind.NHS_NUMBER)],
+)  # fmt: skip
+def test_references_built_from_a_name_a_postcode_or_a_number_are_refused(
+    reference: str, kind: Kind
+) -> None:
+    assert kind in {f.kind for f in find_personal_data(reference, identifier=True)}
+    with pytest.raises(ValueError, match="reference"):
+        check_reference(reference)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Child A's sister was present at the visit",
+        "Mother of Child A attended the strategy meeting",
+        "Baby B was admitted to Leeds General Infirmary",
+        "Family C moved to the area in March",
+        "Child Q was seen by the school nurse; Sibling 2 lives with the maternal grandmother",
+        "The Children Act 1989 section 47 enquiry began; Working Together 2018 was followed",
+        "Westmere Children's Social Care held a strategy discussion",
+        "the Family Court made an interim care order 5 weeks later",
+        "The Munro review on the importance of professional curiosity",
+        "Nan was the main carer during the week.",
+        "Paediatrician concluded the injury was likely to be non-accidental.",
+        "The family moved from St Helens to Preston shortly before the incident.",
+        "training on professional curiosity for all front line staff by Sept",
+    ],
+)
+def test_pseudonyms_roles_agencies_places_and_statutes_pass(text: str) -> None:
+    assert find_personal_data(text) == []
+    assert check_free_text(text, "note") == text
+
+
+@pytest.mark.parametrize(
+    ("reference"), ["NSH-2026-004", "NSH-DEMO-011", "REF-2026-001", "LCSPR-19-A", "MAY-2025-03"]
+)
+def test_pseudonymous_references_pass(reference: str) -> None:
+    assert check_reference(reference) == reference
+
+
+def test_a_precis_is_masked_role_by_role() -> None:
+    precis = "Baby Jayden Smith was admitted; mum Chelsea said he fell. DOB 03/04/2025."
+    assert mask_personal_data(precis) == (
+        "Baby [name] was admitted; mum [name] said he fell. [date of birth]."
+    )
+    assert find_personal_data(mask_personal_data(precis)) == []
+
+
+def test_a_display_name_may_name_the_staff_member_but_not_hold_contact_details() -> None:
+    user = {"username": "sw.jones", "role": "reviewer", "password": "a long passphrase 1"}
+    assert UserCreate.model_validate({**user, "display_name": "Sam Jones"}).display_name == (
+        "Sam Jones"
+    )
+    with pytest.raises(ValueError, match="display_name seems to hold personal data: a phone"):
+        UserCreate.model_validate({**user, "display_name": "Sam Jones 07700 900123"})
+
+
+def test_the_guard_opens_no_network_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pipeline is loaded afresh with every socket refused: spaCy loads from the installed
+    # package, and no recogniser fetches (Presidio's e-mail/URL ones would, via tldextract).
+    from review_flows import personal_places, personal_recogniser
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"the guard tried to connect: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    personal_recogniser._analyzer.cache_clear()
+    # and wordfreq's lists, read for rare words and the lower-case re-reading, load afresh too
+    personal_places._rare.cache_clear()
+    personal_places._seldom.cache_clear()
+    try:
+        text = "Kwame Mensah, NHS 485 777 3456, j.smith@example.com, https://example.org/x"
+        kinds = {f.kind for f in find_personal_data(text)}
+        names = find_personal_data("Zainabu's sister wrote to 'kemal arslan' twice.")
+    finally:
+        personal_recogniser._analyzer.cache_clear()
+    assert {Kind.NAME, Kind.NHS_NUMBER, Kind.EMAIL} <= kinds
+    assert [f.kind for f in names] == [Kind.NAME, Kind.NAME]
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from learning.search import SearchEngine
 from learning.search_form import MAX_PRECIS_CHARS
 from review_flows.case_queries import CaseOverview
 from review_flows.errors import ReviewFlowsError
+from review_flows.personal_data import find_personal_data, mask_personal_data
 from review_flows.shortlists import save_to_shortlist
 from review_flows.workbench import visible_cases
 from ui.auth import now, require_page
@@ -23,6 +24,7 @@ from ui.resources import db_session, engine_or_stop, settings
 PRECIS = "precis"
 ASKED = "similar_precis"
 CASE = "similar_case"
+AS_WRITTEN = "similar_as_written"
 RESULTS = 5
 
 viewer = require_page("similar")
@@ -45,6 +47,35 @@ def _take_precis(cases: dict[str, CaseOverview]) -> None:
 
 def _ask() -> None:
     st.session_state[ASKED] = st.session_state.get(PRECIS, "")
+    st.session_state[AS_WRITTEN] = False
+
+
+def _mask_and_search() -> None:
+    masked = mask_personal_data(st.session_state.get(PRECIS, ""))
+    st.session_state[PRECIS] = st.session_state[ASKED] = masked
+
+
+def _search_as_written() -> None:
+    st.session_state[AS_WRITTEN] = True
+
+
+def _precis_is_clean(precis: str) -> bool:
+    """Warn if the précis holds personal data and offer to mask it (the précis is not stored:
+    the reviewer may still search as written)."""
+    found = find_personal_data(precis)
+    if not found or st.session_state.get(AS_WRITTEN):
+        return True
+    listed = "; ".join(f.masked for f in found[:5])
+    st.warning(
+        f"The précis seems to hold personal data: {listed}. Describe the case by roles and "
+        "facts (the mother, a six week old baby), or mask it: each finding becomes a "
+        "placeholder such as [name].",
+        icon=":material/warning:",
+    )
+    left, right = st.columns(2)
+    left.button("Mask and search", type="primary", on_click=_mask_and_search)
+    right.button("Search as written", on_click=_search_as_written)
+    return False
 
 
 def _save_form(hit: SimilarReview, case: CaseOverview | None) -> None:
@@ -123,6 +154,6 @@ st.text_area(
 )
 st.button("Find similar reviews", type="primary", on_click=_ask)
 asked = st.session_state.get(ASKED)
-if asked is not None:
+if asked is not None and _precis_is_clean(asked):
     engine = engine_or_stop("Add some on the Library page first.")
     _show_results(engine, asked, cases.get(chosen or ""))
