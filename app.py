@@ -1,6 +1,8 @@
 """The CSPR workbench (Streamlit): sign in, then the pages of your role.
 
-Run with ``streamlit run app.py`` (``cspr run`` starts it with the rest of the system).
+Run with ``cspr run`` (the app with the rest of the system) or ``cspr app`` (the app alone).
+A plain ``streamlit run app.py`` reads ``.streamlit/config.toml`` beside this file: it listens on
+127.0.0.1 only and shows no error details to the browser; put a TLS proxy in front (SECURITY.md).
 Pages live in ``ui/pages/``; each calls ``ui.auth.require_page`` first and the services only.
 """
 
@@ -10,7 +12,7 @@ import streamlit as st
 
 from review_flows.access import pages_for
 from ui.auth import current_viewer, sign_in_page, sign_out
-from ui.widgets import apply_accessible_styles
+from ui.widgets import apply_accessible_styles, plain
 
 PAGES = {
     "deadlines": ("ui/pages/deadlines.py", "Deadlines", ":material/event:"),
@@ -35,8 +37,8 @@ else:
         pages.append(st.Page(path, title=title, icon=icon, url_path=page_id, default=number == 0))
     navigation = st.navigation(pages)
     with st.sidebar:
-        where = f" · {viewer.partnership}" if viewer.partnership else ""
-        st.caption(f"Signed in as **{viewer.display_name or viewer.username}** "
+        where = f" · {plain(viewer.partnership)}" if viewer.partnership else ""
+        st.caption(f"Signed in as **{plain(viewer.display_name or viewer.username)}** "
                    f"({viewer.role.value.replace('_', ' ')}{where})")  # fmt: skip
         if st.button("Sign out", icon=":material/logout:"):
             sign_out(reason="You have signed out.")

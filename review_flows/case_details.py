@@ -22,6 +22,7 @@ from review_flows.events import EventKind, amendment_marks
 from review_flows.jobs import jobs_of_case, publication_status
 from review_flows.models import ActionPublic, CaseEventCreate, CaseEventPublic, Job, Notice
 from review_flows.notify.store import notices_of_case
+from review_flows.publications import SubmittedReport
 from review_flows.rulebook import Confidence
 from review_flows.settings import Settings
 from review_flows.shortlists import ShortlistEntry, shortlist_of
@@ -122,8 +123,19 @@ def visible_references(
     session: Session, viewer: Viewer, *, today: dt.date, settings: Settings | None = None
 ) -> list[str]:
     """The references of every case the viewer may see, open or closed, in order."""
+    return list(visible_partnerships(session, viewer, today=today, settings=settings))
+
+
+def visible_partnerships(
+    session: Session, viewer: Viewer, *, today: dt.date, settings: Settings | None = None
+) -> dict[str, tuple[str, ...]]:
+    """Reference -> the partnerships whose case with it the viewer may see (more than one only
+    for a reference several of the viewer's partnerships use), references in order."""
     overviews = visible_cases(session, viewer, today=today, open_only=False, settings=settings)
-    return sorted({overview.case.reference for overview in overviews})
+    held: dict[str, set[str]] = {}
+    for overview in overviews:
+        held.setdefault(overview.case.reference, set()).add(overview.case.partnership)
+    return {reference: tuple(sorted(held[reference])) for reference in sorted(held)}
 
 
 def case_details(
@@ -132,23 +144,30 @@ def case_details(
     reference: str,
     *,
     today: dt.date,
+    partnership: str | None = None,
     settings: Settings | None = None,
 ) -> CaseDetails:
-    """The case page's content, if the viewer may see the case (else :class:`CaseNotFound`)."""
-    timeline = visible_timeline(session, viewer, reference, today=today, settings=settings)
+    """The case page's content, if the viewer may see the case (else :class:`CaseNotFound`);
+    :class:`CaseReferenceAmbiguous` when several of the viewer's partnerships use ``reference``
+    and ``partnership`` does not say which."""
+    timeline = visible_timeline(
+        session, viewer, reference, today=today, partnership=partnership, settings=settings
+    )
     case = timeline.case
     return CaseDetails(
         timeline=timeline,
         facts=case_facts(timeline),
         events=event_lines(timeline.events),
         milestones=milestone_lines(timeline.milestones),
-        next_kinds=next_event_kinds(session, viewer, reference, partnership=case.partnership),
+        next_kinds=next_event_kinds(session, viewer, case.reference, partnership=case.partnership),
         may_record=may_write_cases(viewer),
         actions=tuple(list_actions(session, case.reference, partnership=case.partnership)),
         notices=notice_lines(notices_of_case(session, case.id)),
         jobs=job_lines(jobs_of_case(session, case.id)),
         publication=publication_status(session, case.id),
-        shortlist=tuple(shortlist_of(session, viewer, reference, partnership=case.partnership)),
+        shortlist=tuple(
+            shortlist_of(session, viewer, case.reference, partnership=case.partnership)
+        ),
     )
 
 
@@ -162,24 +181,25 @@ def record_next_event(
     today: dt.date,
     note: str | None = None,
     corrects: int | None = None,
-    report_path: str | None = None,
+    report: SubmittedReport | None = None,
     partnership: str | None = None,
+    settings: Settings | None = None,
 ) -> CaseEventPublic:
     """Record the next event as the viewer, from the record form's raw values.
 
     Raises :class:`CaseDataInvalid` for a bad field (naming it), the lifecycle's refusals
     (:class:`EventRefused`), :class:`NotAllowed` for a role that may not write, and
-    :class:`CaseNotFound` for a case out of scope; nothing is written then. ``report_path``
-    is kept for ``published`` only.
+    :class:`CaseNotFound` for a case out of scope; nothing is written then. ``report`` (an
+    upload, or a name in the drop folder: never a path) goes with ``published`` only
+    (:class:`ReportRefused` otherwise, and for a file of the wrong type or size).
     """
     data = parse_input(
         CaseEventCreate,
         {"kind": kind, "on": on, "note": (note or "").strip() or None, "corrects": corrects},
     )
-    path = (report_path or "").strip() or None
     return record_event_as(
         session, viewer, reference, data, today=today, partnership=partnership,
-        report_path=path if data.kind is EventKind.PUBLISHED else None,
+        report=report, settings=settings,
     )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from review_flows.access import CaseScope
 from review_flows.amendments import apply_amendments
 from review_flows.calendar import Nation, WorkingCalendar, calendar_for, load_holiday_overrides
 from review_flows.errors import (
@@ -32,26 +33,40 @@ from review_flows.rulebook import (
 from review_flows.settings import Settings
 
 
-def find_cases(session: Session, reference: str, partnership: str | None) -> list[Case]:
+def find_cases(
+    session: Session,
+    reference: str,
+    partnership: str | None,
+    scope: CaseScope | None = None,
+) -> list[Case]:
+    """The cases with ``reference`` (in ``partnership``), by partnership; with ``scope``, only
+    those it admits, so what lies outside never reaches the caller."""
     query = select(Case).where(Case.reference == reference.strip())
     if partnership is not None:
         query = query.where(Case.partnership == partnership)
-    return list(session.exec(query))
+    found = list(session.exec(query.order_by(Case.partnership)))
+    if scope is None:
+        return found
+    return [case for case in found if scope.admits(case.partnership, case.owner)]
 
 
 def find_case(
-    session: Session, reference: str, partnership: str | None = None, *, lock: bool = False
+    session: Session,
+    reference: str,
+    partnership: str | None = None,
+    *,
+    lock: bool = False,
+    scope: CaseScope | None = None,
 ) -> Case:
-    """The case row with ``reference``; :class:`CaseNotFound` or :class:`CaseReferenceAmbiguous`."""
-    found = find_cases(session, reference, partnership)
+    """The case row with ``reference``, among those ``scope`` admits (all without one).
+
+    :class:`CaseNotFound` when none is left, whether none exists or it lies out of scope (one
+    message for both); :class:`CaseReferenceAmbiguous` when several are, naming only those."""
+    found = find_cases(session, reference, partnership, scope)
     if not found:
-        where = f" in {partnership}" if partnership else ""
-        raise CaseNotFound(f"no case {reference}{where}; `cspr case list` shows the cases")
+        raise CaseNotFound.of(reference)
     if len(found) > 1:
-        names = ", ".join(sorted(case.partnership for case in found))
-        raise CaseReferenceAmbiguous(
-            f"{reference} is a case of several partnerships ({names}); name one with --partnership"
-        )
+        raise CaseReferenceAmbiguous(reference, tuple(case.partnership for case in found))
     case = found[0]
     if lock:
         lock_case(session, case)

@@ -59,7 +59,7 @@ from review_flows.models import (
     Role,
     UserCreate,
 )
-from review_flows.users import create_user
+from review_flows.users import PASSWORD_MIN, check_password_rule, create_user
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,6 @@ CONTACT_USERS: dict[ContactRole, str] = {
     ContactRole.REVIEWER: REVIEWER,
     ContactRole.ANALYST: ANALYST,
 }
-PASSWORD_MIN = 10
 
 
 @dataclass(frozen=True)
@@ -412,6 +411,10 @@ def _demo_user_data(password: str) -> list[UserCreate]:
         raise CaseDataInvalid(
             f"the demo password needs at least {PASSWORD_MIN} characters (CSPR_DEMO_PASSWORD)"
         )
+    try:
+        check_password_rule(password, *(user.username for user in DEMO_USERS))
+    except CaseDataInvalid as weak:
+        raise CaseDataInvalid(f"the demo {weak} (CSPR_DEMO_PASSWORD)") from None
     return [
         parse_input(
             UserCreate,

@@ -50,11 +50,27 @@ class PersonalDataFound(ReviewFlowsError, ValueError):
 
 
 class CaseNotFound(ReviewFlowsError, LookupError):
-    """No case has the given reference (in the given partnership)."""
+    """No case has the given reference (in the given partnership) that the asker may see.
+
+    Built by :meth:`of` only, so a missing case and one out of scope read the same, byte for
+    byte, on every page, command and service."""
+
+    @classmethod
+    def of(cls, reference: str) -> CaseNotFound:
+        return cls(f"no case {reference} that you can see")
 
 
 class CaseReferenceAmbiguous(ReviewFlowsError, LookupError):
-    """The reference is used by cases of more than one partnership; name the partnership."""
+    """The reference is used by cases of more than one partnership the asker may see; name the
+    partnership (one of ``partnerships``, never one the asker may not see)."""
+
+    def __init__(self, reference: str, partnerships: tuple[str, ...]) -> None:
+        names = ", ".join(partnerships)
+        super().__init__(
+            f"{reference} is a case of several partnerships ({names}); name one with --partnership"
+        )
+        self.reference = reference
+        self.partnerships = partnerships
 
 
 class DuplicateCaseReference(ReviewFlowsError):
@@ -117,3 +133,8 @@ class ContactNotFound(ReviewFlowsError, LookupError):
 
 class DeliveryFailed(ReviewFlowsError):
     """A notice could not be delivered on its channel (it stays pending and is tried again)."""
+
+
+class AuditLogBroken(ReviewFlowsError):
+    """The event log does not verify (a chain, a saved head or a case row), so its heads are
+    not exported; the message names each case and what broke."""

@@ -246,9 +246,11 @@ class CaseEvent(CaseEventBase, table=True):
     case_id: int = Field(foreign_key="cases.id", index=True)
     recorded_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     recorded_by: str = Field(max_length=64)
-    # an ``amended`` event: the case field it changes and the new value (ISO date, nation)
+    # an ``amended`` event: the case field it changes and the new value (ISO date, nation, owner)
     amends: str | None = Field(default=None, max_length=40)
     amended_to: str | None = Field(default=None, max_length=40)
+    # a case's first event: the case's facts as canonical JSON, inside its hash (audit_facts)
+    case_facts: str | None = Field(default=None, sa_type=sa.Text)
     # the tamper-evident chain (review_flows.audit): the case's previous hash, and this row's
     chain_prev: str | None = Field(default=None, max_length=64)
     chain_hash: str | None = Field(default=None, max_length=64)
@@ -330,11 +332,14 @@ class UserBase(SQLModel):
         text = value.strip()
         if not 1 <= len(text) <= 80:
             raise ValueError("display_name must have 1-80 characters")
+        # a staff member's own name is what a display name is for (staff accounts are not the
+        # child's data); an NHS number, date of birth, address or contact details are refused
+        check_personal_data(text, "display_name", names=False)
         return text
 
 
 class UserCreate(UserBase):
-    password: str = Field(min_length=10, max_length=256)
+    password: str = Field(min_length=12, max_length=256)
 
 
 class User(UserBase, table=True):
@@ -380,10 +385,12 @@ class ShortlistItem(SQLModel, table=True):
 
 
 class JobKind(StrEnum):
-    """Work an event sets going, done by a flow (or in-process without a Prefect server)."""
+    """Work an event sets going, done by a flow (or in-process without a Prefect server), and
+    Library uploads the app could not hand to a Prefect server (the sweep does them)."""
 
     FOLLOW_UP = "follow_up"  # tell the responsible people what the event started
     PUBLISH = "publish"  # ingest the published report, tag its themes, tell the analysts
+    INGEST_UPLOAD = "ingest_upload"  # a batch of Library uploads into the index (no case)
 
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
@@ -492,16 +499,17 @@ class Notice(SQLModel, table=True):
 class Job(SQLModel, table=True):
     """Work an event set going (the outbox): written with the event in one transaction, done by
     a flow run or in-process, and retried by the next sweep until done. Nothing is lost if
-    Prefect is down when the event is recorded."""
+    Prefect is down when the event is recorded. A Library upload's job has no event or case."""
 
     __tablename__ = "jobs"
     __table_args__ = (sa.UniqueConstraint("event_id", "kind", name="uq_jobs_event_kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    event_id: int = Field(foreign_key="events.id", index=True)
-    case_id: int = Field(foreign_key="cases.id", index=True)
+    event_id: int | None = Field(default=None, foreign_key="events.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
     kind: JobKind = Field(sa_type=enum_column(JobKind))
-    # for a publication: the report file to ingest; after it, the review id in the index
+    # for a publication: the stored report file (in the publications folder); after it, the
+    # review id in the index. For an upload: the batch folder (in the uploads folder).
     report_path: str | None = Field(default=None, max_length=1000)
     review_id: str | None = Field(default=None, max_length=120)
     created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

@@ -32,6 +32,14 @@ class Settings(BaseSettings):
         default=None,
         description="Folder of the learning index; default `index/` in the data folder.",
     )
+    audit_heads_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Folder the event log's chain heads are exported to (each backup, each sweep), one "
+            "new owner-only file each time; default `audit-heads/` in the data folder. In "
+            "production, storage the database user cannot write."
+        ),
+    )
     model_path: Path | None = Field(
         default=None,
         description=(
@@ -95,6 +103,21 @@ class Settings(BaseSettings):
     max_document_mb: int = Field(
         default=200, ge=1, description="Documents larger than this are refused at ingest."
     )
+    max_text_document_mb: int = Field(
+        default=10,
+        ge=1,
+        description=(
+            "Uploaded text, Markdown and HTML files larger than this are refused (a published "
+            "review's text is rarely over 1 MB)."
+        ),
+    )
+    publication_drop_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Folder an administrator puts published reports in; a `published` event on the Case "
+            "page may name a file in it. Unset, the report is uploaded."
+        ),
+    )
     ingest_memory_mb: int = Field(
         default=2048,
         ge=256,
@@ -157,10 +180,12 @@ class Settings(BaseSettings):
         default=30, ge=1, description="An app session idle this long must sign in again."
     )
     sign_in_attempts: int = Field(
-        default=5, ge=1, description="Failed sign-ins in a row before the account is locked."
+        default=5,
+        ge=1,
+        description="Failed sign-ins in a row before a username must wait (a minute, doubling).",
     )
     lockout_minutes: int = Field(
-        default=15, ge=1, description="How long an account stays locked after them."
+        default=15, ge=1, description="The longest wait after repeated failed sign-ins."
     )
     demo_password: SecretStr | None = Field(
         default=None,
@@ -179,6 +204,23 @@ class Settings(BaseSettings):
     def prefect_home(self) -> Path:
         """``PREFECT_HOME`` of the local Prefect server: ``prefect/`` in the data folder."""
         return self.data_dir / "prefect"
+
+    @property
+    def publications_dir(self) -> Path:
+        """Where published reports are kept under server-chosen names: ``publications/``."""
+        return self.data_dir / "publications"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where Library uploads are kept, one folder per batch: ``uploads/``."""
+        return self.data_dir / "uploads"
+
+    @property
+    def resolved_audit_heads_dir(self) -> Path:
+        """The folder of exported chain heads, defaulting to ``audit-heads/`` in the data folder."""
+        if self.audit_heads_dir is not None:
+            return self.audit_heads_dir
+        return self.data_dir / "audit-heads"
 
     @property
     def resolved_index_dir(self) -> Path:

@@ -20,11 +20,19 @@ from review_flows.case_queries import (
 )
 from review_flows.case_rows import find_case, rulebook_for
 from review_flows.cases import record_event
-from review_flows.errors import CaseNotFound, ReviewFlowsError
+from review_flows.errors import ReviewFlowsError
 from review_flows.events import EventKind
 from review_flows.lifecycle import accepted_kinds
-from review_flows.models import Case, CaseEventCreate, CaseEventPublic, Contact, Notice
+from review_flows.models import (
+    Case,
+    CaseEventCreate,
+    CaseEventPublic,
+    Contact,
+    Notice,
+    utc_now,
+)
 from review_flows.notify.store import inbox, mark_read
+from review_flows.publications import SubmittedReport, stored_report
 from review_flows.settings import Settings
 from review_flows.week import CaseMilestones, DueRow, week_rows
 
@@ -80,9 +88,9 @@ def visible_timeline(
     settings: Settings | None = None,
 ) -> CaseTimeline:
     """One case's events and milestones, if the viewer may see it."""
-    _check_visible(session, viewer, reference, partnership)
+    case = visible_case(session, viewer, reference, partnership)
     return case_timeline(
-        session, reference, today=today, partnership=partnership or _own(viewer), settings=settings
+        session, case.reference, today=today, partnership=case.partnership, settings=settings
     )
 
 
@@ -90,8 +98,8 @@ def next_event_kinds(
     session: Session, viewer: Viewer, reference: str, *, partnership: str | None = None
 ) -> tuple[EventKind, ...]:
     """The events the case accepts now (what the record form offers), under its rulebook."""
-    _check_visible(session, viewer, reference, partnership)
-    record = get_case(session, reference, partnership=partnership or _own(viewer))
+    case = visible_case(session, viewer, reference, partnership)
+    record = get_case(session, case.reference, partnership=case.partnership)
     book = rulebook_for(record.case)
     return tuple(kind for kind in accepted_kinds(record.stage) if kind not in book.not_used)
 
@@ -104,16 +112,20 @@ def record_event_as(
     *,
     today: dt.date,
     partnership: str | None = None,
-    report_path: str | None = None,
+    report: SubmittedReport | None = None,
+    settings: Settings | None = None,
 ) -> CaseEventPublic:
-    """Record an event as the viewer (who and when go in the log)."""
+    """Record an event as the viewer (who and when go in the log); a ``published`` event may
+    carry its report, uploaded or named in the drop folder (never a path:
+    :mod:`review_flows.publications`)."""
     if not may_write_cases(viewer):
         raise NotAllowed(f"a {viewer.role.value} cannot record events; ask a panel member")
-    _check_visible(session, viewer, reference, partnership)
-    return record_event(
-        session, reference, data, recorded_by=viewer.username, today=today,
-        partnership=partnership or _own(viewer), report_path=report_path,
-    )  # fmt: skip
+    case = visible_case(session, viewer, reference, partnership)
+    with stored_report(viewer, report, case, data.kind, now=utc_now(), settings=settings) as path:
+        return record_event(
+            session, case.reference, data, recorded_by=viewer.username, today=today,
+            partnership=case.partnership, report_path=path,
+        )  # fmt: skip
 
 
 def inbox_of(session: Session, viewer: Viewer, *, unread_only: bool = False) -> list[Notice]:
@@ -137,25 +149,10 @@ def mark_read_as(session: Session, viewer: Viewer, notice_id: int) -> None:
 def visible_case(
     session: Session, viewer: Viewer, reference: str, partnership: str | None = None
 ) -> Case:
-    """The case row, if the viewer may see it; out of scope reads exactly as missing."""
-    scope = case_scope(viewer)
-    missing = CaseNotFound(f"no case {reference} that you can see")
-    if scope.nothing:
-        raise missing
-    try:
-        case = find_case(session, reference, partnership or scope.partnership)
-    except CaseNotFound:
-        raise missing from None
-    if not scope.admits(case.partnership, case.owner):
-        raise missing
-    return case
+    """The case row, if the viewer may see it: the one check every case service makes.
 
-
-def _check_visible(
-    session: Session, viewer: Viewer, reference: str, partnership: str | None
-) -> None:
-    visible_case(session, viewer, reference, partnership)
-
-
-def _own(viewer: Viewer) -> str | None:
-    return case_scope(viewer).partnership
+    Only the cases in the viewer's scope are looked at, so one out of scope reads exactly as a
+    missing one (:class:`CaseNotFound`), and a reference several partnerships use resolves to
+    the viewer's own; :class:`CaseReferenceAmbiguous` (naming only partnerships the viewer can
+    see) when more than one of theirs has it and ``partnership`` does not say which."""
+    return find_case(session, reference, partnership, scope=case_scope(viewer))

@@ -1,8 +1,39 @@
-"""The few shared pieces: a status shown by word and icon (never colour alone), days left."""
+"""The few shared pieces: a status shown by word and icon (never colour alone), days left, and
+user-controlled text made safe to show in Markdown."""
 
 from __future__ import annotations
 
+import re
+
 from review_flows.timeline import MilestoneStatus
+
+#: What Streamlit's Markdown reads in a line of text, escaped wherever it appears: emphasis,
+#: code, links and images, HTML, tables, strikethrough, LaTeX, escapes themselves.
+_ALWAYS = frozenset("\\`*_{}[]<>|~$")
+#: Escaped only when a word follows (``:red[``, ``:smile:``, ``http://``, ``www.``, ``&lt;``,
+#: ``a@b``), so "Not saved: reason." still reads as written in the page's source.
+_BEFORE_WORD = frozenset(":.&@")
+#: What would start a list, heading, quote or ordered list at the start of the text.
+_BLOCK_START = re.compile(r"^(?:[-+#>=]|\d+[.)])")
+_SPACE = re.compile(r"\s+")
+
+
+def plain(text: object) -> str:
+    """``text`` (a name, note, label, file title, a refusal echoing input: anything a user
+    typed) as Markdown that renders as the text itself, on one line, for ``st.markdown``,
+    ``st.caption``, ``st.error``, expander labels and the like."""
+    flat = _SPACE.sub(" ", str(text)).strip()
+    start = _BLOCK_START.match(flat)
+    marker = start.end() - 1 if start else -1  # "- x", "# x", "1. x": the marker's last char
+    escaped = []
+    for index, char in enumerate(flat):
+        word_follows = flat[index + 1 : index + 2].strip() != ""
+        if char in _ALWAYS or (char in _BEFORE_WORD and word_follows) or index == marker:
+            escaped.append(f"\\{char}")
+        else:
+            escaped.append(char)
+    return "".join(escaped)
+
 
 #: Status -> (icon, words). Colour is added by the page only as a third cue.
 STATUS_LABELS: dict[str, tuple[str, str]] = {

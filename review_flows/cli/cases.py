@@ -31,7 +31,12 @@ from review_flows.cli.case_views import (
     render_timeline,
     render_week,
 )
-from review_flows.errors import CaseDataInvalid, EventAlreadyRecorded, ReviewFlowsError
+from review_flows.errors import (
+    CaseDataInvalid,
+    CaseNotFound,
+    EventAlreadyRecorded,
+    ReviewFlowsError,
+)
 from review_flows.events import EventKind
 
 case_app = typer.Typer(help="Cases: open, record events, show clocks.", no_args_is_help=True)
@@ -195,23 +200,31 @@ def event_command(
 ) -> None:
     """Record an event; refused (and nothing written) if it does not fit the case."""
     from review_flows.case_queries import get_case
+    from review_flows.case_rows import find_case
     from review_flows.cases import late_notices, parse_input, record_event
     from review_flows.dispatch import dispatch_event_jobs
-    from review_flows.models import CaseEventCreate
+    from review_flows.models import CaseEventCreate, utc_now
+    from review_flows.publications import operator_report
 
     with _refusals(), _session(data_dir) as session:
         data = {"kind": _kind(kind), "on": _date(on, "ON"), "note": note, "corrects": corrects}
+        parsed = parse_input(CaseEventCreate, data)
+        case = find_case(session, ref, partnership) if report is not None else None
         try:
-            event = record_event(
-                session,
-                ref,
-                parse_input(CaseEventCreate, data),
-                recorded_by=_user(by),
-                # --today reads clocks as of a date; it never lets a future event in
-                today=min(_today(today), dt.date.today()),
-                partnership=partnership,
-                report_path=str(report) if report is not None else None,
-            )
+            # the operator's file is copied into the publications folder the job reads
+            with operator_report(
+                report, case, parsed.kind, now=utc_now(), settings=_settings(data_dir)
+            ) as stored:
+                event = record_event(
+                    session,
+                    ref,
+                    parsed,
+                    recorded_by=_user(by),
+                    # --today reads clocks as of a date; it never lets a future event in
+                    today=min(_today(today), dt.date.today()),
+                    partnership=partnership,
+                    report_path=stored,
+                )
         except EventAlreadyRecorded as twice:
             raise EventAlreadyRecorded(
                 f"{data['kind']} is already recorded (#{twice.event_id} on {twice.on}); to "
@@ -253,13 +266,17 @@ def amend_command(
     nation: Annotated[
         str | None, typer.Option("--nation", help="The right nation (england, wales, ...).")
     ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Hand the case to this user (a username).")
+    ] = None,
     by: ByOption = None,
     partnership: PartnershipOption = None,
     as_json: JsonOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Fix a case's incident date or nation: appended to its log as `amended` events, never an
-    update in place; refused (nothing written) if its events or rulebook no longer fit."""
+    """Fix a case's incident date or nation, or hand it to another owner: appended to its log
+    as `amended` events (the case row follows in the same transaction); refused (nothing
+    written) if its events or rulebook no longer fit."""
     from review_flows.case_queries import get_case
     from review_flows.cases import amend_case
 
@@ -272,6 +289,7 @@ def amend_command(
             today=dt.date.today(),
             incident_date=_date(incident, "--incident-date") if incident else None,
             nation=nation,
+            owner=owner,
             partnership=partnership,
         )
         record = get_case(session, ref, partnership=partnership)
@@ -400,6 +418,9 @@ def _refusals() -> Iterator[None]:
     """Turn the library's named errors into one line on stderr and exit code 2."""
     try:
         yield
+    except CaseNotFound as missing:  # the one message of the services, and where to look
+        typer.echo(f"error: {missing}; `cspr case list` shows the cases", err=True)
+        raise typer.Exit(REFUSED) from None
     except ReviewFlowsError as refused:
         typer.echo(f"error: {refused}", err=True)
         raise typer.Exit(REFUSED) from None

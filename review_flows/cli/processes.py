@@ -135,6 +135,8 @@ def streamlit_command(port: int) -> list[str]:
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.maxUploadSize", "200", "--client.toolbarMode", "minimal",
+        # an uncaught error shows a generic message: no traceback, no server paths
+        "--client.showErrorDetails", "none",
         # a running service does not reload its code: the watcher's inotify queue overflows on
         # a checkout with its .venv, and a reload re-imports the models into live metadata
         "--server.fileWatcherType", "none", "--server.runOnSave", "false",

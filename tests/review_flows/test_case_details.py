@@ -129,14 +129,14 @@ def test_recording_the_next_event_from_the_forms_values(
 ) -> None:
     event = record_next_event(
         session, PANEL, reference, kind="rapid_review_started", on=DAY(2026, 3, 20),
-        note="  chronologies requested  ", report_path="/reports/ignored.pdf", today=today,
+        note="  chronologies requested  ", today=today,
     )  # fmt: skip
 
     assert (event.kind, event.on, event.note, event.recorded_by) == (
         K.RAPID_REVIEW_STARTED, DAY(2026, 3, 20), "chronologies requested", "pat"
     )  # fmt: skip
     jobs = session.exec(select(Job).where(Job.event_id == event.id)).all()
-    assert all(job.report_path is None for job in jobs)  # a report path is for published only
+    assert all(job.report_path is None for job in jobs)
 
 
 @pytest.mark.parametrize(

@@ -123,8 +123,9 @@ def test_references_are_unique_per_partnership(session: Session, case_factory: A
     assert get_case(session, "NSH-2026-004", partnership="Southshire").case.partnership == (
         "Southshire"
     )
-    with pytest.raises(CaseNotFound, match="no case NSH-2026-999; `cspr case list`"):
-        get_case(session, "NSH-2026-999")
+    for reference, partnership in (("NSH-2026-999", None), ("NSH-2026-004", "Westmere")):
+        with pytest.raises(CaseNotFound, match=f"^no case {reference} that you can see$"):
+            get_case(session, reference, partnership=partnership)
 
 
 @pytest.mark.parametrize(

@@ -172,7 +172,7 @@ def test_text_output(cli: CliRunner, app: typer.Typer) -> None:
          "error: aware is already recorded (#1 on 2026-01-06); to change its date: cspr case "
          "event NSH-2026-004 correction YYYY-MM-DD --corrects 1"),
         (["case", "event", "NSH-2026-999", "notified", "2026-01-08"],
-         "error: no case NSH-2026-999; `cspr case list` shows the cases"),
+         "error: no case NSH-2026-999 that you can see; `cspr case list` shows the cases"),
         ([*NEW], "error: Northshire already has a case NSH-2026-004; choose another reference"),
         ([*NEW[:3], "Baby Jones", *NEW[4:]],
          "error: reference: reference 'Baby Jones' is not a pseudonymous code"),
@@ -421,3 +421,61 @@ def test_amend_shows_in_the_history_and_refusals_write_nothing(
     assert err == "error: aware on 2026-01-06 is before the incident (2026-01-07)\n"
     code, _, err = run(cli, app, "case", "event", "NSH-2026-004", "amended", "2026-01-07")
     assert code == 2 and "cspr case amend" in err
+
+
+def test_the_operators_report_file_is_copied_into_the_publications_folder(
+    cli: CliRunner, app: typer.Typer, data_dir: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """`--report FILE` stays for the server's operator (issue 22, finding 1): the file is
+    copied like an upload, and the job reads only that copy."""
+    from sqlmodel import select
+
+    from review_flows.db import open_session
+    from review_flows.models import Job, JobKind
+    from tests.review_flows.test_sweep import PUBLISHED_PATH, REPORT
+
+    monkeypatch.setattr("review_flows.dispatch.dispatch_in_background", lambda *a, **k: None)
+    report = tmp_path / "nsh-2026-004 final.md"
+    report.write_text(REPORT)
+    assert run(cli, app, *NEW)[0] == 0
+    for kind, on in PUBLISHED_PATH:
+        assert run(cli, app, "case", "event", "NSH-2026-004", kind, on.isoformat(), *TODAY)[0] == 0
+    code, _, err = run(cli, app, "case", "event", "NSH-2026-004", "published", "2026-03-30",
+                       "--report", str(tmp_path / "missing.md"), *TODAY)  # fmt: skip
+    assert code != 0 and "no such file" in err
+    code, out, _ = run(cli, app, "case", "event", "NSH-2026-004", "published", "2026-03-30",
+                       "--report", str(report), *TODAY)  # fmt: skip
+    assert code == 0 and "being ingested into the learning index" in out
+    with open_session(f"sqlite:///{data_dir / 'cspr.db'}") as session:
+        (job,) = session.exec(select(Job).where(Job.kind == JobKind.PUBLISH)).all()
+    stored = Path(job.report_path or "")
+    assert stored.parent == (data_dir / "publications") and stored.read_text() == REPORT
+    assert report.exists() and stored.name.startswith("nsh-2026-004-published-")
+
+
+def test_a_shared_reference_asks_for_the_partnership_and_reads_missing_elsewhere(
+    cli: CliRunner, app: typer.Typer
+) -> None:
+    """Finding 5 on the command line (an operator's tool, which sees every partnership): the
+    reference two partnerships use asks which; asked in a partnership that does not hold it,
+    it reads exactly as a reference nobody uses."""
+    run(cli, app, *NEW)
+    west = [*NEW]
+    west[west.index("Northshire")] = "Westmere"
+    assert run(cli, app, *west)[0] == 0
+    code, out, err = run(cli, app, "case", "show", "NSH-2026-004", *TODAY)
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: NSH-2026-004 is a case of several partnerships (Northshire, Westmere); "
+        "name one with --partnership\n"
+    )
+    code, out, _ = run(cli, app, "case", "show", "NSH-2026-004", "-p", "Westmere", "--json", *TODAY)
+    assert (code, json.loads(out)["case"]["partnership"]) == (0, "Westmere")
+    elsewhere = run(cli, app, "case", "show", "NSH-2026-004", "-p", "Eastshire", *TODAY)
+    nowhere = run(cli, app, "case", "show", "NSH-2099-999", "-p", "Eastshire", *TODAY)
+    assert elsewhere[0] == nowhere[0] == 2
+    assert elsewhere[2].replace("NSH-2026-004", "REF") == nowhere[2].replace("NSH-2099-999", "REF")
+    assert elsewhere[2] == (
+        "error: no case NSH-2026-004 that you can see; `cspr case list` shows the cases\n"
+    )

@@ -261,7 +261,7 @@ def test_without_a_password_no_user_is_created(session: Session, today: dt.date)
 def test_a_short_password_is_refused_before_anything_is_written(
     session: Session, today: dt.date
 ) -> None:
-    with pytest.raises(CaseDataInvalid, match="at least 10 characters") as refused:
+    with pytest.raises(CaseDataInvalid, match="at least 12 characters") as refused:
         seed_demo(session, today=today, password="short")
 
     assert "short" not in str(refused.value).replace("at least", "")

@@ -41,6 +41,7 @@ from review_flows.migrations import prepare_database, upgrade_database
 from tests.review_flows import test_audit, test_feeds
 from tests.review_flows.test_access import *  # noqa: F403
 from tests.review_flows.test_audit import *  # noqa: F403
+from tests.review_flows.test_audit_row import *  # noqa: F403
 from tests.review_flows.test_case_details import *  # noqa: F403
 from tests.review_flows.test_case_details import (  # noqa: F401  (test_shortlists has one too)
     test_a_case_out_of_scope_reads_as_missing as test_case_details_out_of_scope_reads_as_missing,
@@ -87,8 +88,11 @@ from tests.review_flows.test_partnerships import (  # noqa: F401
     test_new_cases_take_the_partnerships_edition_where_it_can_govern_them,
     test_setting_clearing_and_refusing,
 )
+from tests.review_flows.test_publications import *  # noqa: F403
 from tests.review_flows.test_rapid_review import *  # noqa: F403
+from tests.review_flows.test_shared_references import *  # noqa: F403
 from tests.review_flows.test_shortlists import *  # noqa: F403  (shadows a case_details name)
+from tests.review_flows.test_sign_in import *  # noqa: F403
 from tests.review_flows.test_sweep import *  # noqa: F403
 from tests.review_flows.test_users_inbox import *  # noqa: F403
 

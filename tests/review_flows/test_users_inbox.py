@@ -40,7 +40,7 @@ INBOX_ONLY = {Channel.INBOX: InboxChannel()}
 PANEL_NORTH = Viewer("panel-north", Role.PANEL_MEMBER, "Northshire")
 PANEL_WEST = Viewer("panel-west", Role.PANEL_MEMBER, "Westmere")
 ANALYST_BOTH = Viewer("analyst-both", Role.ANALYST)
-SCRYPT_HASH = re.compile(r"^scrypt\$16384\$8\$1\$[0-9a-f]{32}\$[0-9a-f]{64}$")
+SCRYPT_HASH = re.compile(r"^scrypt\$131072\$8\$1\$[0-9a-f]{32}\$[0-9a-f]{64}$")
 
 
 def _add_user(session: Session, username: str, role: str = "analyst", **fields: Any) -> Any:
@@ -123,7 +123,7 @@ def test_a_new_password_replaces_the_old_one(session: Session, tmp_path: Path) -
     assert verify_password(session, "alice", "a brand new passphrase") is not None
     with pytest.raises(SignInRefused):
         sign_in(session, "alice", PASSWORD, now=NOW, settings=_settings(tmp_path))
-    with pytest.raises(CaseDataInvalid, match="at least 10 characters"):
+    with pytest.raises(CaseDataInvalid, match="at least 12 characters"):
         set_password(session, "alice", "short")
     with pytest.raises(UserNotFound, match="no user bob"):
         set_password(session, "bob", "a brand new passphrase")
@@ -155,7 +155,7 @@ def test_the_stored_hash_is_salted_scrypt_never_the_password(session: Session) -
 # --- sign-in -----------------------------------------------------------------------------------
 
 
-def test_failed_sign_ins_are_counted_then_lock_the_account(
+def test_failed_sign_ins_are_counted_then_make_the_username_wait(
     session: Session, tmp_path: Path
 ) -> None:
     settings = _settings(tmp_path, attempts=3, minutes=15)
@@ -169,7 +169,7 @@ def test_failed_sign_ins_are_counted_then_lock_the_account(
         sign_in(session, "alice", "wrong password", now=NOW, settings=settings)
     assert type(third.value) is SignInRefused  # the failure that locks is still a plain refusal
     stored = _stored(session, "alice")
-    assert (stored.failed_sign_ins, stored.locked_until) == (0, NOW + dt.timedelta(minutes=15))
+    assert (stored.failed_sign_ins, stored.locked_until) == (3, NOW + dt.timedelta(minutes=1))
 
 
 def test_the_lock_out_follows_the_environment_settings(
@@ -179,13 +179,15 @@ def test_the_lock_out_follows_the_environment_settings(
     monkeypatch.setenv("CSPR_LOCKOUT_MINUTES", "7")
     get_settings.cache_clear()
     _add_user(session, "alice")
-    for _ in range(2):
+    # each failure as soon as the last wait ends: waits of 1, 2, 4, then 7 (the cap), not 8
+    for at, waits in ((0, 0), (0, 1), (1, 2), (3, 4), (7, 7)):
         with pytest.raises(SignInRefused):
-            sign_in(session, "alice", "wrong password", now=NOW)
-    assert _stored(session, "alice").locked_until == NOW + dt.timedelta(minutes=7)
-    with pytest.raises(AccountLocked, match="try again after 09:07 UTC"):
-        sign_in(session, "alice", PASSWORD, now=NOW + dt.timedelta(minutes=6))
-    assert sign_in(session, "alice", PASSWORD, now=NOW + dt.timedelta(minutes=7)).username == (
+            sign_in(session, "alice", "wrong password", now=NOW + dt.timedelta(minutes=at))
+        ends = NOW + dt.timedelta(minutes=at + waits)
+        assert _stored(session, "alice").locked_until == (ends if waits else None)
+    with pytest.raises(AccountLocked, match="try again after 09:14 UTC"):
+        sign_in(session, "alice", PASSWORD, now=NOW + dt.timedelta(minutes=13))
+    assert sign_in(session, "alice", PASSWORD, now=NOW + dt.timedelta(minutes=14)).username == (
         "alice"
     )
 
@@ -198,9 +200,9 @@ def test_a_locked_account_refuses_the_right_password_until_the_lock_out_ends(
     for _ in range(2):
         with pytest.raises(SignInRefused):
             sign_in(session, "alice", "wrong password", now=NOW, settings=settings)
-    ends = NOW + dt.timedelta(minutes=15)
+    ends = NOW + dt.timedelta(minutes=1)
     for now in (NOW, ends - dt.timedelta(seconds=1)):
-        with pytest.raises(AccountLocked, match="try again after 09:15 UTC"):
+        with pytest.raises(AccountLocked, match="try again after 09:01 UTC"):
             sign_in(session, "alice", PASSWORD, now=now, settings=settings)
     assert _stored(session, "alice").locked_until == ends  # refusals while locked add nothing
     viewer = sign_in(session, "alice", PASSWORD, now=ends, settings=settings)

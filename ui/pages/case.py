@@ -5,25 +5,39 @@ reviews saved to it, and a rapid review draft to download."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import streamlit as st
 
+from learning.uploads import ALLOWED_SUFFIXES
 from review_flows.access import Viewer
-from review_flows.case_details import CaseDetails, case_details, record_next_event
-from review_flows.case_details import visible_references as case_references
+from review_flows.case_details import (
+    CaseDetails,
+    case_details,
+    record_next_event,
+    visible_partnerships,
+)
 from review_flows.dispatch import dispatch_event_jobs
 from review_flows.errors import ReviewFlowsError
 from review_flows.events import KIND_DESCRIPTIONS, EventKind
 from review_flows.flow_runs import FlowRunsView, case_flow_runs
+from review_flows.models import JobKind
+from review_flows.publications import (
+    DroppedReport,
+    ReportRefused,
+    ReportUpload,
+    SubmittedReport,
+)
 from review_flows.rapid_review import rapid_review_docx
 from ui import resources
 from ui.auth import require_page
 from ui.resources import db_session, settings
-from ui.widgets import days_label, status_label
+from ui.widgets import days_label, plain, status_label
 
 PICKED = "case_page_reference"  # the selectbox's key
+PARTNER = "case_page_partnership"  # + ":REF": which partnership's REF, when the viewer sees two
 NOTICE = "case_page_notice"  # what the last successful action said, shown after the rerun
-DRAFT = "case_page_draft"  # (reference, DOCX bytes) of the last draft prepared
+DRAFT = "case_page_draft"  # (case id, DOCX bytes) of the last draft prepared
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # A case page reruns on every click; the Prefect server is asked again only after this long,
 # after an event is recorded (it starts runs) or when the user asks.
@@ -31,7 +45,11 @@ FLOW_RUNS_TTL_SECONDS = 30
 
 
 def _remember_choice() -> None:
-    st.query_params["ref"] = st.session_state[PICKED]
+    # .get: a crafted websocket message may name a widget this run never drew
+    picked = st.session_state.get(PICKED)
+    if isinstance(picked, str):
+        st.query_params["ref"] = picked
+    st.query_params.pop("partnership", None)
 
 
 def _kind_words(kind: EventKind) -> str:
@@ -87,10 +105,7 @@ def _record_form(details: CaseDetails, viewer: Viewer, reference: str, today: dt
             "Event it corrects or voids (for a correction or void only)", event_ids,
             format_func=lambda i: "None" if i is None else f"#{i}",
         )  # fmt: skip
-        report_path = st.text_input(
-            "Report file (for published only, optional)",
-            help="Path of the published report on the server; it is added to the library.",
-        )
+        report = _report_fields()
         submitted = st.form_submit_button("Record event")
     if not submitted:
         return
@@ -98,17 +113,59 @@ def _record_form(details: CaseDetails, viewer: Viewer, reference: str, today: dt
         with db_session() as session:
             event = record_next_event(
                 session, viewer, reference, kind=kind, on=on, note=note,
-                corrects=corrects, report_path=report_path, today=today,
-                partnership=details.timeline.case.partnership,
+                corrects=corrects, report=report(), today=today,
+                partnership=details.timeline.case.partnership, settings=settings(),
             )  # fmt: skip
-            # what the event sets going (follow-up, publication) starts now, not at the sweep
-            dispatch_event_jobs(session, event.id, resources.settings())
+            # what the event sets going starts now; a publication goes to a worker, never here
+            jobs = dispatch_event_jobs(session, event.id, settings(), ingest_here=False)
     except ReviewFlowsError as refused:
-        st.error(f"Not recorded: {refused}")
+        st.error(f"Not recorded: {plain(refused)}")
         return
     _recent_flow_runs.clear()
-    st.session_state[NOTICE] = f"Recorded #{event.id}: {event.kind.value.replace('_', ' ')}."
+    said = f"Recorded #{event.id}: {event.kind.value.replace('_', ' ')}."
+    if any(job.kind == JobKind.PUBLISH for job in jobs):
+        said += " " + _publication_words()
+    st.session_state[NOTICE] = said
     st.rerun()
+
+
+def _report_fields() -> Callable[[], SubmittedReport | None]:
+    """The report widgets of the record form (an upload; a drop-folder name if an admin set
+    one up); returns what reads them once the form is submitted. No server path is asked."""
+    config = settings()
+    upload = st.file_uploader(
+        "Published report (for published only, optional)", type=list(ALLOWED_SUFFIXES),
+        max_upload_size=config.max_document_mb,
+        help="The partnership's published review; it is added to the library by a worker.",
+    )  # fmt: skip
+    dropped = ""
+    if config.publication_drop_dir is not None:
+        dropped = st.text_input(
+            "Or the file name of the report in the publication drop folder",
+            help="A file your administrator put in the drop folder (its name only).",
+        )
+
+    def read() -> SubmittedReport | None:
+        if upload is not None and dropped.strip():
+            raise ReportRefused("upload the report or name it in the drop folder, not both")
+        if upload is not None:
+            return ReportUpload(upload.name, upload.getvalue())
+        return DroppedReport(dropped.strip()) if dropped.strip() else None
+
+    return read
+
+
+def _publication_words() -> str:
+    if settings().prefect_api_url:
+        return (
+            "The report goes to the library as a flow run of the workflow service; the Jobs "
+            "table below says when it is in."
+        )
+    return (
+        "No workflow service is configured, so the report waits as a job: it is added to the "
+        "library when the workflow service's sweep runs (or an administrator runs "
+        "`cspr jobs run`)."
+    )
 
 
 def _show_follow_up(details: CaseDetails) -> None:
@@ -192,13 +249,47 @@ def _rapid_review(details: CaseDetails, reference: str, today: dt.date) -> None:
     if st.button("Prepare the rapid review draft", icon=":material/description:"):
         with st.spinner("Finding similar published reviews ..."):
             draft = rapid_review_docx(details.timeline, resources.search_engine, today=today)
-        st.session_state[DRAFT] = (reference, draft)
+        st.session_state[DRAFT] = (details.timeline.case.id, draft)
     prepared = st.session_state.get(DRAFT)
-    if prepared and prepared[0] == reference:
+    if prepared and prepared[0] == details.timeline.case.id:
         st.download_button(
             "Download the rapid review draft (.docx)", prepared[1],
             file_name=f"rapid-review-{reference}.docx", mime=DOCX, icon=":material/download:",
         )  # fmt: skip
+
+
+def _partnership_of(reference: str, partnerships: tuple[str, ...]) -> str | None:
+    """Which partnership's ``reference`` to open: asked with a selector only when the viewer
+    sees it in more than one (an admin); else the one a link names, if any, and the services
+    look in the viewer's scope only (a case they cannot see reads as missing, as any)."""
+    linked = st.query_params.get("partnership")
+    if len(partnerships) < 2:
+        return linked or None
+    key = f"{PARTNER}:{reference}"
+    if key not in st.session_state and linked in partnerships:
+        st.session_state[key] = linked
+    chosen = st.selectbox(
+        "Partnership", partnerships, index=None, key=key, placeholder="Choose the partnership",
+        help=f"{plain(reference)} is a case of more than one partnership you can see.",
+    )  # fmt: skip
+    if chosen is None:
+        st.info(f"{plain(reference)} is a case of several partnerships: choose which above.")
+        st.stop()
+    st.query_params["partnership"] = chosen
+    return str(chosen)
+
+
+def _load(viewer: Viewer, reference: str, partnership: str | None, today: dt.date) -> CaseDetails:
+    try:
+        with db_session() as session:
+            return case_details(
+                session, viewer, reference, today=today, partnership=partnership,
+                settings=settings(),
+            )  # fmt: skip
+    except ReviewFlowsError as problem:
+        # one message for a missing case and one out of scope; the echoed reference is escaped
+        st.error(f"{plain(problem)}. Choose one of your cases above.")
+        st.stop()
 
 
 viewer = require_page("case")
@@ -209,7 +300,8 @@ if notice:
     st.success(notice)
 
 with db_session() as session:
-    references = case_references(session, viewer, today=today, settings=settings())
+    held_by = visible_partnerships(session, viewer, today=today, settings=settings())
+references = list(held_by)
 asked = st.session_state.pop("case_ref", None) or st.query_params.get("ref")
 if asked:
     st.session_state[PICKED] = asked if asked in references else None
@@ -222,12 +314,7 @@ reference = st.selectbox(
 target = asked if asked and asked not in references else reference
 if target:
     st.query_params["ref"] = target
-    try:
-        with db_session() as session:
-            details = case_details(session, viewer, target, today=today, settings=settings())
-    except ReviewFlowsError as problem:
-        st.error(f"{problem}. Choose one of your cases above.")
-        st.stop()
+    details = _load(viewer, target, _partnership_of(target, held_by.get(target, ())), today)
     _show_case(details)
     _show_events(details)
     _show_milestones(details)

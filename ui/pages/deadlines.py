@@ -126,7 +126,13 @@ st.download_button(
     mime="text/csv", icon=":material/download:",
 )  # fmt: skip
 
-references = [row.reference for row in shown]
+references = list(dict.fromkeys(row.reference for row in shown))
+# a reference two of the viewer's partnerships use (an admin's view) is charted per partnership
+shared = {ref for ref in references if sum(row.reference == ref for row in shown) > 1}
+charts = {
+    f"{row.reference} · {row.partnership}" if row.reference in shared else row.reference: row
+    for row in shown
+}
 with st.form("open_case", border=False):
     to_open = st.selectbox("Case to open", references, index=None, placeholder="Choose a case")
     if st.form_submit_button("Open on the Case page", icon=":material/folder_open:") and to_open:
@@ -134,12 +140,16 @@ with st.form("open_case", border=False):
         st.switch_page(CASE_PAGE)
 
 st.header("Timeline of one case")
-charted = st.selectbox("Case to chart", references, index=0 if references else None,
+charted = st.selectbox("Case to chart", list(charts), index=0 if charts else None,
                        placeholder="No case to chart")  # fmt: skip
 if charted:
+    picked = charts[charted]
     try:
         with db_session() as session:
-            timeline = visible_timeline(session, viewer, charted, today=today, settings=settings())
+            timeline = visible_timeline(
+                session, viewer, picked.reference, today=today, partnership=picked.partnership,
+                settings=settings(),
+            )  # fmt: skip
     except ReviewFlowsError as problem:
         st.error(f"Cannot chart {charted}: {problem}")
     else:

@@ -12,6 +12,7 @@ from review_flows.models import NoticeKind
 from review_flows.workbench import inbox_of, mark_read_as
 from ui.auth import require_page
 from ui.resources import db_session
+from ui.widgets import plain
 
 KIND_LABELS = {
     NoticeKind.REMINDER: "Reminder",
@@ -38,12 +39,12 @@ for notice in notices:
     unread = notice.read_at is None
     with st.container(border=True):
         state = ":material/mark_email_unread: **Unread**" if unread else ":material/drafts: Read"
-        about = f" · {notice.case_reference}" if notice.case_reference else ""
+        about = f" · {plain(notice.case_reference)}" if notice.case_reference else ""
         st.markdown(
             f"{state} · {KIND_LABELS.get(notice.kind, str(notice.kind))}{about} · "
             f"{notice.created_at:%d %b %Y %H:%M} UTC"
         )
-        st.markdown(f"**{notice.subject}**")
+        st.markdown(f"**{plain(notice.subject)}**")
         with st.expander("Details"):
             st.text(notice.body)
         if unread and st.button("Mark read", key=f"read_{notice.id}", icon=":material/done:"):

@@ -41,6 +41,7 @@ from learning.themes.views import (
 )
 from ui.auth import now, require_page
 from ui.resources import settings
+from ui.widgets import plain
 
 FLASH = "themes_flash"
 PACK = "themes_pack"
@@ -85,7 +86,7 @@ def _prevalence(workspace: ThemeWorkspace) -> None:
                 )
             )
             st.altair_chart(chart, width="stretch", alt=text)
-        st.caption(text)
+        st.caption(plain(text))  # theme and group labels come from reviews and analysts
         columns = [
             "Theme",
             f"All reviews ({grid.total_reviews})",
@@ -112,7 +113,7 @@ def _cooccurrence(workspace: ThemeWorkspace) -> None:
             )
         )
         st.altair_chart(chart, width="stretch", alt=text)
-    st.caption(text)
+    st.caption(plain(text))
     lines = [asdict(line) for line in cooccurrence_lines(report)]
     frame = pd.DataFrame(lines, columns=["themes", "observed", "expected", "lift"])
     frame.columns = ["Themes", "Reviews with all", "Expected if independent", "Lift"]
@@ -156,15 +157,15 @@ def _clusters(workspace: ThemeWorkspace) -> None:
     for cluster in result.clusters:
         nearest = workspace.taxonomy.label_of(cluster.best_theme) if cluster.best_theme else "-"
         with st.expander(
-            f"{cluster.label}: {cluster.size} passages in {len(cluster.reviews)} reviews"
+            f"{plain(cluster.label)}: {cluster.size} passages in {len(cluster.reviews)} reviews"
         ):
             st.markdown(
-                f"Id `{cluster.cluster_id}` · words: {', '.join(cluster.terms)} · nearest "
-                f"theme: {nearest} ({cluster.best_confidence:.2f})"
+                f"Id `{plain(cluster.cluster_id)}` · words: {plain(', '.join(cluster.terms))} · "
+                f"nearest theme: {plain(nearest)} ({cluster.best_confidence:.2f})"
             )
             for example in cluster.examples:
                 st.text(example.text)
-                st.caption(example.citation)
+                st.caption(plain(example.citation))
 
 
 def _recurring(workspace: ThemeWorkspace) -> None:
@@ -178,10 +179,12 @@ def _recurring(workspace: ThemeWorkspace) -> None:
     for group in groups:
         years = f"{group.first_year}-{group.last_year}" if group.first_year else "years unknown"
         theme = workspace.taxonomy.label_of(group.theme_id) if group.theme_id else "no theme"
-        with st.expander(f"{group.count} times in {group.reviews} reviews ({years}): {theme}"):
+        with st.expander(
+            f"{group.count} times in {group.reviews} reviews ({years}): {plain(theme)}"
+        ):
             st.text(group.statement)
             for member in group.members:
-                st.caption(f"{member.citation} {member.text}")
+                st.caption(plain(f"{member.citation} {member.text}"))
 
 
 def _decisions(workspace: ThemeWorkspace, username: str) -> None:
@@ -195,19 +198,21 @@ def _decisions(workspace: ThemeWorkspace, username: str) -> None:
     state = "Tagged" if view.tagged else "Not tagged"
     st.markdown(
         f"**{state}**: model confidence {view.model_confidence:.2f}, threshold "
-        f"{view.threshold:.2f}. *{view.definition}*"
+        f"{view.threshold:.2f}. *{plain(view.definition)}*"
     )
     if view.decision is not None:
         d = view.decision
         note = f": {d.note}" if d.note else ""
-        st.info(f"In force: {d.decision}ed by {d.by} on {d.at:%Y-%m-%d %H:%M} UTC{note}")
+        st.info(plain(f"In force: {d.decision}ed by {d.by} on {d.at:%Y-%m-%d %H:%M} UTC{note}"))
     st.markdown("**Evidence**" if view.evidence else "No passage of this review scores for it.")
     for item in view.evidence:
         number = f" {item.number}" if item.number else ""
         with st.container(border=True):
             st.caption(
-                f"Page {item.page_label or item.page} · {item.section} · {item.kind}{number} · "
-                f"confidence {item.confidence:.2f}"
+                plain(
+                    f"Page {item.page_label or item.page} · {item.section} · {item.kind}"
+                    f"{number} · confidence {item.confidence:.2f}"
+                )
             )
             st.text(item.text)
     with st.form("decide_tag", clear_on_submit=True):
@@ -224,9 +229,9 @@ def _decisions(workspace: ThemeWorkspace, username: str) -> None:
             theme_id=theme_id, decision=verdict, by=username, at=now(), note=note,
         )  # fmt: skip
     except LearningError as refused:
-        st.error(f"Not saved: {refused}")
+        st.error(f"Not saved: {plain(refused)}")
         return
-    st.session_state[FLASH] = f"{saved.decision}ed {view.label} on {review_id}."
+    st.session_state[FLASH] = plain(f"{saved.decision}ed {view.label} on {review_id}.")
     st.rerun()
 
 
@@ -280,4 +285,4 @@ except IndexNotFound:
         "(or start the demo with `cspr run`), then come back."
     )
 except LearningError as problem:
-    st.error(str(problem))
+    st.error(plain(problem))
