@@ -90,7 +90,7 @@ def _users(users: list[UserPublic], partnerships: list[str], me: str) -> None:
             with db_session() as session:
                 created = create_user(session, parse_input(UserCreate, data))
         except ReviewFlowsError as refused:
-            st.error(f"User not added: {refused}", icon=":material/error:")
+            st.error(f"User not added: {plain(refused)}", icon=":material/error:")
         else:
             _done(f"Added {created.username} ({_words(created.role)}).")
     _user_state(users, me)
@@ -112,7 +112,7 @@ def _user_state(users: list[UserPublic], me: str) -> None:
             with db_session() as session:
                 set_disabled(session, chosen, not disabled)
         except ReviewFlowsError as refused:
-            st.error(f"Not changed: {refused}", icon=":material/error:")
+            st.error(f"Not changed: {plain(refused)}", icon=":material/error:")
         else:
             _done(f"{chosen} is now {'enabled' if disabled else 'disabled'}.")
 
@@ -131,7 +131,7 @@ def _reset_password(users: list[UserPublic]) -> None:
         with db_session() as session:
             set_password(session, chosen, password)
     except ReviewFlowsError as refused:
-        st.error(f"Password not reset: {refused}", icon=":material/error:")
+        st.error(f"Password not reset: {plain(refused)}", icon=":material/error:")
     else:
         _done(f"Password of {chosen} reset (any lock-out lifted); tell them by a safe route.")
 
@@ -173,7 +173,7 @@ def _contacts(contacts: list[ContactPublic], partnerships: list[str], users: lis
             with db_session() as session:
                 added = add_contact(session, parse_input(ContactCreate, data))
         except ReviewFlowsError as refused:
-            st.error(f"Contact not added: {refused}", icon=":material/error:")
+            st.error(f"Contact not added: {plain(refused)}", icon=":material/error:")
         else:
             _done(f"Added {added.email} as {_words(added.role)} of {added.partnership}.")
     _remove_contact(contacts)
@@ -191,7 +191,7 @@ def _remove_contact(contacts: list[ContactPublic]) -> None:
             with db_session() as session:
                 removed = remove_contact(session, chosen)
         except ReviewFlowsError as refused:
-            st.error(f"Not removed: {refused}", icon=":material/error:")
+            st.error(f"Not removed: {plain(refused)}", icon=":material/error:")
         else:
             _done(f"Removed {removed.email} ({_words(removed.role)} of {removed.partnership}).")
 
@@ -283,7 +283,7 @@ def _partnership_rulebooks(names: list[str], by: str) -> None:
             else:
                 set_partnership_rulebook(session, partnership, ruleset, by=by)
     except (ReviewFlowsError, ValueError) as refused:
-        st.error(f"Not saved: {refused}")
+        st.error(f"Not saved: {plain(refused)}")
         return
     st.session_state[FLASH] = f"{partnership}: rulebook saved."
     st.rerun()
@@ -312,7 +312,7 @@ def _audit() -> None:
                 latest = latest_heads(settings().resolved_audit_heads_dir)
                 heads, source = (latest.saved, latest.path.name) if latest else (None, None)
         except (UnicodeDecodeError, HeadsUnreadable) as unreadable:
-            st.error(f"{earlier.name if earlier else 'Exported heads'}: {unreadable}")
+            st.error(f"{plain(earlier.name) if earlier else 'Exported heads'}: {plain(unreadable)}")
             return
         with st.spinner("Recomputing every event's hash"), db_session() as session:
             st.session_state[AUDIT] = verify_log(session, heads)
@@ -340,7 +340,7 @@ def _audit() -> None:
             icon=":material/gpp_bad:",
         )
         for found in report.breaks:
-            st.markdown(f"- {found.describe()}")
+            st.markdown(f"- {plain(found.describe())}")
     st.download_button(
         "Download the chain heads (JSON)",
         json.dumps(report.to_dict(), indent=2),

@@ -23,7 +23,7 @@ from review_flows.errors import ReviewFlowsError
 from review_flows.workbench import visible_timeline
 from ui.auth import require_page
 from ui.resources import db_session, settings
-from ui.widgets import days_label, status_label
+from ui.widgets import days_label, plain, status_label
 
 CASE_PAGE = "ui/pages/case.py"
 
@@ -151,7 +151,7 @@ if charted:
                 settings=settings(),
             )  # fmt: skip
     except ReviewFlowsError as problem:
-        st.error(f"Cannot chart {charted}: {problem}")
+        st.error(f"Cannot chart {plain(charted)}: {plain(problem)}")
     else:
         lines = milestone_lines(timeline.milestones)
         summary = timeline_summary(charted, lines, today)

@@ -14,6 +14,7 @@ from learning.uploads import ALLOWED_SUFFIXES, may_upload, save_uploads
 from review_flows.upload_jobs import UploadHandover, hand_over_uploads, waiting_uploads
 from ui.auth import now, require_page
 from ui.resources import db_session, search_engine, settings
+from ui.widgets import plain
 
 viewer = require_page("library")
 st.title("Library")
@@ -113,14 +114,14 @@ def _listing() -> None:
         st.info("The library has no reviews yet.")
         return
     except LearningError as problem:
-        st.error(f"The library index cannot be used: {problem}. Ask an admin to rebuild it.")
+        st.error(f"The library index cannot be used: {plain(problem)}. Ask an admin to rebuild it.")
         return
     text = st.text_input("Filter the library", placeholder="words of a title, nation or theme")
     try:
         with st.spinner("Reading the library and its themes ..."):
             rows = library_rows(engine, ThemeSource.from_settings(settings()), text)
     except LearningError as problem:
-        st.error(f"The library cannot be listed: {problem}")
+        st.error(f"The library cannot be listed: {plain(problem)}")
         return
     st.caption(f"{len(rows)} review{'s' * (len(rows) != 1)}")
     if rows:

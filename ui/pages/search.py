@@ -25,6 +25,7 @@ from learning.search import SearchEngine
 from learning.search_form import MAX_QUERY_CHARS, SearchChoices, SearchMode, build_filters
 from ui.auth import require_page
 from ui.resources import engine_or_stop, settings
+from ui.widgets import plain
 
 REVIEW_ID = "review_id"
 MODES = {SearchMode.PASSAGES: "Passages", SearchMode.REVIEWS: "Reviews"}
@@ -108,7 +109,7 @@ def _show_results(
         with st.spinner("Searching ..."):
             hits = search_library(engine, query, mode, filters, RESULTS)
     except LearningError as problem:
-        st.warning(f"Cannot search: {problem}.")
+        st.warning(f"Cannot search: {plain(problem)}.")
         return
     if not hits:
         st.info("No results. Try other words, or fewer filters.")
@@ -128,7 +129,7 @@ def _show_reading(engine: SearchEngine, review_id: str) -> None:
         with st.spinner("Opening the review ..."):
             reading = review_reading(engine, review_id, source)
     except LearningError as problem:
-        st.warning(f"Cannot open this review: {problem}.")
+        st.warning(f"Cannot open this review: {plain(problem)}.")
         return
     document = reading.document
     st.header(escape_markdown(reading.title))

@@ -20,6 +20,7 @@ from review_flows.shortlists import save_to_shortlist
 from review_flows.workbench import visible_cases
 from ui.auth import now, require_page
 from ui.resources import db_session, engine_or_stop, settings
+from ui.widgets import plain
 
 PRECIS = "precis"
 ASKED = "similar_precis"
@@ -94,7 +95,7 @@ def _save_form(hit: SimilarReview, case: CaseOverview | None) -> None:
                 partnership=case.case.partnership,
             )  # fmt: skip
     except ReviewFlowsError as problem:
-        st.error(f"Not saved: {problem}")
+        st.error(f"Not saved: {plain(problem)}")
     else:
         st.success(f"Saved to the shortlist of {reference}.")
 
@@ -121,7 +122,7 @@ def _show_results(engine: SearchEngine, precis: str, case: CaseOverview | None) 
         with st.spinner("Finding similar reviews (the first search takes longer) ..."):
             hits = similar_reviews(engine, precis, RESULTS)
     except LearningError as problem:
-        st.warning(f"Cannot search: {problem}.")
+        st.warning(f"Cannot search: {plain(problem)}.")
         return
     if not hits:
         st.info("No similar reviews found. Describe the case in more words.")
