@@ -18,7 +18,10 @@ What it finds, from two sources (README, "Reliability", measures each and the tw
   Baby B, Family C, Sibling 2, Mother of Child A), roles, agencies and places pass;
 - context (``personal_places``): a UK and Irish gazetteer (GeoNames) so a place stays a place
   unless a person's context names someone, honours and eponyms, what people do and own, rare
-  words (``wordfreq``), and a second reading in title case of lower-case and capitals names.
+  words (``wordfreq``), and a second reading in title case of lower-case and capitals names;
+- more evidence (``personal_evidence``): rare name-shaped parts of references, lower-case names
+  the tagger leaves alone, NHS bodies' own names (NHS ODS), and a second reading in lower case
+  that tells an ordinary word ("Patience was needed") from a name ("Oliver was seen").
 
 A refusal names the field, what looked like personal data, masked ("an NHS number ending
 5919"), and what to write instead. ``names=False`` checks a field that may hold a staff member's
@@ -29,6 +32,12 @@ its placeholder ("[name]"), for a précis a reviewer chooses to search masked.
 from __future__ import annotations
 
 from review_flows.errors import PersonalDataFound
+from review_flows.personal_evidence import (
+    lower_case_names,
+    reference_names,
+    without_bodies,
+    without_ordinary_words,
+)
 from review_flows.personal_findings import ADVICE, PLACEHOLDER, Finding, Kind
 from review_flows.personal_names import find_names, identifier_names
 from review_flows.personal_patterns import find_patterns
@@ -49,7 +58,8 @@ def find_personal_data(text: str, *, identifier: bool = False, names: bool = Tru
     their case; ``names=False`` for a field that may name a member of staff."""
     found = find_patterns(text, identifier=identifier)
     if identifier:
-        found += without_places(text, identifier_names(text)) if names else []
+        named = identifier_names(text) + reference_names(text)
+        found += without_places(text, named) if names else []
     elif text.strip():
         reading = read_text(text)
         found += [
@@ -60,7 +70,13 @@ def find_personal_data(text: str, *, identifier: bool = False, names: bool = Tru
         if names:
             named = find_names(text, reading) + more_names(text, reading)
             named += _recased_names(text, reading)
-            found += without_places(text, named, reading)
+            # lower-case names the other readers missed, not new pieces of ones they found
+            named += [
+                f for f in lower_case_names(text, reading)
+                if not any(n.start < f.end and f.start < n.end for n in named)
+            ]  # fmt: skip
+            named = without_bodies(text, without_places(text, named, reading))
+            found += without_ordinary_words(text, named)
     return _merged(found)
 
 

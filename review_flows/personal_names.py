@@ -47,7 +47,7 @@ _TITLE = re.compile(
     r"|(?:MR|MRS|MS|MISS|DR)\.?\s+(?P<caps>[A-Z][A-Z'’-]+)\b)"
 )
 _AGED = re.compile(
-    r"\b(?P<name>[A-Z][\w'’]+(?:-[A-Z][\w'’]+)?)(?:,\s*(?:aged\s+)?|\s+aged\s+)\d{1,2}\b"
+    r"\b(?P<name>[A-Z][\w'’]+(?:-[A-Z][\w'’]+)?)(?:,\s*(?:aged\s+)?|\s+aged\s+)\d{1,2}\b(?!-)"
 )
 _NICKNAME = re.compile(r"\b(?:as|called|aka|nicknamed)\s+['‘\"“](?P<name>[A-Z][\w-]+)['’\"”]")
 # "Child A", "Baby B", "Family C", "Sibling 2", "Mother of Child A", "Child A's sister"

@@ -78,7 +78,8 @@ def find_patterns(text: str, *, identifier: bool = False) -> list[Finding]:
     spaced = re.sub(r"[-_/.]", " ", text) if identifier else text
     return [
         *_nhs_numbers(spaced),
-        *_dates_of_birth(text),
+        # in a code an underscore parts words too ("LSCP_DOB20180911_4")
+        *_dates_of_birth(text.replace("_", " ") if identifier else text),
         *_matches(_POSTCODE, spaced, Kind.POSTCODE, _mask_postcode),
         *_matches(_NINO, spaced, Kind.NI_NUMBER, _mask_nino),
         *_addresses(text),

@@ -58,7 +58,8 @@ _KIN_AFTER = re.compile(
     r"^['’]s\s+(?:\w+\s+)?(?:mother|father|mum|dad|parents?|nan|gran|grandmother|grandfather|"
     r"sister|brother|siblings?|carer|aunt|uncle|stepfather|stepmother|partner|son|daughter)\b"
 )
-_AGED_AFTER = re.compile(r"^(?:['’]s)?(?:,\s*(?:aged\s+)?|\s+aged\s+)\d{1,2}\b")
+# "Tyler, 4", "Tyler aged 4", not "Luton, 15-year-old" (a list whose next item is an age)
+_AGED_AFTER = re.compile(r"^(?:['’]s)?(?:,\s*(?:aged\s+)?|\s+aged\s+)\d{1,2}\b(?!-)")
 # what a person does, right after the name: "Abdirahman told", "Nivethan disclosed"
 _PERSON_VERBS = frozenset({
     "said", "says", "told", "tells", "disclosed", "discloses", "reported", "reports", "was",

@@ -107,3 +107,12 @@ def read_text(text: str) -> Reading:
         (e.start_char, e.end_char) for e in artifacts.tokens.ents if e.label_ in _NOT_PEOPLE
     )
     return Reading(tokens, entities, spans)
+
+
+def retag(text: str) -> tuple[dict[int, str], list[tuple[int, int]]]:
+    """spaCy's part of speech per word start, and its PERSON spans, in ``text`` (a second
+    reading, e.g. with some words in lower case)."""
+    engine, _ = _analyzer()
+    doc = engine.nlp["en"](text)
+    tags = {t.idx: t.pos_ for t in doc if not t.is_space}
+    return tags, [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]

@@ -2,8 +2,10 @@
 
 `personal_data_notes.jsonl` is the first (tuning) set; `personal_data_holdout.jsonl` is the
 held-out set written blind to the guard; `personal_data_final.jsonl` is the final, report-only set
-written blind to the guard and to both other sets. All get the same shape checks; the held-out and
-final sets may use the extra forms documented in the README's "Held-out set" section.
+written blind to the guard and to both other sets; `personal_data_fourth.jsonl` is a fourth
+report-only set written blind to the guard and to the three others. All get the same shape checks;
+the held-out, final and fourth sets may use the extra forms documented in the README's "Held-out
+set" section.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ FIELDS = {"note", "reference", "reason", "precis", "partnership"}
 FIRST_SET = "personal_data_notes.jsonl"
 HOLDOUT_SET = "personal_data_holdout.jsonl"
 FINAL_SET = "personal_data_final.jsonl"
+FOURTH_SET = "personal_data_fourth.jsonl"
 HOLDOUT_HEADING = "## Held-out set"
 FINAL_HEADING = "## Final set"
+FOURTH_HEADING = "## Fourth set"
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -34,7 +38,7 @@ def _forms_in(markdown: str) -> set[str]:
     return set(re.findall(r"^\| `([a-z_]+)` \|", markdown, flags=re.MULTILINE))
 
 
-@pytest.fixture(scope="module", params=[FIRST_SET, HOLDOUT_SET, FINAL_SET])
+@pytest.fixture(scope="module", params=[FIRST_SET, HOLDOUT_SET, FINAL_SET, FOURTH_SET])
 def dataset(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -49,7 +53,7 @@ def vocabulary(dataset: str) -> set[str]:
     readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
     first, _, rest = readme.partition(HOLDOUT_HEADING)
     holdout = rest.partition(FINAL_HEADING)[0]
-    if dataset in (HOLDOUT_SET, FINAL_SET):
+    if dataset in (HOLDOUT_SET, FINAL_SET, FOURTH_SET):
         return _forms_in(first) | _forms_in(holdout)
     return _forms_in(first)
 
@@ -111,8 +115,9 @@ def test_final_set_keys_ids_and_forms_are_exact() -> None:
 
 def test_final_set_is_documented_as_report_only_and_adds_no_forms() -> None:
     readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
-    _, heading, final = readme.partition(FINAL_HEADING)
+    _, heading, rest = readme.partition(FINAL_HEADING)
     assert heading, "README lacks the final-set section"
+    final = rest.partition(FOURTH_HEADING)[0]
     assert FINAL_SET in final and "never be used to tune" in final
     assert _forms_in(final) == set()
 
@@ -122,3 +127,26 @@ def test_final_set_shares_no_text_with_the_other_sets() -> None:
     final = _load(FINAL_SET)
     assert len({item["text"].strip().casefold() for item in final}) == len(final)
     assert [item["id"] for item in final if item["text"].strip().casefold() in others] == []
+
+
+def test_fourth_set_keys_ids_and_forms_are_exact() -> None:
+    for item in _load(FOURTH_SET):
+        assert set(item) == {"id", "field", "text", "personal", "forms"}, item
+        assert re.fullmatch(r"q\d{3}", item["id"]), item["id"]
+        assert item["forms"] == sorted(set(item["forms"])), item["id"]
+
+
+def test_fourth_set_is_documented_last_as_report_only_and_adds_no_forms() -> None:
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    before, heading, fourth = readme.partition(FOURTH_HEADING)
+    assert heading, "README lacks the fourth-set section"
+    assert FINAL_HEADING in before and "\n## " not in fourth
+    assert FOURTH_SET in fourth and "never be used to tune" in fourth
+    assert _forms_in(fourth) == set()
+
+
+def test_fourth_set_shares_no_text_with_the_other_sets() -> None:
+    others = _texts(FIRST_SET) | _texts(HOLDOUT_SET) | _texts(FINAL_SET)
+    fourth = _load(FOURTH_SET)
+    assert len({item["text"].strip().casefold() for item in fourth}) == len(fourth)
+    assert [item["id"] for item in fourth if item["text"].strip().casefold() in others] == []

@@ -1,8 +1,8 @@
 """The personal-data guard: what it refuses, what it lets through, how it says so, and how well
 it does on 258 realistic notes (tests/review_flows/data/personal_data_notes.jsonl), on the
 510-note labelled set written blind to its rules (benchmarks/data/personal_data_notes.jsonl) and
-on the 505-note held-out set written after it and never tuned on
-(benchmarks/data/personal_data_holdout.jsonl)."""
+on the 505-note second set and the 435-note third set, each written blind and scored blind once
+before its misses were read (benchmarks/data/personal_data_holdout.jsonl, _final.jsonl)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ from review_flows.personal_data import (
 NOTES = Path(__file__).parent / "data" / "personal_data_notes.jsonl"
 BLIND_SET = Path(__file__).parents[2] / "benchmarks" / "data" / "personal_data_notes.jsonl"
 HELD_OUT = Path(__file__).parents[2] / "benchmarks" / "data" / "personal_data_holdout.jsonl"
+THIRD_SET = Path(__file__).parents[2] / "benchmarks" / "data" / "personal_data_final.jsonl"
+FOURTH_SET = Path(__file__).parents[2] / "benchmarks" / "data" / "personal_data_fourth.jsonl"
 
 
 def _notes(path: Path = NOTES) -> list[dict]:
@@ -52,23 +54,41 @@ def test_the_guard_catches_95_percent_and_refuses_at_most_2_percent_of_clean_not
     assert wrongly <= 0.02, f"refused {wrongly:.3f} of clean notes"
 
 
-def test_on_the_blind_labelled_set_the_guard_catches_95_percent_refusing_at_most_3() -> None:
-    # measured 97.1% caught and 0.4% refused (README, Reliability); loose bounds so a
-    # regression fails and a one-note wobble does not
+def test_on_the_first_labelled_set_the_guard_catches_96_percent_refusing_at_most_2() -> None:
+    # measured 97.5% caught and 0.4% refused; loose bounds so a regression fails and a
+    # one-note wobble does not
     caught, wrongly, personal, clean = guard_scores(BLIND_SET)
     assert personal >= 200 and clean >= 200
-    assert caught >= 0.95, f"caught {caught:.3f}"
-    assert wrongly <= 0.03, f"refused {wrongly:.3f} of clean notes"
+    assert caught >= 0.96, f"caught {caught:.3f}"
+    assert wrongly <= 0.02, f"refused {wrongly:.3f} of clean notes"
 
 
-def test_on_the_held_out_set_the_guard_catches_91_percent_refusing_at_most_6() -> None:
-    # The set written after the guard was built, never tuned on: measured 93.7% caught and
-    # 4.1% of clean notes refused (the first set's 96.3% / 1.5% guard had 80.2% / 15.3% here).
+def test_on_the_second_set_the_guard_catches_93_percent_refusing_at_most_2_5() -> None:
+    # Written after the guard was built and scored blind at 93.7% caught, 4.1% refused; its
+    # misses were read since (no word from them added to a list): measured 94.5% and 1.1%.
     # Bounds a regression in the general mechanisms would cross, not the target.
     caught, wrongly, personal, clean = guard_scores(HELD_OUT)
     assert personal >= 200 and clean >= 200
+    assert caught >= 0.93, f"caught {caught:.3f}"
+    assert wrongly <= 0.025, f"refused {wrongly:.3f} of clean notes"
+
+
+def test_on_the_third_set_the_guard_catches_91_percent_refusing_at_most_8() -> None:
+    # Written blind and scored blind at 88.2% caught, 10.4% refused; its misses were read since
+    # (general mechanisms only): measured 92.6% and 6.1%. Loose bounds, not the target.
+    caught, wrongly, personal, clean = guard_scores(THIRD_SET)
+    assert personal >= 150 and clean >= 150
     assert caught >= 0.91, f"caught {caught:.3f}"
-    assert wrongly <= 0.06, f"refused {wrongly:.3f} of clean notes"
+    assert wrongly <= 0.08, f"refused {wrongly:.3f} of clean notes"
+
+
+def test_on_the_fourth_set_never_tuned_on_the_guard_catches_87_percent_refusing_12() -> None:
+    # Written blind and never looked at: measured 89.1% caught, 9.6% refused (the figures to
+    # expect on new text; README). A regression check only: never tune the guard to this set.
+    caught, wrongly, personal, clean = guard_scores(FOURTH_SET)
+    assert personal >= 250 and clean >= 250
+    assert caught >= 0.87, f"caught {caught:.3f}"
+    assert wrongly <= 0.12, f"refused {wrongly:.3f} of clean notes"
 
 
 # Issue 22, finding 4: each of these got through the old guard.
@@ -165,7 +185,7 @@ def test_a_display_name_may_name_the_staff_member_but_not_hold_contact_details()
 def test_the_guard_opens_no_network_connection(monkeypatch: pytest.MonkeyPatch) -> None:
     # The pipeline is loaded afresh with every socket refused: spaCy loads from the installed
     # package, and no recogniser fetches (Presidio's e-mail/URL ones would, via tldextract).
-    from review_flows import personal_places, personal_recogniser
+    from review_flows import personal_evidence, personal_places, personal_recogniser
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError(f"the guard tried to connect: {args}")
@@ -177,14 +197,19 @@ def test_the_guard_opens_no_network_connection(monkeypatch: pytest.MonkeyPatch) 
     # and wordfreq's lists, read for rare words and the lower-case re-reading, load afresh too
     personal_places._rare.cache_clear()
     personal_places._seldom.cache_clear()
+    for cached in ("_rare", "_seldom", "_very_rare", "_rare_or_seldom", "_bodies"):
+        getattr(personal_evidence, cached).cache_clear()
     try:
         text = "Kwame Mensah, NHS 485 777 3456, j.smith@example.com, https://example.org/x"
         kinds = {f.kind for f in find_personal_data(text)}
-        names = find_personal_data("Zainabu's sister wrote to 'kemal arslan' twice.")
+        letter = "Zainabu's sister wrote to 'kemal arslan' twice."
+        names = find_personal_data(letter)
     finally:
         personal_recogniser._analyzer.cache_clear()
     assert {Kind.NAME, Kind.NHS_NUMBER, Kind.EMAIL} <= kinds
-    assert [f.kind for f in names] == [Kind.NAME, Kind.NAME]
+    assert {f.kind for f in names} == {Kind.NAME}
+    # both words of the lower-case name are found (and masked), not only the forename
+    assert [letter[f.start : f.end] for f in names] == ["Zainabu", "kemal", "arslan"]
 
 
 @pytest.mark.parametrize(
@@ -261,3 +286,59 @@ def test_every_free_text_and_identifier_field_uses_the_guard() -> None:
         )
     with pytest.raises(ValueError, match="evidence seems to hold personal data: a postcode"):
         check_free_text("visited the home at M13 9PL", "evidence")
+
+
+@pytest.mark.parametrize(
+    ("text", "identifier"),
+    [
+        ("CPR/Zwolinskaite/22", True),  # a rare word in a name's shape in a code, on no list
+        ("SCR 2023/11 (Zwolinskaite)", True),
+        ("LSCP_DOB20190304_2", True),  # an underscore parts a code's words
+        ("the okonkwos were not registered with a GP.", False),  # lower-case family plural
+    ],
+)
+def test_rare_names_in_codes_and_lower_case_plurals_are_refused(
+    text: str, identifier: bool
+) -> None:
+    assert find_personal_data(text, identifier=identifier)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liberty was restricted by the bail conditions.",  # read in lower case: a common noun
+        "Mother attended a Freedom Programme course.",
+        "Charity was shown by the neighbours.",
+        "CSPR-WESTFORD-2025-01",  # a partnership's coinage in capitals is on no name list
+    ],
+)
+def test_ordinary_words_in_a_names_place_pass(text: str) -> None:
+    assert find_personal_data(text, identifier=text.startswith("CSPR")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Betsi Cadwaladr safeguarding staff were not invited.",  # NHS bodies (ODS list)
+        "Records from Hywel Dda arrived late.",
+        "Preston, Lancashire, 15-year-old, exploitation",  # an age after a place: no "aged N"
+    ],
+)
+def test_nhs_bodies_and_places_in_a_list_pass(text: str) -> None:
+    assert find_personal_data(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "entry for oksana wozniakowska deleted",  # a listed and an unknown name
+        "the mcdaids were not at home.",  # a Mc surname in the plural
+        "the teacher said zwolinskaite had not been in school.",  # an unknown word that acts
+    ],
+)
+def test_lower_case_names_without_a_proper_noun_tag_are_refused(text: str) -> None:
+    assert find_personal_data(text)
+
+
+def test_a_common_word_stays_a_name_in_a_persons_context() -> None:
+    assert find_personal_data("Auntie Liberty took the baby to nursery.")
