@@ -14,26 +14,21 @@ import string
 from collections.abc import Sequence
 
 from learning.results import PassageHit
+from review_flows.labels import (
+    AGE_GROUP_LABELS,
+    NATION_LABELS,
+    OUTCOME_LABELS,
+    REVIEW_TYPE_LABELS,
+)
 
 _PUNCTUATION = frozenset(string.punctuation)
 _SPACE = re.compile(r"\s+")
 #: Values whose words are not simply the value with spaces for underscores.
 _VALUE_LABELS = {
-    "england": "England",
-    "wales": "Wales",
-    "scotland": "Scotland",
-    "northern_ireland": "Northern Ireland",
-    "scr": "SCR",
-    "cspr": "CSPR",
-    "cpr": "CPR",
-    "susr": "SUSR",
-    "cmr": "CMR",
-    "national": "national review",
-    "under_1": "under 1",
-    "1_4": "1-4",
-    "5_9": "5-9",
-    "10_14": "10-14",
-    "15_17": "15-17",
+    **NATION_LABELS,
+    **REVIEW_TYPE_LABELS,
+    **OUTCOME_LABELS,
+    **AGE_GROUP_LABELS,
     "unknown": "not known",
 }
 
@@ -84,8 +79,8 @@ def unit_markdown(number: str | None, text: str, page: int, page_label: str | No
 
 
 def value_label(value: str | None) -> str:
-    """A metadata value in words: ``serious_harm`` -> ``serious harm``, ``1_4`` -> ``1-4``,
-    ``cspr`` -> ``CSPR``; ``None`` -> ``not known``."""
+    """A metadata value in words (:mod:`review_flows.labels`): ``serious_harm`` -> ``Serious
+    harm``, ``1_4`` -> ``1\u20134 years``, ``cspr`` -> ``CSPR``; ``None`` -> ``not known``."""
     if value is None or not value.strip():
         return _VALUE_LABELS["unknown"]
     return _VALUE_LABELS.get(value, value.replace("_", " "))

@@ -20,7 +20,24 @@ from review_flows.case_queries import CaseTimeline
 from review_flows.cases import parse_input
 from review_flows.events import EventKind, amendment_marks
 from review_flows.jobs import jobs_of_case, publication_status
-from review_flows.models import ActionPublic, CaseEventCreate, CaseEventPublic, Job, Notice
+from review_flows.labels import (
+    age_group_label,
+    channel_label,
+    event_label,
+    job_kind_label,
+    nation_label,
+    notice_kind_label,
+    outcome_label,
+    stage_label,
+)
+from review_flows.models import (
+    ActionCreate,
+    ActionPublic,
+    CaseEventCreate,
+    CaseEventPublic,
+    Job,
+    Notice,
+)
 from review_flows.notify.store import notices_of_case
 from review_flows.publications import SubmittedReport
 from review_flows.rulebook import Confidence
@@ -28,6 +45,7 @@ from review_flows.settings import Settings
 from review_flows.shortlists import ShortlistEntry, shortlist_of
 from review_flows.timeline import Milestone, MilestoneStatus
 from review_flows.workbench import (
+    add_action_as,
     next_event_kinds,
     record_event_as,
     visible_cases,
@@ -203,6 +221,28 @@ def record_next_event(
     )  # fmt: skip
 
 
+def add_case_action(
+    session: Session,
+    viewer: Viewer,
+    reference: str,
+    *,
+    recommendation_ref: str,
+    recommendation: str,
+    owner: str,
+    due: dt.date,
+    partnership: str | None = None,
+) -> ActionPublic:
+    """Add an action on a recommendation of the case's review, from the Actions form's raw
+    values. :class:`CaseDataInvalid` names a bad field; :class:`NotAllowed` for a role that may
+    not record the case's events; nothing is written then."""
+    data = parse_input(
+        ActionCreate,
+        {"recommendation_ref": recommendation_ref.strip(), "recommendation": recommendation,
+         "owner": owner.strip(), "due": due},
+    )  # fmt: skip
+    return add_action_as(session, viewer, reference, data, partnership=partnership)
+
+
 # --- pure: stored values as lines ----------------------------------------------------------------
 
 
@@ -220,12 +260,12 @@ def case_facts(timeline: CaseTimeline) -> tuple[tuple[str, str], ...]:
     return (
         ("Case reference", case.reference),
         ("Partnership", case.partnership),
-        ("Nation", case.nation.value.replace("_", " ").title()),
+        ("Nation", nation_label(case.nation)),
         ("Incident date", case.incident_date.isoformat()),
-        ("Outcome", OUTCOME_WORDS.get(case.outcome.value, case.outcome.value)),
-        ("Age group", AGE_WORDS.get(case.age_group.value, case.age_group.value)),
+        ("Outcome", outcome_label(case.outcome)),
+        ("Age group", age_group_label(case.age_group)),
         ("Flags", ", ".join(flags) if flags else "none recorded"),
-        ("Stage", f"{timeline.stage.value.replace('_', ' ')} (rules: {timeline.ruleset_id})"),
+        ("Stage", f"{stage_label(timeline.stage)} (rules: {timeline.ruleset_id})"),
         ("Owner", case.owner or "none named"),
     )
 
@@ -283,10 +323,10 @@ def notice_lines(notices: Iterable[Notice]) -> tuple[NoticeLine, ...]:
     return tuple(
         NoticeLine(
             created=notice.created_at.date(),
-            kind=str(notice.kind),
+            kind=notice_kind_label(notice.kind),
             subject=notice.subject,
             recipient=notice.recipient,
-            channel=str(notice.channel),
+            channel=channel_label(notice.channel),
             state=_notice_state(notice),
         )
         for notice in notices
@@ -296,18 +336,17 @@ def notice_lines(notices: Iterable[Notice]) -> tuple[NoticeLine, ...]:
 def job_lines(jobs: Iterable[Job]) -> tuple[JobLine, ...]:
     """Jobs oldest first, each done (when), retrying (why) or waiting."""
     return tuple(
-        JobLine(
-            job.id or 0, str(job.kind).replace("_", " "), job.created_at.date(), _job_state(job)
-        )
+        JobLine(job.id or 0, job_kind_label(job.kind), job.created_at.date(), _job_state(job))
         for job in jobs
     )
 
 
 def _what(event: CaseEventPublic) -> str:
     if event.kind is EventKind.AMENDED:
-        return f"amended {(event.amends or '').replace('_', ' ')} to {event.amended_to}"
-    words = event.kind.value.replace("_", " ")
-    return f"{words} of #{event.corrects}" if event.corrects else words
+        return f"Amended {(event.amends or '').replace('_', ' ')} to {event.amended_to}"
+    if event.corrects and event.kind in (EventKind.CORRECTION, EventKind.VOID):
+        return f"{event.kind.value.capitalize()} of #{event.corrects}"
+    return event_label(event.kind)
 
 
 def _marks(events: Iterable[CaseEventPublic]) -> dict[int, str]:

@@ -18,6 +18,7 @@ from typing import Protocol, TypeVar
 
 from icalendar import Alarm, Calendar, Event, vDuration
 
+from review_flows.labels import stage_label
 from review_flows.timeline import Milestone, MilestoneStatus
 
 PRODID = "-//CSPR workbench//feeds//EN"
@@ -162,14 +163,14 @@ def _alarm(entry: FeedEntry) -> Alarm:
 def _description(entry: FeedEntry) -> str:
     milestone = entry.milestone
     lines = [
-        f"Milestone: {milestone.milestone}",
-        f"Status: {milestone.status.value}",
+        f"Milestone: {milestone.label}",
+        f"Status: {milestone.status.value.replace('_', ' ')}",
         f"Rule: {milestone.rule}" + (" (local target, not statutory)" * milestone.local_target),
         f"Source: {milestone.source}",
         f"Confidence: {milestone.confidence.value}",
         f"Responsible: {milestone.responsible}",
         f"Partnership: {entry.partnership}",
-        f"Stage: {entry.stage}",
+        f"Stage: {stage_label(entry.stage)}",
     ]
     if milestone.done is not None:
         lines.append(f"Done: {milestone.done.isoformat()}")

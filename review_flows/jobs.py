@@ -20,6 +20,7 @@ from review_flows.case_queries import case_timeline
 from review_flows.contacts import list_contacts
 from review_flows.errors import ReviewFlowsError
 from review_flows.events import EventKind
+from review_flows.labels import case_link, event_label, stage_label
 from review_flows.models import (
     Case,
     CaseEvent,
@@ -103,8 +104,8 @@ def run_follow_up(
         if m.status in PENDING_STATUSES and m.due is not None and m.alert
     ]  # fmt: skip
     lines = [
-        f"{event.kind} recorded for case {case.reference} ({case.partnership}) on "
-        f"{event.on.isoformat()}; stage now {timeline.stage.value}."
+        f"{event_label(event.kind)}: recorded for case {case.reference} ({case.partnership}) "
+        f"on {event.on.isoformat()}; stage now: {stage_label(timeline.stage).lower()}."
     ]
     for m in started:
         assert m.due is not None
@@ -115,9 +116,11 @@ def run_follow_up(
         lines.insert(1, "Now due:")
     else:
         lines.append("Nothing is due now.")
+    lines += ["", f"Open the case's page: {case_link(settings.app_url, case.reference)}"]
+    subject = f"[CSPR] {case.reference}: {event_label(event.kind).lower()}"
     notices = _notices_to_role(
         session, case, ContactRole.BUSINESS_MANAGER, NoticeKind.EVENT, f"event:job{job_id}",
-        f"[CSPR] {case.reference}: {event.kind} recorded", "\n".join(lines), today,
+        subject, "\n".join(lines), today,
     )  # fmt: skip
     report = deliver_notices(session, notices, channels)
     if not report.failed:
@@ -161,7 +164,7 @@ def run_publication(
     job.review_id = review_id
     session.add(job)
     session.commit()
-    _tell_analysts(session, context, review_id, themes, today, channels)
+    _tell_analysts(session, context, review_id, themes, today, channels, settings.app_url)
     _finish(session, job)
     logger.info("published report of %s is in the index as %s", context.case.reference, review_id)
     return review_id
@@ -211,12 +214,14 @@ def _tell_analysts(
     themes: list[str],
     today: dt.date,
     channels: Channels,
+    app_url: str,
 ) -> None:
     case = context.case
     body = (
         f"The published review of case {case.reference} ({case.partnership}) is in the "
         f"learning index as {review_id}.\nThemes tagged: {', '.join(themes) or 'none yet'}.\n"
-        f"Confirm or reject its tags: cspr themes tag --review {review_id}"
+        "Confirm or reject its tags on the Themes page (\u201cConfirm or reject tags\u201d): "
+        f"{app_url.rstrip('/')}/themes"
     )
     notices = _notices_to_role(
         session, case, ContactRole.ANALYST, NoticeKind.PUBLICATION,

@@ -260,7 +260,7 @@ class _State:
         if earlier is not None and earlier.id is not None:
             return EventAlreadyRecorded(
                 f"{kind.value} is already recorded (#{earlier.id} on {earlier.on.isoformat()}); "
-                f"to change its date, record a correction: correction DATE --corrects {earlier.id}",
+                f"to change its date, record a correction of #{earlier.id} with the right date",
                 event_id=earlier.id,
                 on=earlier.on.isoformat(),
             )
@@ -366,7 +366,7 @@ def _check_void(
     target = next((e for e in existing if e.id == void.corrects), None)
     if void.corrects is None or target is None:
         ids = ", ".join(f"#{e.id}" for e in existing if e.id is not None)
-        raise CorrectionInvalid(f"a void must name an event of this case (--corrects ID): {ids}")
+        raise CorrectionInvalid(f"a void must name the event of this case it voids: {ids}")
     if target.kind is EventKind.AWARE:
         raise CorrectionInvalid(
             "the first event (aware) cannot be voided; correct its date instead"
@@ -385,7 +385,7 @@ def _check_void(
 def _check_note(event: Event) -> None:
     if event.kind in NOTE_REQUIRED_KINDS and not (event.note and event.note.strip()):
         raise EventNoteMissing(
-            f"{event.kind.value} needs a note giving the reason (e.g. --note 'criminal trial')"
+            f"{event.kind.value} needs a note giving the reason (e.g. 'criminal trial')"
         )
 
 

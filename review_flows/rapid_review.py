@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from review_flows.case_details import AGE_WORDS, OUTCOME_WORDS, case_facts
 from review_flows.events import AMENDING_KINDS, EventKind
+from review_flows.labels import event_label, stage_label
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -155,7 +156,7 @@ def case_precis(timeline: CaseTimeline) -> str:
         sentences.append("The child was looked after by the local authority.")
     if case.child_protection_plan:
         sentences.append("The child was subject to a child protection plan.")
-    sentences.append(f"The case is at the {timeline.stage.value.replace('_', ' ')} stage.")
+    sentences.append(f"The case is at the {stage_label(timeline.stage).lower()} stage.")
     sentences += [_sentence(event.note) for event in _effective(timeline.events) if event.note]
     return " ".join(sentences)
 
@@ -228,8 +229,7 @@ def _known_facts(timeline: CaseTimeline, events: Sequence[CaseEventPublic]) -> S
     paragraphs.append(Paragraph("Chronology of the case as recorded (corrections applied):"))
     paragraphs.append(Paragraph(GUIDANCE["facts"], Style.GUIDANCE))
     rows = tuple(
-        (event.on.isoformat(), event.kind.value.replace("_", " "), event.note or "")
-        for event in events
+        (event.on.isoformat(), event_label(event.kind), event.note or "") for event in events
     )
     return Section(SECTION_HEADINGS[0], tuple(paragraphs), Table(("Date", "Event", "Note"), rows))
 

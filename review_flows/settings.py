@@ -192,6 +192,10 @@ class Settings(BaseSettings):
         description="Password of the demo users `cspr demo` creates; unset, `cspr run` makes one.",
     )
     smtp_timeout_seconds: float = Field(default=20.0, gt=0, description="SMTP connection timeout.")
+    app_url: str = Field(
+        default="http://127.0.0.1:8501",
+        description="Address users open the app at; reminders link to a case's page under it.",
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -132,6 +132,7 @@ def run_sweep(
             today=today,
             is_working_day=is_working_day,
             channels=frozenset(Channel),
+            app_url=settings.app_url,
         )
         delivery = deliver_notices(session, planned, channels, dry_run=dry_run)
     finally:
@@ -158,4 +159,5 @@ def planned_notices(
         today=today,
         is_working_day=is_working_day,
         channels=frozenset(Channel),
+        app_url=settings.app_url,
     )

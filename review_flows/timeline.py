@@ -173,7 +173,7 @@ def add_calendar_months(day: dt.date, months: int) -> dt.date:
 
 def describe_rule(rule: Rule, local_target: int | None = None) -> str:
     """The rule in words, e.g. "5 working days from aware"."""
-    start = rule.start_event.value
+    start = rule.start_event.value.replace("_", " ")  # words, not the stored code
     if rule.duration is None or rule.unit is None:
         if local_target is not None:
             return f"{LOCAL_TARGET}: {local_target} working days from {start}"

@@ -11,6 +11,7 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from review_flows.access import Viewer, case_scope, may_write_cases
+from review_flows.actions import add_action
 from review_flows.case_queries import (
     CaseOverview,
     CaseTimeline,
@@ -24,6 +25,8 @@ from review_flows.errors import ReviewFlowsError
 from review_flows.events import EventKind
 from review_flows.lifecycle import accepted_kinds
 from review_flows.models import (
+    ActionCreate,
+    ActionPublic,
     Case,
     CaseEventCreate,
     CaseEventPublic,
@@ -126,6 +129,22 @@ def record_event_as(
             session, case.reference, data, recorded_by=viewer.username, today=today,
             partnership=case.partnership, report_path=path,
         )  # fmt: skip
+
+
+def add_action_as(
+    session: Session,
+    viewer: Viewer,
+    reference: str,
+    data: ActionCreate,
+    *,
+    partnership: str | None = None,
+) -> ActionPublic:
+    """Record an action on a recommendation of the case's review, as the viewer: those who
+    may record the case's events (its partnership's panel members, admins) may add actions."""
+    if not may_write_cases(viewer):
+        raise NotAllowed(f"a {viewer.role.value} cannot add actions; ask a panel member")
+    case = visible_case(session, viewer, reference, partnership)
+    return add_action(session, case.reference, data, partnership=case.partnership)
 
 
 def inbox_of(session: Session, viewer: Viewer, *, unread_only: bool = False) -> list[Notice]:

@@ -26,6 +26,12 @@ from learning.themes.packs import build_pack
 from learning.themes.report import CooccurrenceReport, TrendsReport
 from learning.themes.tagging import ThemeWorkspace
 from learning.themes.values import AnalystDecision, Decision, Evidence
+from review_flows.labels import (
+    AGE_GROUP_LABELS,
+    NATION_LABELS,
+    OUTCOME_LABELS,
+    REVIEW_TYPE_LABELS,
+)
 
 if TYPE_CHECKING:
     from review_flows.settings import Settings
@@ -41,21 +47,8 @@ DIMENSIONS: dict[str, str] = {
 #: Dimensions whose groups run in an order (a sequential colour scale suits them).
 ORDERED_DIMENSIONS = ("year", "age_group")
 _GROUP_LABELS: dict[str, str] = {
-    "under_1": "Under 1",
-    "1_4": "1-4",
-    "5_9": "5-9",
-    "10_14": "10-14",
-    "15_17": "15-17",
-    "serious_harm": "Serious harm",
-    "northern_ireland": "Northern Ireland",
-    "scr": "SCR",
-    "cspr": "CSPR",
-    "cpr": "CPR",
-    "cmr": "CMR",
-    "susr": "SUSR",
-    "national": "National review",
-    "learning_review": "Learning review",
-}
+    **NATION_LABELS, **REVIEW_TYPE_LABELS, **OUTCOME_LABELS, **AGE_GROUP_LABELS,
+}  # fmt: skip
 PACK_MIME: dict[str, str] = {"csv": "text/csv", "md": "text/markdown", "pdf": "application/pdf"}
 
 

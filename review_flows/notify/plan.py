@@ -24,9 +24,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from review_flows.calendar import Nation
+from review_flows.labels import case_link, event_label, nation_label, stage_label
 from review_flows.notify.kinds import Channel, ContactRole, NoticeKind
 from review_flows.notify.notice import OutgoingNotice
 from review_flows.timeline import Milestone, MilestoneStatus
+
+#: Where reminders link to when no app address is given (``CSPR_APP_URL``'s default).
+DEFAULT_APP_URL = "http://127.0.0.1:8501"
 
 #: Milestones of the review itself, which its independent reviewer is reminded of as well.
 REVIEW_MILESTONES = frozenset(
@@ -102,8 +106,10 @@ def plan_sweep(
     today: dt.date,
     is_working_day: Callable[[Nation, dt.date], bool],
     channels: frozenset[Channel],
+    app_url: str = DEFAULT_APP_URL,
 ) -> list[OutgoingNotice]:
-    """Every notice the sweep of ``today`` calls for (before leaving out those already sent)."""
+    """Every notice the sweep of ``today`` calls for (before leaving out those already sent);
+    reminders link to the case's page under ``app_url``."""
     notices: list[OutgoingNotice] = []
     pending_by_partnership: dict[str, list[tuple[SweepCase, ReminderStep]]] = {}
     for case in cases:
@@ -113,7 +119,7 @@ def plan_sweep(
             continue
         people = contacts.get(case.partnership, ())
         for step in steps:
-            notices.extend(_reminders(case, step, people, today, channels))
+            notices.extend(_reminders(case, step, people, today, channels, app_url))
     for partnership, pending in sorted(pending_by_partnership.items()):
         people = contacts.get(partnership, ())
         notices.extend(_digests(partnership, pending, people, today, channels))
@@ -126,6 +132,7 @@ def _reminders(
     people: Sequence[Recipient],
     today: dt.date,
     channels: frozenset[Channel],
+    app_url: str,
 ) -> list[OutgoingNotice]:
     milestone = step.milestone
     reminded = {ContactRole.BUSINESS_MANAGER}
@@ -141,7 +148,7 @@ def _reminders(
         for kind in kinds:
             for channel in person.channels:
                 if channel in channels:
-                    out.append(_reminder(case, step, kind, person.email, channel, today))
+                    out.append(_reminder(case, step, kind, person.email, channel, today, app_url))
     return out
 
 
@@ -156,6 +163,7 @@ def _reminder(
     recipient: str,
     channel: Channel,
     today: dt.date,
+    app_url: str,
 ) -> OutgoingNotice:
     milestone = step.milestone
     key = (
@@ -165,7 +173,7 @@ def _reminder(
     return OutgoingNotice(
         key, kind, case.partnership, recipient, channel, "", "", today, case.case_id,
         case.reference, milestone.milestone, milestone.due,
-        lambda: (reminder_subject(case, step, kind), reminder_body(case, step, kind)),
+        lambda: (reminder_subject(case, step, kind), reminder_body(case, step, kind, app_url)),
     )  # fmt: skip
 
 
@@ -193,30 +201,31 @@ def reminder_subject(case: SweepCase, step: ReminderStep, kind: NoticeKind) -> s
     )
 
 
-def reminder_body(case: SweepCase, step: ReminderStep, kind: NoticeKind) -> str:
+def reminder_body(
+    case: SweepCase, step: ReminderStep, kind: NoticeKind, app_url: str = DEFAULT_APP_URL
+) -> str:
     """The reminder in plain words: which case (reference only), which milestone, when, the
-    rule and its source, and the next step."""
+    rule and its source, and the next step on the case's page in the app (linked)."""
     m = step.milestone
     done_by = case.done_by.get(m.milestone)
-    next_step = (
-        f"When it is done, record it: cspr case event {case.reference} {done_by} YYYY-MM-DD"
-        if done_by
-        else "When it is done, record the event that completes it on the case."
-    )
+    what = f"\u201c{event_label(done_by)}\u201d" if done_by else "the event that completes it"
+    next_step = f"When it is done, record {what} on the case's page."
     if m.status is MilestoneStatus.OVERDUE:
         next_step += (
-            "\nIf it will be late, record the delay and its reason: "
-            f"cspr case event {case.reference} delay_recorded YYYY-MM-DD --note WHY"
+            " If it will be late, record \u201cDelay recorded\u201d there with its reason in "
+            "the note."
         )
     lines = [
-        f"Case {case.reference} ({case.partnership}, {case.nation.value}), stage {case.stage}.",
-        f"Milestone: {m.label} ({m.milestone}).",
+        f"Case {case.reference} ({case.partnership}, {nation_label(case.nation)}), "
+        f"stage: {stage_label(case.stage).lower()}.",
+        f"Milestone: {m.label}.",
         _when(step),
         f"Responsible: {m.responsible}.",
         f"Rule: {m.rule}",
         f"Source: {m.source} ({m.confidence.value}).",
         "",
         next_step,
+        f"Record it on the case's page: {case_link(app_url, case.reference)}",
     ]
     if kind is NoticeKind.ESCALATION:
         lines.insert(0, "This milestone is overdue; you are told as the partnership's chair.\n")
@@ -284,5 +293,5 @@ def digest_body(
             when = f"stalled, {m.elapsed_working_days} working days without a time limit"
         else:
             when = f"due {m.due.isoformat()}, {left_or_late(m.working_days_remaining)}"
-        lines.append(f"- {case.reference} ({case.stage}): {m.label}, {when}")
+        lines.append(f"- {case.reference} ({stage_label(case.stage).lower()}): {m.label}, {when}")
     return "\n".join(lines)

@@ -108,12 +108,12 @@ def test_unit_markdown_numbers_once_and_gives_the_page(
 @pytest.mark.parametrize(
     ("value", "label"),
     [
-        ("serious_harm", "serious harm"),
-        ("1_4", "1-4"),
-        ("under_1", "under 1"),
+        ("serious_harm", "Serious harm"),
+        ("1_4", "1\u20134 years"),
+        ("under_1", "Under 1 year"),
         ("cspr", "CSPR"),
         ("northern_ireland", "Northern Ireland"),
-        ("learning_review", "learning review"),
+        ("learning_review", "Learning review"),
         ("unknown", "not known"),
         (None, "not known"),
         ("", "not known"),

@@ -73,11 +73,11 @@ def test_the_details_of_a_visible_case(session: Session, reference: str, today: 
     details = case_details(session, PANEL, reference, today=today)
 
     assert [(line.what, line.mark) for line in details.events] == [
-        ("aware", None),
-        ("notified", f"corrected to 2026-03-11 by #{details.events[3].id}"),
-        ("rapid review started", f"voided by #{details.events[4].id}"),
-        (f"correction of #{details.events[1].id}", None),
-        (f"void of #{details.events[2].id}", None),
+        ("Became aware of the incident", None),
+        ("Incident notified", f"corrected to 2026-03-11 by #{details.events[3].id}"),
+        ("Rapid review started", f"voided by #{details.events[4].id}"),
+        (f"Correction of #{details.events[1].id}", None),
+        (f"Void of #{details.events[2].id}", None),
     ]
     assert details.next_kinds[0] is K.RAPID_REVIEW_STARTED
     assert details.may_record
@@ -215,7 +215,7 @@ def test_notice_and_job_lines_say_where_each_stands() -> None:
         Job(id=3, event_id=3, case_id=1, kind=JobKind.FOLLOW_UP, created_at=NOW),
     ]
     assert [(line.kind, line.state) for line in job_lines(jobs)] == [
-        ("publish", "done 2026-03-30"),
-        ("follow up", "not done yet (1 attempt(s): index busy); retried"),
-        ("follow up", "waiting"),
+        ("Publication to the library", "done 2026-03-30"),
+        ("Follow-up notices", "not done yet (1 attempt(s): index busy); retried"),
+        ("Follow-up notices", "waiting"),
     ]

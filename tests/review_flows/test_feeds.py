@@ -20,6 +20,7 @@ from review_flows.cli import cases as cli_cases
 from review_flows.cli import feeds as cli_feeds
 from review_flows.events import EventKind
 from review_flows.feeds import event_uid, feed_entries, milestones_calendar, owned_by
+from review_flows.labels import stage_label
 from review_flows.models import CaseEventCreate
 from review_flows.timeline import MilestoneStatus
 from tests.review_flows.conftest import CaseFactory
@@ -94,13 +95,13 @@ def test_summary_holds_the_reference_and_description_the_rule(
     assert str(event["summary"]) == f"NSH-2026-003: {published.label} due"
     description = str(event["description"])
     for text in (
-        "Milestone: review_published",
-        f"Status: {published.status.value}",
+        f"Milestone: {published.label}",
+        f"Status: {published.status.value.replace('_', ' ')}",
         f"Rule: {published.rule}",
         f"Source: {published.source}",
         f"Confidence: {published.confidence.value}",
         "Partnership: Northshire",
-        f"Stage: {timeline.stage.value}",
+        f"Stage: {stage_label(timeline.stage)}",
     ):
         assert text in description
     assert [str(c) for c in event["categories"].cats] == [published.status.value]

@@ -57,7 +57,7 @@ REFUSALS = [
                  "starts with aware", id="first-event-not-aware"),
     pytest.param(NOTIFIED[:1], Event(K.AWARE, D(2026, 1, 7)), InvalidTransition,
                  r"aware is already recorded \(#1 on 2026-01-06\); to change its date, record a "
-                 r"correction: correction DATE --corrects 1$", id="aware-twice"),
+                 r"correction of #1 with the right date$", id="aware-twice"),
     pytest.param(NOTIFIED[:1], Event(K.RAPID_REVIEW_STARTED, D(2026, 1, 7)), InvalidTransition,
                  r"rapid_review_started needs notified first \(the case is at stage "
                  r"incident_recorded\)", id="rr-before-sin"),
@@ -232,7 +232,7 @@ def test_a_voided_event_leaves_the_log_and_the_stage() -> None:
     [
         (Event(K.VOID, D(2026, 1, 12), corrects=3), "void needs a note giving the reason"),
         (Event(K.VOID, D(2026, 1, 12), corrects=9, note="x"),
-         r"a void must name an event of this case \(--corrects ID\): #1, #2, #3"),
+         r"a void must name the event of this case it voids: #1, #2, #3"),
         (Event(K.VOID, D(2026, 1, 12), corrects=1, note="x"), "aware\) cannot be voided"),
         (Event(K.VOID, D(2026, 1, 12), corrects=2, note="x"),
          r"voiding notified \(#2\) would leave the log out of order .*void the later events "

@@ -119,8 +119,8 @@ def test_the_docx_headings_facts_and_chronology(timeline: CaseTimeline) -> None:
         "Partnership: Northshire",
         "Nation: England",
         "Incident date: 2026-01-05",
-        "Outcome: serious harm to a child",
-        "Age group: aged 1 to 4",
+        "Outcome: Serious harm",
+        "Age group: 1\u20134 years",
         "Flags: looked after",
     ):
         assert fact in texts
@@ -129,9 +129,9 @@ def test_the_docx_headings_facts_and_chronology(timeline: CaseTimeline) -> None:
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows == [
         ["Date", "Event", "Note"],
-        ["2026-01-06", "aware", ""],
-        ["2026-01-08", "notified", ""],  # at its corrected date; the correction itself left out
-        ["2026-01-12", "rapid review started", "agency chronologies requested"],
+        ["2026-01-06", "Became aware of the incident", ""],
+        ["2026-01-08", "Incident notified", ""],  # at its corrected date; the correction left out
+        ["2026-01-12", "Rapid review started", "agency chronologies requested"],
     ]
 
 

@@ -163,7 +163,9 @@ def test_an_event_writes_its_follow_up_job_and_the_follow_up_tells_the_business_
     )
     (notice,) = report.sent
     assert notice.recipient == "bm@northshire.example.org"
-    assert "notified recorded for case NSH-2026-001" in notice.body
+    assert notice.subject == "[CSPR] NSH-2026-001: incident notified"
+    assert "Incident notified: recorded for case NSH-2026-001" in notice.body
+    assert notice.body.endswith("Open the case's page: http://127.0.0.1:8501/case?ref=NSH-2026-001")
     assert "Rapid review" in notice.body or "rapid review" in notice.body.lower()
     assert pending_jobs(session) == []
     assert run_follow_up(session, jobs[0].id, today=today, channels=INBOX).sent == []

@@ -80,7 +80,10 @@ def test_due_soon_goes_to_the_business_manager_on_each_of_their_channels() -> No
     body = notices[0].body
     assert "NSH-2026-004" not in body and "NSH-2026-001" in body
     assert "3 working days left" in body and "WT2023 ch4 para 30" in body
-    assert "cspr case event NSH-2026-001 rapid_review_submitted YYYY-MM-DD" in body
+    assert "When it is done, record \u201cRapid review submitted\u201d on the case's page." in body
+    assert body.endswith(
+        "Record it on the case's page: http://127.0.0.1:8501/case?ref=NSH-2026-001"
+    )
 
 
 def test_overdue_is_escalated_to_the_chair_and_review_milestones_reach_the_reviewer() -> None:
@@ -94,7 +97,8 @@ def test_overdue_is_escalated_to_the_chair_and_review_milestones_reach_the_revie
     ]
     escalation = next(n for n in notices if n.kind is NoticeKind.ESCALATION)
     assert escalation.subject.startswith("[CSPR] Escalation: NSH-2026-001")
-    assert "6 working days late" in escalation.body and "delay_recorded" in escalation.body
+    assert "6 working days late" in escalation.body
+    assert "record \u201cDelay recorded\u201d there with its reason" in escalation.body
 
 
 def test_keys_name_the_due_date_so_a_moved_date_is_a_new_reminder() -> None:

@@ -296,7 +296,7 @@ def test_report_to_panel_counts_back_from_planned_publication(
     report = _compute("england-cspr-2023", _events(*pairs), today)["report_to_panel"]
     assert (report.due, report.start, report.status) == (D(2025, 5, 21), D(2025, 6, 2), status)
     assert report.working_days_remaining == remaining
-    assert report.rule == "at least 7 working days before publication_planned"
+    assert report.rule == "at least 7 working days before publication planned"
 
 
 def test_a_rescheduled_publication_moves_the_report_deadline() -> None:
@@ -336,7 +336,7 @@ def test_panel_decision_has_no_time_limit_and_shows_elapsed_days() -> None:
     panel = _compute("england-cspr-2018", events, D(2023, 1, 5))["panel_decision"]
     # 23, 28, 29, 30 Dec, 3, 4, 5 Jan (26, 27 Dec and 2 Jan closed).
     assert _row(panel) == (None, None, S.NO_TIME_LIMIT, None, 7)
-    assert panel.rule == "no statutory time limit (clock from rapid_review_submitted)"
+    assert panel.rule == "no statutory time limit (clock from rapid review submitted)"
     assert panel.confidence is Confidence.SECONDARY
     assert "about 10 days is reported" in panel.source
 

@@ -74,8 +74,8 @@ def _upload_jobs(app_data: Path) -> list[Job]:
 
 
 WAITS = (
-    "1 file saved. They will be added to the library when the workflow service runs (its sweep "
-    "does waiting uploads; an administrator can also run `cspr jobs run`)."
+    "1 file saved. They will be added to the library when the workflow service runs (at the "
+    "latest at its next daily sweep, which takes waiting uploads)."
 )
 
 

@@ -344,7 +344,7 @@ def test_a_panel_member_sees_the_library_without_an_upload_widget(
     ]
     child_a = table[table["Title"] == "Child A: a serious case of injury in infancy"].iloc[0]
     assert (child_a["Year"], child_a["Nation"], child_a["Outcome"], child_a["Type"]) == (
-        2019, "England", "death", "CSPR",
+        2019, "England", "Death", "CSPR",
     )  # fmt: skip
     assert "Non-accidental injury in infancy" in child_a["Themes"]
 

@@ -13,14 +13,15 @@ from learning.uploads import ALLOWED_SUFFIXES
 from review_flows.access import Viewer
 from review_flows.case_details import (
     CaseDetails,
+    add_case_action,
     case_details,
     record_next_event,
     visible_partnerships,
 )
 from review_flows.dispatch import dispatch_event_jobs
 from review_flows.errors import ReviewFlowsError
-from review_flows.events import KIND_DESCRIPTIONS, EventKind
 from review_flows.flow_runs import FlowRunsView, case_flow_runs
+from review_flows.labels import event_choice, event_label
 from review_flows.models import JobKind
 from review_flows.publications import (
     DroppedReport,
@@ -50,10 +51,6 @@ def _remember_choice() -> None:
     if isinstance(picked, str):
         st.query_params["ref"] = picked
     st.query_params.pop("partnership", None)
-
-
-def _kind_words(kind: EventKind) -> str:
-    return f"{kind.value.replace('_', ' ')}: {KIND_DESCRIPTIONS.get(kind, '')}".rstrip(": ")
 
 
 def _show_case(details: CaseDetails) -> None:
@@ -96,14 +93,16 @@ def _record_form(details: CaseDetails, viewer: Viewer, reference: str, today: dt
     if not details.next_kinds:
         st.info("This case accepts no further events.")
         return
-    event_ids = [None, *(e.id for e in details.events)]
+    events = {e.id: f"#{e.id} · {e.what} · {e.on.isoformat()}" for e in details.events}
     with st.form("record_event"):
-        kind = st.selectbox("Event", details.next_kinds, format_func=_kind_words)
+        kind = st.selectbox("Event", details.next_kinds, format_func=event_choice)
         on = st.date_input("Date of the event", value=today, format="YYYY-MM-DD")
         note = st.text_area("Note (no names or personal details)", max_chars=2000)
         corrects = st.selectbox(
-            "Event it corrects or voids (for a correction or void only)", event_ids,
-            format_func=lambda i: "None" if i is None else f"#{i}",
+            "Event it corrects or voids", [None, *events],
+            format_func=lambda i: "None" if i is None else events[i],
+            help="Only to correct an earlier event's date (give the right date above) or to "
+            "void one recorded in error (say why in the note).",
         )  # fmt: skip
         report = _report_fields()
         submitted = st.form_submit_button("Record event")
@@ -122,7 +121,7 @@ def _record_form(details: CaseDetails, viewer: Viewer, reference: str, today: dt
         st.error(f"Not recorded: {plain(refused)}")
         return
     _recent_flow_runs.clear()
-    said = f"Recorded #{event.id}: {event.kind.value.replace('_', ' ')}."
+    said = f"Recorded #{event.id}: {event_label(event.kind)}."
     if any(job.kind == JobKind.PUBLISH for job in jobs):
         said += " " + _publication_words()
     st.session_state[NOTICE] = said
@@ -163,12 +162,36 @@ def _publication_words() -> str:
         )
     return (
         "No workflow service is configured, so the report waits as a job: it is added to the "
-        "library when the workflow service's sweep runs (or an administrator runs "
-        "`cspr jobs run`)."
+        "library at the next daily sweep; the Jobs table below says when it is in."
     )
 
 
-def _show_follow_up(details: CaseDetails) -> None:
+def _action_form(details: CaseDetails, viewer: Viewer, reference: str, today: dt.date) -> None:
+    """A small form to add an action on a recommendation (for those who record events)."""
+    if not details.may_record:
+        return
+    with st.expander("Add an action", icon=":material/add_task:"), st.form("add_action"):
+        ref = st.text_input("Recommendation number", max_chars=20, placeholder="e.g. R3")
+        recommendation = st.text_area("Recommendation (no names or personal details)")
+        owner = st.text_input("Owner (a role or agency)", max_chars=120)
+        due = st.date_input("Due", value=today, format="YYYY-MM-DD")
+        if not st.form_submit_button("Add action"):
+            return
+    try:
+        with db_session() as session:
+            add_case_action(
+                session, viewer, reference, recommendation_ref=ref,
+                recommendation=recommendation, owner=owner, due=due,
+                partnership=details.timeline.case.partnership,
+            )  # fmt: skip
+    except ReviewFlowsError as refused:
+        st.error(f"Not added: {plain(refused)}")
+        return
+    st.session_state[NOTICE] = f"Added the action on {ref.strip()}."
+    st.rerun()
+
+
+def _show_actions(details: CaseDetails, viewer: Viewer, reference: str, today: dt.date) -> None:
     st.header("Actions")
     if details.actions:
         st.dataframe(
@@ -178,7 +201,11 @@ def _show_follow_up(details: CaseDetails) -> None:
             hide_index=True, width="stretch",
         )  # fmt: skip
     else:
-        st.caption("No actions recorded (`cspr case action add` records them).")
+        st.caption("No actions recorded yet.")
+    _action_form(details, viewer, reference, today)
+
+
+def _show_follow_up(details: CaseDetails) -> None:
     st.header("Reminders and notices")
     if details.notices:
         st.dataframe(
@@ -319,6 +346,7 @@ if target:
     _show_events(details)
     _show_milestones(details)
     _record_form(details, viewer, target, today)
+    _show_actions(details, viewer, target, today)
     _show_follow_up(details)
     _show_flow_runs(details)
     _show_shortlist(details)

@@ -84,7 +84,7 @@ def _say_where(handover: UploadHandover, count: int) -> None:
         )
     st.success(
         f"{files} saved. They will be added to the library when the workflow service runs "
-        "(its sweep does waiting uploads; an administrator can also run `cspr jobs run`)."
+        "(at the latest at its next daily sweep, which takes waiting uploads)."
     )
 
 

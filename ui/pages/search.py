@@ -138,7 +138,7 @@ def _show_reading(engine: SearchEngine, review_id: str) -> None:
         value_label(document.nation),
         value_label(document.review_type),
         value_label(document.outcome),
-        f"age {value_label(document.age_group)}",
+        f"age: {value_label(document.age_group)}",
         document.partnership or "",
     ]
     st.caption(escape_markdown(" · ".join(part for part in details if part)))

@@ -105,7 +105,7 @@ def _show_hit(rank: int, hit: SimilarReview, case: CaseOverview | None) -> None:
         st.markdown(f"**{rank}. {escape_markdown(hit.title)}**")
         details = [str(hit.year or "year not known"), value_label(hit.nation)]
         details += [value_label(hit.review_type), value_label(hit.outcome)]
-        details += [f"age {value_label(hit.age_group)}", f"similarity {hit.similarity:.2f}"]
+        details += [f"age: {value_label(hit.age_group)}", f"similarity {hit.similarity:.2f}"]
         st.caption(" · ".join(details))
         if hit.shared_themes:
             themes = ", ".join(escape_markdown(theme) for theme in hit.shared_themes)

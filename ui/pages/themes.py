@@ -151,8 +151,8 @@ def _clusters(workspace: ThemeWorkspace) -> None:
     result = discover_clusters(workspace, params)
     st.caption(
         f"{len(result.clusters)} clusters among {result.uncovered} of {result.considered} "
-        "findings and recommendations that no theme covers well. Promote one with "
-        "`cspr themes promote CLUSTER_ID`."
+        "findings and recommendations that no theme covers well. To make one a theme, give "
+        "its id to whoever maintains the workbench's taxonomy of themes."
     )
     for cluster in result.clusters:
         nearest = workspace.taxonomy.label_of(cluster.best_theme) if cluster.best_theme else "-"
@@ -281,8 +281,8 @@ try:
         SECTIONS[section](workspace)
 except IndexNotFound:
     st.info(
-        "No learning index yet: ingest published reviews with `cspr ingest FOLDER` "
-        "(or start the demo with `cspr run`), then come back."
+        "No learning index yet: add published reviews on the Library page (a reviewer or an "
+        "administrator can), then come back."
     )
 except LearningError as problem:
     st.error(plain(problem))

@@ -113,8 +113,8 @@ def test_the_prevalence_text_names_the_commonest_themes(workspace: ThemeWorkspac
 @pytest.mark.parametrize(
     ("group", "expected"),
     [
-        ("under_1", "Under 1"),
-        ("15_17", "15-17"),
+        ("under_1", "Under 1 year"),
+        ("15_17", "15\u201317 years"),
         ("serious_harm", "Serious harm"),
         ("northern_ireland", "Northern Ireland"),
         ("england", "England"),
