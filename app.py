@@ -8,12 +8,15 @@ Pages live in ``ui/pages/``; each calls ``ui.auth.require_page`` first and the s
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from review_flows.access import pages_for
 from ui.auth import current_viewer, sign_in_page, sign_out
 from ui.widgets import apply_accessible_styles, plain
 
+FAVICON = Path(__file__).resolve().parent / "ui" / "favicon.svg"
 PAGES = {
     "deadlines": ("ui/pages/deadlines.py", "Deadlines", ":material/event:"),
     "case": ("ui/pages/case.py", "Case", ":material/folder_open:"),
@@ -25,7 +28,9 @@ PAGES = {
     "admin": ("ui/pages/admin.py", "Admin", ":material/admin_panel_settings:"),
 }
 
-st.set_page_config(page_title="CSPR workbench", page_icon=":material/shield:", layout="wide")
+# the tab's icon is a file of ours: a ":material/...:" favicon is fetched from fonts.gstatic.com,
+# and the workbench makes no request off the machine
+st.set_page_config(page_title="CSPR workbench", page_icon=str(FAVICON), layout="wide")
 apply_accessible_styles()
 viewer = current_viewer()
 if viewer is None:

@@ -121,6 +121,12 @@ def deadline_choices(rows: Sequence[DeadlineRow]) -> DeadlineChoices:
     )
 
 
+def several_partnerships(rows: Iterable[DeadlineRow]) -> bool:
+    """Whether the rows span more than one partnership: only then is a partnership column worth
+    its width (a panel member's would repeat one name on every row)."""
+    return len({row.partnership for row in rows}) > 1
+
+
 def deadlines_csv(rows: Iterable[DeadlineRow]) -> str:
     """The rows as CSV with a header row (ISO dates, status values)."""
     buffer = io.StringIO()

@@ -35,24 +35,28 @@ def plain(text: object) -> str:
     return "".join(escaped)
 
 
-#: Status -> (icon, words). Colour is added by the page only as a third cue.
+#: Status -> (shape, words). The shapes are in the Source Sans font Streamlit bundles (and in
+#: DejaVu and Liberation), never emoji: where no emoji font is installed (a locked-down
+#: desktop, headless Chromium) an emoji draws as an empty box. Urgent ones are triangles, those
+#: needing attention diamonds and dots, finished ones ticks and squares. Colour is at most a
+#: third cue.
 STATUS_LABELS: dict[str, tuple[str, str]] = {
-    MilestoneStatus.OVERDUE: ("🔴", "Overdue"),
-    MilestoneStatus.STALLED: ("🟠", "Stalled"),
-    MilestoneStatus.DUE_SOON: ("🟡", "Due soon"),
-    MilestoneStatus.LATE_DELAY_NOTIFIED: ("🟠", "Late, delay notified"),
-    MilestoneStatus.DONE_LATE: ("☑️", "Done late"),
-    MilestoneStatus.DUE: ("⚪", "Due"),
-    MilestoneStatus.NO_TIME_LIMIT: ("⚪", "No time limit"),
-    MilestoneStatus.NOT_STARTED: ("⚪", "Not started"),
-    MilestoneStatus.DONE_ON_TIME: ("✅", "Done on time"),
-    MilestoneStatus.DONE: ("✅", "Done"),
-    MilestoneStatus.NOT_APPLICABLE: ("➖", "Not applicable"),
+    MilestoneStatus.OVERDUE: ("▲", "Overdue"),
+    MilestoneStatus.LATE_DELAY_NOTIFIED: ("△", "Late, delay notified"),
+    MilestoneStatus.STALLED: ("◆", "Stalled"),
+    MilestoneStatus.DUE_SOON: ("●", "Due soon"),
+    MilestoneStatus.DUE: ("○", "Due"),
+    MilestoneStatus.NO_TIME_LIMIT: ("○", "No time limit"),
+    MilestoneStatus.NOT_STARTED: ("□", "Not started"),
+    MilestoneStatus.DONE_LATE: ("■", "Done late"),
+    MilestoneStatus.DONE_ON_TIME: ("✓", "Done on time"),
+    MilestoneStatus.DONE: ("✓", "Done"),
+    MilestoneStatus.NOT_APPLICABLE: ("–", "Not applicable"),
 }
 
 
 def status_label(status: str | None) -> str:
-    """ "🔴 Overdue": the icon and the words, for tables and badges."""
+    """ "▲ Overdue": the shape and the words, for tables, lists and badges."""
     if status is None:
         return "-"
     icon, words = STATUS_LABELS.get(status, ("", str(status)))

@@ -223,6 +223,7 @@ def run_command(
             f"deployments served (log {logs / 'serve.log'}); "
             f"case database {settings.resolved_database_url}"
         )
+        _catch_up_sweep(env)
         typer.echo("running; Ctrl-C stops everything")
         _wait(children)
     except KeyboardInterrupt:
@@ -230,6 +231,24 @@ def run_command(
     finally:
         _stop(children)
         typer.echo("stopped")
+
+
+def _catch_up_sweep(env: dict[str, str], wait_seconds: float = 120) -> None:
+    """Start one run of the deadline sweep through Prefect as soon as the deployments are
+    served: reminders of cases already late go out now, not at the next scheduled time."""
+    os.environ.update({k: v for k, v in env.items() if k.startswith(("PREFECT_", "DO_NOT_"))})
+    import httpx
+    from prefect.exceptions import ObjectNotFound
+
+    from review_flows.flows.deployments import run_sweep_now
+
+    try:
+        run_id = run_sweep_now(wait_seconds)
+    except (ObjectNotFound, OSError, httpx.HTTPError) as failed:
+        typer.echo(f"warning: the start-up sweep was not started ({failed!r}); the scheduled "
+                   "sweep sends the reminders", err=True)  # fmt: skip
+        return
+    typer.echo(f"start-up sweep requested (flow run {run_id}): reminders of late cases go now")
 
 
 def stop_on_signals() -> None:

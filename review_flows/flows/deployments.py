@@ -54,6 +54,36 @@ def serve_all(settings: Settings | None = None) -> None:
     serve(*deployments(settings), pause_on_shutdown=False)
 
 
+SWEEP_DEPLOYMENT = "deadline-sweep/deadline-sweep"
+CATCH_UP_RUN = "start-up catch-up"
+
+
+def run_sweep_now(wait_seconds: float = 120) -> str:
+    """Ask Prefect for one run of the sweep deployment now: the catch-up at start-up, so that
+    cases already late get their reminders at once, not at the next scheduled time. The sweep
+    is idempotent (a notice goes once), so a catch-up after a restart sends nothing twice.
+
+    Waits up to ``wait_seconds`` for the serving process to register the deployment; returns
+    the flow run's id (the serving process runs it). Raises ``ObjectNotFound`` if it never
+    appears."""
+    import time
+
+    from prefect.deployments import run_deployment
+    from prefect.exceptions import ObjectNotFound
+
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            run = run_deployment(
+                SWEEP_DEPLOYMENT, flow_run_name=CATCH_UP_RUN, tags=["catch-up"], timeout=0
+            )
+            return str(run.id)
+        except ObjectNotFound:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
 def deploy_to_pool(
     pool: str,
     source: Path,

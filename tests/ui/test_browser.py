@@ -32,6 +32,12 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 
+#: What the running system's fixture started: the Prefect API's address.
+RUNNING: dict[str, str] = {}
+#: The hosts a page may ask anything of: the machine itself (issue 23: nothing leaves it).
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.browser,
@@ -53,6 +59,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }  # fmt: skip
     for name in ("CSPR_DATABASE_URL", "CSPR_INDEX_DIR", "PREFECT_API_URL", "CSPR_PREFECT_API_URL"):
         env.pop(name, None)
+    RUNNING["prefect_api"] = f"http://127.0.0.1:{env['CSPR_PREFECT_PORT']}/api"
     log = (data.parent / "run.log").open("wb")
     run = subprocess.Popen(
         [sys.executable, "-m", "review_flows.cli.main", "run", "--app-port", str(app_port)],
@@ -99,8 +106,14 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def _page(browser: object, url: str, username: str) -> object:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)  # type: ignore[attr-defined]
+def _page(
+    browser: object, url: str, username: str, size: tuple[int, int] = (1400, 1000),
+    requests: list[str] | None = None,
+) -> object:  # fmt: skip
+    width, height = size
+    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)  # type: ignore[attr-defined]
+    if requests is not None:  # every request the page makes, from its first
+        page.on("request", lambda request: requests.append(request.url))
     page.goto(url)
     page.locator("input[aria-label='Username']").fill(username)
     page.locator("input[aria-label='Password']").fill(PASSWORD)
@@ -241,3 +254,81 @@ def test_three_users_at_once_over_the_websocket(system: str) -> None:
         summary = summarise([s for s in result.together if s.action == action])
         assert 0 < summary.p50_ms <= summary.p95_ms <= summary.p99_ms
     assert [row[0] for row in load_table(result).rows] == [*ACTIONS, "**all steps**"]
+
+
+def _off_the_machine(urls: list[str]) -> list[str]:
+    """The URLs of ``urls`` that go to another host (data: and blob: stay in the page)."""
+    from urllib.parse import urlsplit
+
+    parts = [urlsplit(url) for url in urls]
+    return [
+        part.geturl() for part in parts
+        if part.scheme not in ("data", "blob") and part.hostname not in LOCAL_HOSTS
+    ]  # fmt: skip
+
+
+def _open_anywhere(page: object, title: str) -> None:
+    """Through the sidebar, opening it first where a phone's width folds it away."""
+    expand = page.locator("[data-testid='stExpandSidebarButton']")  # type: ignore[attr-defined]
+    if expand.is_visible():  # a folded sidebar is drawn off-screen, not hidden
+        expand.click()
+        page.wait_for_timeout(500)  # type: ignore[attr-defined]  # its slide-in
+    page.locator("[data-testid='stSidebarNav'] a", has_text=title).first.click()  # type: ignore[attr-defined]
+    _settle(page)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_panel_members_first_screen_shows_what_is_due_and_nothing_calls_out(
+    system: str, browser: object, size: str
+) -> None:
+    """Issue 23, items 1 and 9: at 1280x800 and 390x844 the Deadlines first screen shows the
+    due date, the working days and the status; no page asks anything of another host (an
+    icon font from fonts.gstatic.com, usage statistics): sign-in, then every page."""
+    requests: list[str] = []
+    page = _page(browser, system, "panel-northshire", SIZES[size], requests)
+    page.get_by_role("heading", name="Deadlines").wait_for()
+    _settle(page)
+    page.screenshot(path=str(SHOTS / f"deadlines-{size}.png"))  # the first screen only
+    width, height = SIZES[size]
+    if size == "desktop":
+        table = page.locator(".st-key-deadlines_table [data-testid='stDataFrame']")
+        box = table.bounding_box()
+        # Reference, Next milestone, Due, Working days and Status (ui/pages/deadlines.py)
+        assert box is not None and box["x"] + 120 + 230 + 105 + 165 + 165 <= width
+        assert box["y"] < height / 2  # the table starts in the top half of the first screen
+        assert not page.locator(".st-key-deadlines_cards").is_visible()
+    else:
+        assert not page.locator(".st-key-deadlines_table").is_visible()
+        first = page.locator(".st-key-deadline_card_0")
+        box = first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= height and box["width"] <= width
+        text = first.inner_text()
+        assert re.search(r"working days? (late|left)|due today", text), text
+        assert re.search(r"[▲△◆●○□■✓–] [A-Z]", text), text  # a shape and the status words
+    for title in ("Case", "Similar cases", "Search", "Library", "Inbox"):
+        _open_anywhere(page, title)
+    assert "next scheduled run" in page.inner_text("body")  # the Inbox
+    assert any("127.0.0.1" in url for url in requests)
+    assert _off_the_machine(requests) == []
+    page.close()  # type: ignore[attr-defined]
+
+
+def test_the_start_up_sweep_ran_without_waiting_for_its_schedule(system: str) -> None:
+    """Issue 23, item 3: `cspr run` asks Prefect for a sweep as soon as it serves the
+    deployments; it completes (the late demo cases get their reminders) long before 07:00."""
+    import json
+    import urllib.request
+
+    body = json.dumps({"flow_runs": {"name": {"any_": ["start-up catch-up"]}}}).encode()
+    deadline = time.monotonic() + 300
+    states: set[str] = set()
+    while time.monotonic() < deadline and "COMPLETED" not in states:
+        request = urllib.request.Request(
+            f"{RUNNING['prefect_api']}/flow_runs/filter", data=body,
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - loopback
+            runs = json.loads(answer.read())
+        states = {run["state_type"] for run in runs}
+        time.sleep(3)
+    assert states == {"COMPLETED"}, states

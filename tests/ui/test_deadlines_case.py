@@ -100,12 +100,29 @@ def test_deadlines_show_the_open_cases_of_the_viewers_partnership_only(app: AppF
     rows = _table(at)
     references = [row["Reference"] for row in rows]
     assert {"NSH-DEMO-001", "NSH-DEMO-004", "NSH-DEMO-011"} <= set(references)
-    assert {row["Partnership"] for row in rows} == {NORTHSHIRE}
     assert not [ref for ref in references if ref.startswith(("CWT", "GLM", "LSD"))]
     assert "NSH-DEMO-016" not in references  # closed
     late = next(row for row in rows if row["Reference"] == "NSH-DEMO-004")
-    assert late["Worst status"] == "🔴 Overdue"
+    assert late["Worst status"] == "▲ Overdue"
     assert late["Working days"].endswith("working days late")
+
+
+FIRST_COLUMNS = ["Reference", "Next milestone", "Due", "Working days", "Status", "Stage"]
+
+
+def test_a_panel_member_sees_what_is_due_when_and_how_late_first(app: AppFactory) -> None:
+    """Due, working days and status come right after the reference and milestone; one
+    partnership's viewer gets no Partnership column (it would repeat one name on every row)."""
+    at = app(PANEL).switch_page(DEADLINES).run()
+
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[:6] == FIRST_COLUMNS
+    assert "Partnership" not in columns
+    late = next(row for row in _table(at) if row["Reference"] == "NSH-DEMO-004")
+    assert late["Status"] == "▲ Overdue" and late["Due"] is not None
+    # a phone's cards say the same in a column of their own
+    cards = [m.value for m in at.markdown if m.value.startswith("**NSH-DEMO-004**")]
+    assert cards == ["**NSH-DEMO-004** · ▲ Overdue"]
 
 
 def test_an_admin_sees_every_partnerships_open_cases(app: AppFactory) -> None:
@@ -113,6 +130,9 @@ def test_an_admin_sees_every_partnerships_open_cases(app: AppFactory) -> None:
 
     references = _references(at)
     assert {"NSH-DEMO-004", "CWT-DEMO-001", "GLM-DEMO-001", "LSD-DEMO-001"} <= set(references)
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[:7] == [*FIRST_COLUMNS, "Partnership"]
+    assert NORTHSHIRE in {row["Partnership"] for row in _table(at)}
 
 
 def test_filters_change_the_rows(app: AppFactory) -> None:
@@ -127,7 +147,7 @@ def test_filters_change_the_rows(app: AppFactory) -> None:
     _one(at.multiselect, "Stage").set_value([]).run()
     _one(at.multiselect, "Worst status").set_value(["due_soon"]).run()
     due_soon = _table(at)
-    assert due_soon and {row["Worst status"] for row in due_soon} == {"🟡 Due soon"}
+    assert due_soon and {row["Worst status"] for row in due_soon} == {"● Due soon"}
     assert len(due_soon) < len(everything)
 
     _one(at.multiselect, "Worst status").set_value([]).run()
@@ -169,7 +189,8 @@ def test_the_calendar_feed_holds_the_partnerships_milestones(
     assert ics.startswith("BEGIN:VCALENDAR")
     assert "NSH-DEMO-004" in ics
     assert "CWT-DEMO" not in ics
-    assert any("cspr feed" in text for text in _texts(at.caption))
+    said = " ".join(_texts(at.caption))
+    assert "snapshot as of today" in said and "cspr" not in said
 
 
 def test_a_case_is_charted_against_today_with_a_text_alternative(app: AppFactory) -> None:
@@ -228,21 +249,21 @@ def test_the_case_page_shows_events_milestones_and_both_readings(
     later = {row["#"]: row["Later"] for row in _table(at)}
     assert later[notified.id] == f"corrected to {moved_to.isoformat()} by #{correction}"
     assert later[started.id] == f"voided by #{void}"
-    assert any(row["Event"] == f"void of #{started.id}" for row in _table(at))
+    assert any(row["Event"] == f"Void of #{started.id}" for row in _table(at))
     readings = [text for text in _texts(at.info) if "read two ways" in text]
     assert len(readings) == 2
     assert readings[0].endswith("Reminders follow the earlier date: this one.")
     assert readings[1].endswith("Reminders follow the earlier date: the other reading.")
     labels = [expander.label for expander in at.expander]
-    assert any(label.startswith("🔴 Overdue · Rapid review sent to the Panel") for label in labels)
+    assert any(label.startswith("▲ Overdue · Rapid review sent to the Panel") for label in labels)
 
 
 def test_recording_the_next_event_appends_it(app: AppFactory, db_url: str) -> None:
     at = _open_case(app, PANEL, "NSH-DEMO-004")
     before = _events(db_url, "NSH-DEMO-004")
     offered = _one(at.selectbox, "Event").options
-    assert offered[0].startswith("rapid review submitted")
-    assert not [o for o in offered if o.startswith(("closed", "published"))]
+    assert offered[0] == "Rapid review submitted: the rapid review was sent to the Panel (England)"
+    assert not [o for o in offered if o.startswith(("Case closed", "Report published"))]
 
     _one(at.selectbox, "Event").set_value(EventKind.RAPID_REVIEW_SUBMITTED)
     _one(at.text_area, "Note (no names or personal details)").input("sent by secure email")
@@ -254,8 +275,8 @@ def test_recording_the_next_event_appends_it(app: AppFactory, db_url: str) -> No
         *before,
         ("rapid_review_submitted", dt.date.today(), "sent by secure email"),
     ]
-    assert _texts(at.success)[0].startswith("Recorded #")
-    assert _table(at)[-1]["Event"] == "rapid review submitted"
+    assert _texts(at.success)[0].endswith(": Rapid review submitted.")
+    assert _table(at)[-1]["Event"] == "Rapid review submitted"
     # its follow-up starts at once (no Prefect server here: in a background process)
     from review_flows.jobs import pending_jobs
     from review_flows.notify.store import notices_of_case

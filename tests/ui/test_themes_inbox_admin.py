@@ -235,8 +235,8 @@ def test_without_an_index_the_page_says_what_to_do(db_url: str) -> None:
 
     assert not at.exception
     assert [info.value for info in at.info] == [
-        "No learning index yet: ingest published reviews with `cspr ingest FOLDER` "
-        "(or start the demo with `cspr run`), then come back."
+        "No learning index yet: add published reviews on the Library page (a reviewer or an "
+        "administrator can), then come back."
     ]
 
 
@@ -301,6 +301,27 @@ def test_marking_read_persists_and_unread_only_hides_it(notices: str) -> None:
 
     subjects = [m.value for m in at.markdown if m.value.startswith("**")]
     assert subjects == ["**Analyst notice one**"]
+
+
+def test_the_inbox_says_when_the_next_sweep_runs(
+    notices: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the sweep's schedule in the settings: a daily 06:15 UTC run is today or tomorrow."""
+    from review_flows.settings import get_settings
+
+    monkeypatch.setenv("CSPR_SWEEP_CRON", "15 6 * * *")
+    monkeypatch.setenv("CSPR_SWEEP_TIMEZONE", "UTC")
+    get_settings.cache_clear()
+    try:
+        at = open_page("ui/pages/inbox.py", ANALYST)
+    finally:
+        get_settings.cache_clear()
+
+    [said] = [c.value for c in at.caption if "next scheduled run" in c.value]
+    now = dt.datetime.now(dt.UTC)
+    day = "today" if (now.hour, now.minute) < (6, 15) else "tomorrow"
+    assert said.endswith(f"Its next scheduled run: {day} at 06:15 (UTC).")
+    assert "catches up each time the system starts" in said
 
 
 def test_a_panel_member_sees_their_partnerships_manager_notices(notices: str) -> None:

@@ -56,3 +56,36 @@ def test_a_hostile_display_name_is_shown_as_written(app: AppFactory) -> None:
     )
     rendered = RENDER.render(signed_in)
     assert "<a " not in rendered and HOSTILE_NAME in html.unescape(rendered)
+
+
+# --- status labels: words and a shape every font has ---------------------------------------------
+
+#: Shapes checked present in the Source Sans that Streamlit bundles (its cmap, read with
+#: fontTools) and in DejaVu Sans: they draw in headless Chromium with no emoji font installed.
+FONT_SHAPES = frozenset("▲△▼▽►◄●○■□◆▪▫✓✗–")
+#: Emoji drawn from a colour emoji font (or as an empty box without one): the supplementary
+#: planes, the presentation selector, and the BMP symbols whose default presentation is emoji.
+_BMP_EMOJI = frozenset(
+    "⌚⌛⏩⏪⏫⏬⏰⏳◽◾☔☕♈♉♊♋♌♍♎♏♐♑♒♓♿⚓⚡⚪⚫⚽⚾⛄⛅⛎⛔⛪⛲⛳⛵⛺⛽"
+    "✅✊✋✨❌❎❓❔❕❗➕➖➗➰➿⬛⬜⭐⭕☑✔"
+)
+
+
+def _is_emoji(char: str) -> bool:
+    return ord(char) >= 0x1F000 or char in _BMP_EMOJI or char == "\ufe0f"
+
+
+def test_every_status_reads_as_words_and_a_shape_without_emoji() -> None:
+    from review_flows.timeline import MilestoneStatus
+    from ui.widgets import STATUS_LABELS, status_label
+
+    assert set(STATUS_LABELS) == set(MilestoneStatus)
+    for status in MilestoneStatus:
+        shape, words = status_label(status).split(" ", 1)
+        assert shape in FONT_SHAPES, status
+        assert words == STATUS_LABELS[status][1] and words[0].isupper()
+        assert not [char for char in status_label(status) if _is_emoji(char)], status
+    assert status_label(MilestoneStatus.OVERDUE) == "▲ Overdue"
+    assert status_label(None) == "-"
+    # the words alone tell every status apart
+    assert len({words for _, words in STATUS_LABELS.values()}) == len(MilestoneStatus)

@@ -17,6 +17,7 @@ from review_flows.deadlines import (
     deadline_rows,
     deadlines_csv,
     filter_deadlines,
+    several_partnerships,
     timeline_summary,
 )
 from review_flows.errors import ReviewFlowsError
@@ -32,21 +33,61 @@ def _words(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
-def _table(rows: Sequence[DeadlineRow]) -> list[dict[str, object]]:
+def _table(rows: Sequence[DeadlineRow], *, partnership: bool) -> list[dict[str, object]]:
+    """What is due, when and how late first; the partnership only where it tells rows apart."""
     return [
         {
             "Reference": row.reference,
-            "Partnership": row.partnership,
-            "Stage": _words(row.stage),
             "Next milestone": row.next_milestone or "-",
-            "Due": row.due.isoformat() if row.due else "-",
+            "Due": row.due,
             "Working days": days_label(row.working_days),
-            "Next milestone status": status_label(row.next_status),
+            "Status": status_label(row.next_status),
+            "Stage": _words(row.stage),
+            **({"Partnership": row.partnership} if partnership else {}),
             "Worst status": status_label(row.worst_status),
             "Owner": row.owner or "-",
         }
         for row in rows
     ]
+
+
+#: Widths (px) that keep Reference to Status within the first screen at 1280 px, sidebar open.
+COLUMNS = {
+    "Reference": st.column_config.TextColumn(width=120, pinned=True),
+    "Next milestone": st.column_config.TextColumn(width=230),
+    "Due": st.column_config.DateColumn(width=105, format="D MMM YYYY"),
+    "Working days": st.column_config.TextColumn(width=165),
+    "Status": st.column_config.TextColumn(
+        width=165, help="The next milestone's status, in words and a shape."
+    ),
+    "Stage": st.column_config.TextColumn(width=150),
+    "Worst status": st.column_config.TextColumn(
+        help="The most pressing status among all the case's milestones."
+    ),
+}
+#: A phone shows one card per case instead of the table; a wide screen the table only.
+PHONE_CSS = """
+<style>
+@media (max-width: 640px) { .st-key-deadlines_table { display: none; } }
+@media (min-width: 641px) { .st-key-deadlines_cards { display: none; } }
+</style>
+"""
+CARDS_AT_MOST = 50
+
+
+def _cards(rows: Sequence[DeadlineRow], *, partnership: bool) -> None:
+    """One bordered card per case: reference and status, then what is due, when, how late."""
+    for number, row in enumerate(rows[:CARDS_AT_MOST]):
+        with st.container(border=True, key=f"deadline_card_{number}"):
+            where = f" · {plain(row.partnership)}" if partnership else ""
+            st.markdown(f"**{plain(row.reference)}** · {status_label(row.next_status)}{where}")
+            due = f"{row.due:%a %-d %b %Y}" if row.due else "no due date"
+            st.markdown(
+                f"{plain(row.next_milestone or 'Nothing due')} · due {due} · "
+                f"**{days_label(row.working_days)}**"
+            )
+    if len(rows) > CARDS_AT_MOST:
+        st.caption(f"The first {CARDS_AT_MOST} shown; the filters narrow the list.")
 
 
 def _milestone_table(lines: Sequence[MilestoneLine]) -> list[dict[str, object]]:
@@ -91,16 +132,16 @@ viewer = require_page("deadlines")
 today = dt.date.today()
 st.title("Deadlines")
 st.caption(
-    f"The open cases you can see, as of {today:%A} {today.day} {today:%B %Y}. Working days "
-    "leave out weekends and the nation's bank holidays. Status is the word and its icon."
+    f"The open cases you can see, most urgent first, as of {today:%A} {today.day} {today:%B %Y}."
+    " Working days leave out weekends and the nation's bank holidays."
 )
 
 with db_session() as session:
     rows = deadline_rows(session, viewer, today=today, settings=settings())
 choices = deadline_choices(rows)
 
-st.header("Open cases")
-filters = st.columns(4)
+# the filters fold away so that on a phone the first screen is the cases themselves
+filters = st.expander("Filter the cases", icon=":material/filter_list:").columns(4)
 stages = filters[0].multiselect("Stage", choices.stages, format_func=_words)
 statuses = filters[1].multiselect(
     "Worst status", choices.statuses, format_func=status_label,
@@ -116,9 +157,17 @@ shown = filter_deadlines(
     rows, stages=stages, statuses=statuses, nations=nations,
     due_within=None if due_within is None else int(due_within),
 )  # fmt: skip
-st.caption(f"{len(shown)} of {len(rows)} open cases shown, most urgent first.")
+st.caption(f"{len(shown)} of {len(rows)} open cases shown.")
 if shown:
-    st.dataframe(_table(shown), hide_index=True, width="stretch")
+    st.html(PHONE_CSS)
+    partnership_column = several_partnerships(rows)
+    with st.container(key="deadlines_table"):
+        st.dataframe(
+            _table(shown, partnership=partnership_column), hide_index=True, width="stretch",
+            column_config=COLUMNS,
+        )  # fmt: skip
+    with st.container(key="deadlines_cards"):
+        _cards(shown, partnership=partnership_column)
 else:
     st.info("No open case matches these filters.")
 st.download_button(
@@ -169,9 +218,8 @@ st.download_button(
     feed.data, file_name=feed.file_name, mime="text/calendar", icon=":material/event:",
 )  # fmt: skip
 st.caption(
-    "The download is a copy as of today. To have Outlook or Google Calendar follow changes, "
-    'ask your administrator to publish the feed with `cspr feed --partnership "NAME" --out '
-    "FILE.ics` (or `--user USERNAME` for one person's cases) on a schedule, then subscribe to "
-    "its web address (Outlook: Add calendar > Subscribe from web; Google: Other calendars > "
-    "From URL). Each event has a reminder two days before."
+    "The file holds one calendar event per due date of the open cases you see (or only those "
+    "you own), each with a reminder two days before. It is a snapshot as of today: a date "
+    "moved or a step done later is not followed, so download it again after changes and "
+    "import it into Outlook or Google Calendar in place of the old one."
 )

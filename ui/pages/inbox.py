@@ -6,12 +6,16 @@ Admin, contacts). Unread notices say so in words and with an icon; "Mark read" m
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
+from review_flows.errors import ReviewFlowsError
 from review_flows.models import NoticeKind
+from review_flows.sweep_times import describe_next_sweep, next_sweep
 from review_flows.workbench import inbox_of, mark_read_as
 from ui.auth import require_page
-from ui.resources import db_session
+from ui.resources import db_session, settings
 from ui.widgets import plain
 
 KIND_LABELS = {
@@ -24,6 +28,16 @@ KIND_LABELS = {
 
 viewer = require_page("inbox")
 st.title("Inbox")
+now = dt.datetime.now(dt.UTC)
+try:
+    upcoming = next_sweep(settings().sweep_cron, settings().sweep_timezone, now)
+except ReviewFlowsError as problem:
+    st.warning(f"When the next sweep runs is unknown: {problem}")
+else:
+    st.caption(
+        "Reminders and escalations come from the deadline sweep, which also catches up each "
+        f"time the system starts. Its next scheduled run: {describe_next_sweep(upcoming, now)}."
+    )
 unread_only = st.toggle("Unread only", key="inbox_unread_only")
 with db_session() as session:
     notices = inbox_of(session, viewer, unread_only=unread_only)
