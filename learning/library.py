@@ -91,8 +91,13 @@ class LibraryRow:
         value (as shown) or a theme label, ignoring case."""
         shown = [self.title, self.review_id, self.partnership or "", str(self.year or "")]
         shown += [value_label(getattr(self, field)) for field in _METADATA_FIELDS]
-        haystack = " ".join([*shown, *self.themes]).lower()
-        return all(word in haystack for word in text.lower().split())
+        haystack = _folded(" ".join([*shown, *self.themes]))
+        return all(word in haystack for word in _folded(text).split())
+
+
+def _folded(text: str) -> str:
+    """Lower case, with the dashes labels use ("1–4 years") read as the hyphen people type."""
+    return text.lower().replace("\u2013", "-").replace("\u2014", "-")
 
 
 def filter_choices(engine: SearchEngine) -> FilterChoices:
