@@ -18,10 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from learning.encoder import Encoder
 from learning.errors import LearningError
-from learning.ingest import IngestProgress, IngestReport, ProgressCallback, ingest_paths
-from learning.reader import DocumentReader
 from review_flows.access import Viewer
 from review_flows.flow_runs import flow_run_url
 from review_flows.roles import Role
@@ -166,28 +163,6 @@ def _distinct(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def ingest_uploads(
-    paths: Sequence[Path],
-    index_dir: Path,
-    encoder: Encoder,
-    progress: ProgressCallback | None = None,
-    *,
-    viewer: Viewer,
-    max_bytes: int | None = None,
-    now: datetime | None = None,
-    reader: DocumentReader | None = None,
-) -> IngestReport:
-    """Ingest saved uploads into the index at ``index_dir``: the readable ones go in, each
-    unreadable one is in ``IngestReport.failed`` with its reason."""
-    check_may_upload(viewer)
-    if not paths:
-        return IngestReport()
-    return ingest_paths(
-        list(paths), index_dir, encoder, progress=progress, max_bytes=max_bytes, now=now,
-        reader=reader,
-    )  # fmt: skip
-
-
 def submit_ingest_flow(folder: Path, index_dir: Path, *, api_url: str) -> str:
     """Submit the ingest of a saved batch as a flow run (not waiting for it); its UI URL.
     Raises :class:`IngestFlowNotSubmitted` if the server does not take it."""
@@ -219,17 +194,3 @@ def _submission_errors() -> tuple[type[Exception], ...]:
 
     # RuntimeError: the client refuses a server of another API version
     return (httpx.HTTPError, PrefectException, RuntimeError)
-
-
-def upload_problems(saved: SavedUploads, report: IngestReport) -> list[tuple[str, str]]:
-    """Every upload that did not go in, by the name it was uploaded as, with the reason."""
-    # ingest names files by their resolved path
-    names = {path.resolve(): name for path, name in saved.saved}
-    failed = [(names.get(path.resolve(), path.name), reason) for path, reason in report.failed]
-    return [*saved.refused, *failed]
-
-
-def progress_text(step: IngestProgress) -> tuple[float, str]:
-    """The fraction done and a line saying which file was just read, for a progress bar."""
-    fraction = step.done / step.total if step.total else 1.0
-    return min(fraction, 1.0), f"{step.done} of {step.total}: {step.path.name} ({step.outcome})"

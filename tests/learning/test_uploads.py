@@ -1,4 +1,4 @@
-"""Reviews uploaded on the Library page: safe names, a batch folder, ingest, who may upload."""
+"""Reviews uploaded on the Library page: safe names, a batch folder, who may upload."""
 
 from __future__ import annotations
 
@@ -7,18 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from learning.encoder import FakeEncoder
-from learning.index import open_index
-from learning.ingest import IngestProgress, IngestReport
 from learning.uploads import (
-    SavedUploads,
     UploadNotAllowed,
-    ingest_uploads,
     may_upload,
-    progress_text,
     safe_file_name,
     save_uploads,
-    upload_problems,
 )
 from review_flows.access import Viewer
 from review_flows.roles import Role
@@ -102,56 +95,4 @@ def test_a_file_of_another_format_or_too_large_is_refused_and_not_saved(tmp_path
 def test_a_panel_member_can_neither_save_nor_ingest(tmp_path: Path) -> None:
     with pytest.raises(UploadNotAllowed, match="a panel member cannot add reviews"):
         save_uploads(PANEL, [("a.md", b"x")], tmp_path / "uploads", now=NOW)
-    with pytest.raises(UploadNotAllowed, match="ask a reviewer or an admin"):
-        ingest_uploads([], tmp_path / "index", FakeEncoder(), viewer=PANEL)
     assert not (tmp_path / "uploads").exists() and not (tmp_path / "index").exists()
-
-
-def test_good_uploads_go_in_and_a_broken_one_is_named_with_its_reason(tmp_path: Path) -> None:
-    files = [
-        ("Child A (final).md", _markdown("r-infant-bruising")),
-        ("broken.pdf", GARBAGE_PDF),
-        ("notes.exe", b"x"),
-    ]
-    saved = save_uploads(REVIEWER, files, tmp_path / "uploads", now=NOW)
-    steps: list[IngestProgress] = []
-
-    report = ingest_uploads(
-        saved.paths, tmp_path / "index", FakeEncoder(), steps.append, viewer=REVIEWER, now=NOW
-    )
-
-    assert (report.added, len(report.failed)) == (1, 1)
-    index = open_index(tmp_path / "index")
-    try:
-        assert [doc.review_id for doc in index.store.documents()] == ["r-infant-bruising"]
-    finally:
-        index.close()
-    problems = upload_problems(saved, report)
-    assert [name for name, _ in problems] == ["notes.exe", "broken.pdf"]
-    assert "the name says .pdf but the content is binary data" in problems[1][1]
-    assert [(step.done, step.total) for step in steps] == [(1, 2), (2, 2)]
-
-
-def test_nothing_to_ingest_reports_nothing(tmp_path: Path) -> None:
-    report = ingest_uploads([], tmp_path / "index", FakeEncoder(), viewer=ADMIN)
-    assert report == IngestReport()
-    assert not (tmp_path / "index").exists()
-
-
-def test_a_failure_outside_the_batch_keeps_its_own_name(tmp_path: Path) -> None:
-    saved = SavedUploads(tmp_path, ((tmp_path / "a.md", "My A.md"),))
-    report = IngestReport(failed=((tmp_path / "a.md", "empty"), (tmp_path / "z.md", "gone")))
-    assert upload_problems(saved, report) == [("My A.md", "empty"), ("z.md", "gone")]
-
-
-@pytest.mark.parametrize(
-    ("done", "total", "expected"),
-    [
-        (1, 4, (0.25, "1 of 4: a.md (added)")),
-        (4, 4, (1.0, "4 of 4: a.md (added)")),
-        (0, 0, (1.0, "0 of 0: a.md (added)")),
-    ],
-)
-def test_progress_text(done: int, total: int, expected: tuple[float, str]) -> None:
-    step = IngestProgress(done, total, Path("/up/a.md"), "added")
-    assert progress_text(step) == expected
