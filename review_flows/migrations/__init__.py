@@ -31,6 +31,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent
 # here and ships a migration (autogenerate and the schema test compare against these tables).
 MODEL_MODULES: tuple[str, ...] = (
     "review_flows.models",
+    "review_flows.token_models",
     "learning.themes.decisions",
     "learning.collection.models",
 )

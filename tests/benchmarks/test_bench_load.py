@@ -1,5 +1,5 @@
 """The load benchmark's settings and percentiles. Its users against the running system (3 for
-10 s) are in tests/ui/test_browser.py, on the system that test already runs."""
+10 s) are in tests/ui/browser/test_daily_work.py, on the system that test already runs."""
 
 from __future__ import annotations
 
