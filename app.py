@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from review_flows.access import pages_for
-from ui.auth import current_viewer, sign_in_page, sign_out
+from ui.auth import current_viewer, hand_over_cookie, sign_in_page, sign_out
 from ui.widgets import apply_accessible_styles, plain
 
 FAVICON = Path(__file__).resolve().parent / "ui" / "favicon.svg"
@@ -33,8 +33,13 @@ PAGES = {
 st.set_page_config(page_title="CSPR workbench", page_icon=str(FAVICON), layout="wide")
 apply_accessible_styles()
 viewer = current_viewer()
+hand_over_cookie()
 if viewer is None:
-    navigation = st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/login:")])
+    # the sign-in form answers at every page's address, so a link (a reminder's, a colleague's)
+    # opens its page, with its query, once the user has signed in
+    sign_in = [st.Page(sign_in_page, title="Sign in", icon=":material/login:", default=True)]
+    sign_in += [st.Page(sign_in_page, title="Sign in", url_path=page_id) for page_id in PAGES]
+    navigation = st.navigation(sign_in, position="hidden")
 else:
     pages = []
     for number, page_id in enumerate(pages_for(viewer.role)):

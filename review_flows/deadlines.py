@@ -161,8 +161,10 @@ def calendar_feed(
         cases = owned_by(cases, viewer.username)
     name = _feed_name(viewer, own_only)
     data = milestones_calendar(cases, name=name, as_of=today)
-    count = len(feed_entries(cases))
-    return CalendarFeed(name, _file_name(name), data, count, len(cases))
+    entries = feed_entries(cases)
+    # the cases the file covers: those with a milestone in it, not every open case seen
+    covered = {(entry.partnership, entry.reference) for entry in entries}
+    return CalendarFeed(name, _file_name(name), data, len(entries), len(covered))
 
 
 def timeline_summary(reference: str, milestones: Sequence[MilestoneLike], today: dt.date) -> str:

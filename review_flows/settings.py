@@ -179,6 +179,12 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(
         default=30, ge=1, description="An app session idle this long must sign in again."
     )
+    session_max_hours: int = Field(
+        default=12,
+        ge=1,
+        le=24 * 30,
+        description="A browser's session ends this long after sign-in, however busy.",
+    )
     sign_in_attempts: int = Field(
         default=5,
         ge=1,

@@ -22,6 +22,7 @@ from review_flows.notify.notice import OutgoingNotice
 from review_flows.notify.plan import Recipient, SweepCase, plan_sweep
 from review_flows.notify.store import DeliveryReport, deliver_notices
 from review_flows.settings import Settings, get_settings
+from review_flows.web_sessions import purge_expired
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +136,8 @@ def run_sweep(
             app_url=settings.app_url,
         )
         delivery = deliver_notices(session, planned, channels, dry_run=dry_run)
+        if not dry_run:  # ended browser sessions leave no rows behind
+            purge_expired(session, now=dt.datetime.now(dt.UTC))
     finally:
         for channel in channels.values():
             close = getattr(channel, "close", None)

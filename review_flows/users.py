@@ -18,6 +18,7 @@ from zxcvbn import zxcvbn
 
 from review_flows.errors import CaseDataInvalid, DuplicateUsername, UserNotFound
 from review_flows.models import Role, User, UserCreate, UserPublic, read_as
+from review_flows.web_sessions import end_all
 
 _N, _R, _P = 2**17, 8, 1  # 128 * r * N = 128 MiB and about 0.4 s per hash
 _KEY_BYTES = 32
@@ -131,22 +132,27 @@ def list_users(session: Session) -> list[UserPublic]:
 
 
 def set_disabled(session: Session, username: str, disabled: bool = True) -> UserPublic:
-    """Disable (or enable) an account; a disabled user cannot sign in."""
+    """Disable (or enable) an account; a disabled user cannot sign in, and their browsers'
+    sessions end."""
     user = _user_row(session, username)
     user.disabled = disabled
     session.add(user)
     session.commit()
+    if disabled:
+        end_all(session, user.username)
     return read_as(UserPublic, user)
 
 
 def set_password(session: Session, username: str, password: str) -> UserPublic:
-    """Replace a user's password (and lift a lock-out)."""
+    """Replace a user's password (and lift a lock-out); every browser signed in with the old
+    one is signed out."""
     user = _user_row(session, username)
     check_password_rule(password, user.username, user.display_name)
     user.password_hash = hash_password(password)
     user.failed_sign_ins, user.locked_until = 0, None
     session.add(user)
     session.commit()
+    end_all(session, user.username)
     return read_as(UserPublic, user)
 
 

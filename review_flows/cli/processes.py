@@ -129,7 +129,8 @@ def app_command(
 
 
 def streamlit_command(port: int) -> list[str]:
-    app = Path(__file__).resolve().parents[2] / "app.py"
+    # Streamlit's own server running app.py, with the session-cookie and calendar-feed routes
+    app = Path(__file__).resolve().parents[2] / "ui" / "server.py"
     return [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", "127.0.0.1", "--server.port", str(port),

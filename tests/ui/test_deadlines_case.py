@@ -184,13 +184,20 @@ def test_the_calendar_feed_holds_the_partnerships_milestones(
 ) -> None:
     at = app(PANEL).switch_page(DEADLINES).run()
 
-    ics = downloads(at, "Download the calendar").decode()
+    ics = downloads(at, "Download the calendar (").decode()
 
     assert ics.startswith("BEGIN:VCALENDAR")
     assert "NSH-DEMO-004" in ics
     assert "CWT-DEMO" not in ics
     said = " ".join(_texts(at.caption))
     assert "snapshot as of today" in said and "cspr" not in said
+    [label] = [b.proto.label for b in at.get("download_button") if "calendar" in b.proto.label]
+    covered = {
+        line.split(":", 1)[1].split(" ")[0]
+        for line in ics.splitlines()
+        if line.startswith("SUMMARY:")
+    }
+    assert label.endswith(f"of {len(covered)} cases, .ics)")  # the cases the file holds
 
 
 def test_a_case_is_charted_against_today_with_a_text_alternative(app: AppFactory) -> None:

@@ -12,7 +12,6 @@ import streamlit as st
 from review_flows.case_details import MilestoneLine, milestone_lines
 from review_flows.deadlines import (
     DeadlineRow,
-    calendar_feed,
     deadline_choices,
     deadline_rows,
     deadlines_csv,
@@ -23,6 +22,7 @@ from review_flows.deadlines import (
 from review_flows.errors import ReviewFlowsError
 from review_flows.workbench import visible_timeline
 from ui.auth import require_page
+from ui.calendar_section import calendar_section
 from ui.resources import db_session, settings
 from ui.widgets import days_label, plain, status_label
 
@@ -209,17 +209,4 @@ if charted:
         st.caption(f"Chart of due dates against today (dashed line). {summary}")
         st.dataframe(_milestone_table(lines), hide_index=True, width="stretch")
 
-st.header("Calendar feed")
-own_only = st.checkbox("Only the cases I own", value=False)
-with db_session() as session:
-    feed = calendar_feed(session, viewer, today=today, own_only=own_only, settings=settings())
-st.download_button(
-    f"Download the calendar ({feed.milestones} milestones of {feed.cases} cases, .ics)",
-    feed.data, file_name=feed.file_name, mime="text/calendar", icon=":material/event:",
-)  # fmt: skip
-st.caption(
-    "The file holds one calendar event per due date of the open cases you see (or only those "
-    "you own), each with a reminder two days before. It is a snapshot as of today: a date "
-    "moved or a step done later is not followed, so download it again after changes and "
-    "import it into Outlook or Google Calendar in place of the old one."
-)
+calendar_section(viewer, today)

@@ -23,7 +23,9 @@ STAMP = sa.DateTime(timezone=True)
 def upgrade() -> None:
     op.create_table(
         "web_sessions",
-        sa.Column("token_hash", sa.String(length=64), primary_key=True),
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("token_hash", sa.String(length=64), nullable=True, unique=True),
+        sa.Column("ticket_hash", sa.String(length=64), nullable=True, unique=True),
         sa.Column("username", sa.String(length=64), nullable=False),
         sa.Column("created_at", STAMP, nullable=False),
         sa.Column("last_seen_at", STAMP, nullable=False),
@@ -35,6 +37,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("username", sa.String(length=64), nullable=False),
         sa.Column("token", sa.String(length=64), nullable=False, unique=True),
+        sa.Column("own_only", sa.Boolean(), nullable=False),
         sa.Column("created_at", STAMP, nullable=False),
         sa.Column("revoked_at", STAMP, nullable=True),
     )

@@ -1,0 +1,93 @@
+"""The routes the workbench's server (``ui/server.py``) serves beside Streamlit's, for what a
+websocket cannot do:
+
+- ``POST /session/start`` (body: a session token issued at sign-in, within a minute, once) sets
+  it as an HttpOnly cookie: the signed-in page posts it in the background and stays put;
+- ``/session/end`` ends the cookie's session and clears the cookie;
+- ``/feeds/<token>.ics`` answers a personal calendar subscription, built from the database at
+  each fetch, so the calendar follows every change.
+
+Unknown, spent and revoked secrets all get the same answer as an address that never existed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from contextlib import AbstractContextManager
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from review_flows import web_sessions
+from review_flows.settings import get_settings
+
+NOT_FOUND = "Not found"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@functools.cache
+def _prepared(url: str) -> str:
+    """Migrate an empty database once per process, as the pages do (ui/resources.py)."""
+    from review_flows.migrations import prepare_database
+
+    prepare_database(url)
+    return url
+
+
+def _session() -> AbstractContextManager[Session]:
+    from review_flows.db import open_session
+
+    return open_session(_prepared(get_settings().resolved_database_url))
+
+
+async def start_session(request: Request) -> Response:
+    token = (await request.body())[:200].decode("ascii", "replace")
+    with _session() as session:
+        handed = bool(token) and web_sessions.hand_over(session, token, now=_now())
+    if not handed:
+        return PlainTextResponse(NOT_FOUND, status_code=404)
+    settings = get_settings()
+    answer = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    answer.set_cookie(
+        web_sessions.COOKIE, token, max_age=settings.session_max_hours * 3600, path="/",
+        httponly=True, samesite="strict", secure=settings.app_url.startswith("https://"),
+    )  # fmt: skip
+    return answer
+
+
+def end_session(request: Request) -> Response:
+    token = request.cookies.get(web_sessions.COOKIE)
+    if token:
+        with _session() as session:
+            web_sessions.end(session, token)
+    answer = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    answer.delete_cookie(web_sessions.COOKIE, path="/")
+    return answer
+
+
+def calendar(request: Request) -> Response:
+    from review_flows.feed_links import feed_for_token
+
+    settings = get_settings()
+    with _session() as session:
+        feed = feed_for_token(session, request.path_params["token"], today=dt.date.today(),
+                              settings=settings)  # fmt: skip
+    if feed is None:
+        return PlainTextResponse(NOT_FOUND, status_code=404)
+    return Response(
+        feed.data, media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )  # fmt: skip
+
+
+ROUTES = [
+    Route("/session/start", start_session, methods=["POST"]),
+    Route("/session/end", end_session, methods=["POST"]),
+    Route("/feeds/{token}.ics", calendar, methods=["GET"]),
+]
