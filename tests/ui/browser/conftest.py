@@ -106,7 +106,7 @@ def page_for(
     requests: list[str] | None = None,
 ) -> object:  # fmt: skip
     width, height = size
-    page = browser.newpage_for(viewport={"width": width, "height": height}, accept_downloads=True)  # type: ignore[attr-defined]
+    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)  # type: ignore[attr-defined]
     if requests is not None:  # every request the page makes, from its first
         page.on("request", lambda request: requests.append(request.url))
     page.goto(url)
