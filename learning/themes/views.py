@@ -2,10 +2,12 @@
 
 The page reads its inputs, calls one function of this module and renders the values it gets:
 prevalence as a grid (a row per theme, a column per group) with a sentence that stands in for
-the chart, co-occurring pairs as heat-map cells, rising and new themes, one tag with the
-evidence behind it, an analyst's decision (checked, then saved in the app database), and an
-evidence pack as a file to download. Everything comes from the published reviews in the
-learning index: nothing here reads the case database, so an analyst sees no case details.
+the chart, one tag with the evidence behind it, an analyst's decision (checked, then saved in
+the app database), and an evidence pack as a file to download. Rates (shares with intervals,
+changes in percentage points) are shaped in :mod:`learning.themes.analyst_views`, and themes
+found together in :mod:`learning.themes.cooccurrence`. Everything comes from the published
+reviews in the learning index: nothing here reads the case database, so an analyst sees no
+case details.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from learning.errors import InvalidDecision
 from learning.themes.decisions import load_decisions, save_decision
 from learning.themes.pack_export import FORMATS, pack_csv, pack_markdown, write_pack_pdf
 from learning.themes.packs import build_pack
-from learning.themes.report import CooccurrenceReport, TrendsReport
+from learning.themes.report import TrendsReport
 from learning.themes.tagging import ThemeWorkspace
 from learning.themes.values import AnalystDecision, Decision, Evidence
 from review_flows.labels import (
@@ -73,10 +75,6 @@ def open_theme_workspace(
         index.close()
 
 
-def _reviews(count: int) -> str:
-    return f"{count} review" + "s" * (count != 1)
-
-
 def group_label(group: str) -> str:
     """A group as a reader writes it: "Under 1", "Serious harm", "CSPR", "2021"."""
     return _GROUP_LABELS.get(group, group.replace("_", " ").capitalize())
@@ -96,18 +94,6 @@ class PrevalenceLine:
 
 
 @dataclass(frozen=True)
-class ChartPoint:
-    """One bar segment: reviews of a group carrying a theme, and their share of the group;
-    ``rank`` is the group's place, so segments stack in the groups' order."""
-
-    theme: str
-    group: str
-    reviews: int
-    share: float
-    rank: int
-
-
-@dataclass(frozen=True)
 class PrevalenceGrid:
     """Prevalence by one dimension: groups with their review counts, themes most common first."""
 
@@ -120,16 +106,6 @@ class PrevalenceGrid:
     def carried(self) -> tuple[PrevalenceLine, ...]:
         """The themes at least one review carries."""
         return tuple(line for line in self.lines if line.total)
-
-    def chart_points(self) -> tuple[ChartPoint, ...]:
-        """The bars of the chart: each carried theme in each group."""
-        return tuple(
-            ChartPoint(line.label, group_label(group), count, count / size if size else 0.0, rank)
-            for line in self.carried
-            for rank, ((group, size), count) in enumerate(
-                zip(self.groups, line.counts, strict=True)
-            )
-        )
 
 
 def prevalence_grid(report: TrendsReport) -> PrevalenceGrid:
@@ -164,103 +140,6 @@ def prevalence_text(grid: PrevalenceGrid, top: int = 3) -> str:
     return (
         f"Reviews carrying each theme, by {heading}, over {grid.total_reviews} reviews. "
         f"Most common: {common}.{firsts}"
-    )
-
-
-# --- co-occurrence -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PairCell:
-    """A cell of the heat map: reviews carrying both themes, and the lift over chance."""
-
-    first: str
-    second: str
-    observed: int
-    lift: float
-
-
-@dataclass(frozen=True)
-class CooccurrenceLine:
-    """A pair or triple of themes found together: observed, expected if independent, lift."""
-
-    themes: str
-    observed: int
-    expected: float
-    lift: float
-
-
-def cooccurrence_cells(report: CooccurrenceReport) -> tuple[PairCell, ...]:
-    """The pairs of the report, each both ways round, so the heat map is symmetric."""
-    cells = []
-    for item in report.items:
-        if len(item.themes) != 2:
-            continue
-        first, second = (report.labels[theme] for theme in item.themes)
-        cells.append(PairCell(first, second, item.observed, round(item.lift, 2)))
-        cells.append(PairCell(second, first, item.observed, round(item.lift, 2)))
-    return tuple(cells)
-
-
-def cooccurrence_lines(report: CooccurrenceReport) -> tuple[CooccurrenceLine, ...]:
-    """Every pair and triple, strongest lift first (the table under the heat map)."""
-    return tuple(
-        CooccurrenceLine(
-            " + ".join(report.labels[theme] for theme in item.themes),
-            item.observed,
-            round(item.expected, 2),
-            round(item.lift, 2),
-        )
-        for item in report.items
-    )
-
-
-def cooccurrence_text(report: CooccurrenceReport, top: int = 3) -> str:
-    """The heat map in words: how many combinations, and the strongest."""
-    lines = cooccurrence_lines(report)
-    if not lines:
-        return f"No themes are found together often enough in the {report.total_reviews} reviews."
-    strongest = "; ".join(
-        f"{line.themes} ({_reviews(line.observed)}, lift {line.lift:.2f})" for line in lines[:top]
-    )
-    return (
-        f"{len(lines)} combinations of themes found together in {report.total_reviews} reviews. "
-        f"Strongest: {strongest}."
-    )
-
-
-# --- rising and new themes -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChangeLine:
-    """A theme's share of reviews in the recent years against the years before."""
-
-    label: str
-    status: str
-    first_year: int | None
-    recent_count: int
-    recent_share: float
-    earlier_share: float
-    change: float
-
-
-def theme_change_lines(
-    report: TrendsReport, statuses: tuple[str, ...] = ("new", "rising")
-) -> tuple[ChangeLine, ...]:
-    """The themes whose status is one of ``statuses`` (new first, then the steepest rise)."""
-    return tuple(
-        ChangeLine(
-            report.labels[change.theme_id],
-            change.status,
-            change.first_year,
-            change.recent_count,
-            round(change.recent_share, 3),
-            round(change.earlier_share, 3),
-            round(change.change, 3),
-        )
-        for change in report.changes
-        if change.status in statuses
     )
 
 

@@ -30,7 +30,6 @@ ANALYST = Viewer("analyst", Role.ANALYST, None, "Demo analyst")
 ADMIN = Viewer("admin", Role.ADMIN, None, "Demo admin")
 PANEL = Viewer("panel-northshire", Role.PANEL_MEMBER, NORTHSHIRE.name, "Northshire panel member")
 DA_LABEL = "Domestic abuse and coercive control"
-SLEEP_LABEL = "Sudden unexpected death in infancy and unsafe sleep"
 
 
 # --- fixtures ------------------------------------------------------------------------------------
@@ -131,50 +130,8 @@ def deliver(db_url: str, *notices: tuple[str, ...]) -> None:
 # --- themes --------------------------------------------------------------------------------------
 
 
-def test_the_prevalence_table_has_the_tagged_themes(index_dir: Path) -> None:
-    at = open_page("ui/pages/themes.py", ANALYST)
-
-    assert not at.exception and not at.error
-    (table,) = at.dataframe
-    frame = table.value
-    assert list(frame.columns[:2]) == ["Theme", "All reviews (5)"]
-    assert {"2018 (1)", "2022 (1)"} <= set(frame.columns)
-    totals = dict(zip(frame["Theme"], frame["All reviews (5)"], strict=True))
-    assert totals["The voice and lived experience of the child"] == 2
-    assert totals["Fathers, male carers and unknown men"] == 2
-    assert totals[DA_LABEL] == 1 and totals["Neglect"] == 0
-    assert list(totals.values())[:2] == [2, 2]  # the commonest first
-    assert len(totals) == 27  # every theme of the taxonomy, carried or not
-    (chart,) = at.get("vega_lite_chart")
-    assert json.loads(chart.proto.spec)["mark"]["type"] == "bar"
-    assert chart.proto.alt.startswith(  # the chart's text alternative, also shown beneath it
-        "Reviews carrying each theme, by year of publication, over 5 reviews. Most common: "
-        "Fathers, male carers and unknown men in 2 of 5; The voice and lived experience of the "
-        "child in 2 of 5"
-    )
-    assert chart.proto.alt in texts(at)
-
-    at.multiselect(key="themes_by").set_value(["nation", "outcome"]).run()
-
-    nation, outcome = (table.value for table in at.dataframe)
-    assert {"England (3)", "Wales (1)", "Scotland (1)"} <= set(nation.columns)
-    assert {"Death (3)", "Serious harm (2)"} <= set(outcome.columns)
-
-
-def test_the_heat_map_has_its_table_beneath(index_dir: Path) -> None:
-    at = open_page("ui/pages/themes.py", ANALYST)
-    at.radio(key="themes_section").set_value("Co-occurrence").run()
-    at.number_input(key="co_min").set_value(1).run()
-
-    assert not at.exception and not at.error
-    (chart,) = at.get("vega_lite_chart")
-    assert json.loads(chart.proto.spec)["mark"]["type"] == "rect"
-    assert chart.proto.alt.startswith(
-        "4 combinations of themes found together in 5 reviews"
-    )  # its text alternative
-    pairs = set(at.dataframe[0].value["Themes"])
-    assert f"{SLEEP_LABEL} + Fathers, male carers and unknown men" in pairs
-    assert "combinations of themes found together in 5 reviews" in texts(at)
+# Shares with their intervals, shares over time, the ranked co-occurrence table and changes in
+# percentage points: tests/ui/test_themes_rates.py (it uses this module's fixtures).
 
 
 def test_changes_clusters_and_recurring_render(index_dir: Path) -> None:

@@ -1,53 +1,63 @@
-"""Themes (analysts): what published reviews find, counted and compared, with the evidence.
+"""Themes (analysts): what published reviews find, as rates and compared, with the evidence.
 
-Prevalence by a review fact, co-occurrence, rising and new themes, emerging clusters,
-recurring recommendations, confirming or rejecting tags with the passages in view, and
-evidence packs to download. Everything comes from the published reviews in the learning index
-(through :mod:`learning.themes.views`); no case details are shown here.
+Each theme's share of the reviews (with its 95% interval) overall, by a review fact and over
+time, themes found together, rising and new themes (changes in percentage points), emerging
+clusters, recurring recommendations, confirming or rejecting tags with the passages in view,
+and evidence packs to download. A figure resting on fewer than five reviews is flagged
+wherever it is shown. Everything comes from the published reviews in the learning index
+(through :mod:`learning.themes.views` and :mod:`learning.themes.analyst_views`); no case
+details are shown here.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from itertools import groupby
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from learning.encoder import Encoder
 from learning.errors import IndexNotFound, LearningError
+from learning.themes.analyst_views import (
+    group_share_table,
+    over_time_text,
+    recurring_heading,
+    shares_over_time,
+    shares_text,
+    theme_change_lines,
+    theme_shares,
+)
+from learning.themes.cooccurrence import cooccurrence_text, ranked_combinations
 from learning.themes.discovery import DiscoveryParams, discover_clusters
 from learning.themes.pack_export import FORMATS
+from learning.themes.rates import FEW_NOTE
 from learning.themes.recurring import RecurringParams, recurring_recommendations
 from learning.themes.report import cooccurrence_report, trends_report
 from learning.themes.tagging import ThemeWorkspace
 from learning.themes.values import Decision
 from learning.themes.views import (
     DIMENSIONS,
-    ORDERED_DIMENSIONS,
-    cooccurrence_cells,
-    cooccurrence_lines,
-    cooccurrence_text,
     decide_tag,
-    group_label,
     open_theme_workspace,
     pack_file,
     prevalence_grid,
     prevalence_text,
     review_choices,
     tag_review,
-    theme_change_lines,
     theme_choices,
 )
 from ui.auth import now, require_page
 from ui.resources import settings
+from ui.theme_charts import FEW_LEGEND, share_over_time_chart, theme_share_chart
 from ui.widgets import plain
 
 FLASH = "themes_flash"
 PACK = "themes_pack"
 FORMAT_NAMES = {"csv": "CSV", "md": "Markdown", "pdf": "PDF"}
 PERCENT = st.column_config.NumberColumn(format="percent")
-LABELS = alt.Axis(labelLimit=320)  # theme labels are long; cut them only when very long
+PERIODS = {1: "Each year", 2: "2 years", 3: "3 years", 5: "5 years"}
+#: How many combinations of themes the ranked table shows (all of them are in the full list).
+TOP_COMBINATIONS = 15
 
 
 def _encoder() -> Encoder:
@@ -58,66 +68,93 @@ def _encoder() -> Encoder:
 
 
 def _prevalence(workspace: ThemeWorkspace) -> None:
+    grid = prevalence_grid(trends_report(workspace, "year"))
+    bars = theme_shares(grid)
+    st.subheader("Share of all reviews")
+    text = shares_text(bars)
+    carried = [bar for bar in bars if bar.count]
+    if carried:
+        st.altair_chart(theme_share_chart(carried), width="stretch", alt=text)
+    st.caption(plain(text))  # theme labels come from the taxonomy analysts maintain
+    st.caption(FEW_LEGEND)
+    rows = [(bar.label, bar.count, bar.share, bar.interval, bar.note) for bar in bars]
+    columns = ["Theme", f"Reviews with it (of {grid.total_reviews})", "Share", "95% interval"]
+    frame = pd.DataFrame(rows, columns=[*columns, "Note"])
+    config = {"Share": PERCENT}
+    st.dataframe(frame, hide_index=True, column_config=config, key="shares_table")
     chosen = st.multiselect(
-        "Group by", list(DIMENSIONS), default=["year"], format_func=DIMENSIONS.__getitem__,
-        key="themes_by",
-    )  # fmt: skip
+        "Compare by", list(DIMENSIONS), format_func=DIMENSIONS.__getitem__, key="themes_by"
+    )
     for by in chosen:
-        grid = prevalence_grid(trends_report(workspace, by))
+        by_group = prevalence_grid(trends_report(workspace, by))
         st.subheader(f"By {DIMENSIONS[by].lower()}")
-        text = prevalence_text(grid)
-        points = grid.chart_points()
-        if points:
-            order = [group_label(group) for group, _ in grid.groups]
-            ordered = by in ORDERED_DIMENSIONS
-            colour = alt.Color(
-                f"group:{'O' if ordered else 'N'}", title=DIMENSIONS[by], sort=order,
-                scale=alt.Scale(scheme="viridis" if ordered else "tableau10"),
-            )  # fmt: skip
-            chart = (
-                alt.Chart(pd.DataFrame([asdict(point) for point in points]))
-                .mark_bar()
-                .encode(
-                    x=alt.X("reviews:Q", title="Reviews carrying the theme"),
-                    y=alt.Y("theme:N", sort="-x", title=None, axis=LABELS),
-                    color=colour,
-                    order=alt.Order("rank:Q"),
-                    tooltip=["theme", "group", "reviews", alt.Tooltip("share:Q", format=".0%")],
-                )
-            )
-            st.altair_chart(chart, width="stretch", alt=text)
-        st.caption(plain(text))  # theme and group labels come from reviews and analysts
-        columns = [
-            "Theme",
-            f"All reviews ({grid.total_reviews})",
-            *(f"{group_label(group)} ({size})" for group, size in grid.groups),
-        ]
-        rows = [(line.label, line.total, *line.counts) for line in grid.lines]
-        st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, key=f"prev_{by}")
+        st.caption(plain(prevalence_text(by_group)))
+        headings, shares = group_share_table(by_group)
+        config = {heading: PERCENT for heading in headings[1:]}
+        st.dataframe(
+            pd.DataFrame(shares, columns=headings), hide_index=True, column_config=config,
+            key=f"prev_{by}",
+        )  # fmt: skip
+
+
+def _over_time(workspace: ThemeWorkspace) -> None:
+    labels = {theme.id: theme.label for theme in workspace.taxonomy.themes}
+    commonest = [
+        line.theme_id for line in prevalence_grid(trends_report(workspace, "year")).carried
+    ]
+    left, right = st.columns([3, 1])
+    chosen = left.multiselect(
+        "Themes", list(labels), default=commonest[:3], format_func=labels.__getitem__,
+        key="share_themes",
+    )  # fmt: skip
+    per = right.selectbox("Years per point", list(PERIODS), format_func=PERIODS.__getitem__,
+                          key="share_years")  # fmt: skip
+    st.caption(
+        "Share of the reviews published in each period that carry the theme (reviews with the "
+        "theme / reviews published then), with its 95% interval (Wilson). Reviews without a "
+        f"year of publication are left out. {FEW_LEGEND}"
+    )
+    if not chosen:
+        st.info("Choose one or more themes to see their share over time.")
+        return
+    points = shares_over_time(workspace, chosen, int(per))
+    for theme, mine in groupby(points, key=lambda point: point.theme):
+        series = list(mine)
+        text = over_time_text(series)
+        st.subheader(plain(theme))
+        if series:
+            st.altair_chart(share_over_time_chart(series), width="stretch", alt=text)
+        st.caption(plain(text))
+    rows = [(p.theme, p.period, p.reviews, p.count, p.share, p.interval, p.note) for p in points]
+    columns = ["Theme", "Published", "Reviews", "With the theme", "Share", "95% interval", "Note"]
+    st.dataframe(
+        pd.DataFrame(rows, columns=columns), hide_index=True, column_config={"Share": PERCENT},
+        key="share_table",
+    )  # fmt: skip
 
 
 def _cooccurrence(workspace: ThemeWorkspace) -> None:
     fewest = st.number_input("Found together in at least (reviews)", 1, 100, 2, key="co_min")
     report = cooccurrence_report(workspace, int(fewest))
-    text = cooccurrence_text(report)
-    cells = cooccurrence_cells(report)
-    if cells:
-        chart = (
-            alt.Chart(pd.DataFrame([asdict(cell) for cell in cells]))
-            .mark_rect()
-            .encode(
-                x=alt.X("first:N", title=None, axis=alt.Axis(labelAngle=-45, labelLimit=220)),
-                y=alt.Y("second:N", title=None, axis=LABELS),
-                color=alt.Color("observed:Q", title="Reviews with both"),
-                tooltip=["first", "second", "observed", "lift"],
-            )
-        )
-        st.altair_chart(chart, width="stretch", alt=text)
-    st.caption(plain(text))
-    lines = [asdict(line) for line in cooccurrence_lines(report)]
-    frame = pd.DataFrame(lines, columns=["themes", "observed", "expected", "lift"])
-    frame.columns = ["Themes", "Reviews with all", "Expected if independent", "Lift"]
-    st.dataframe(frame, hide_index=True, key="co_table")
+    st.caption(plain(cooccurrence_text(report)))
+    ranked = ranked_combinations(report)
+    if not ranked:
+        return
+    rows = [
+        (c.rank, c.label, f"{c.lift:.2f}", c.observed, c.note, f"{c.expected:.2f}") for c in ranked
+    ]
+    columns = ["Rank", "Themes", "Lift", "Reviews with all", "Note", "Expected if independent"]
+    frame = pd.DataFrame(rows, columns=columns).set_index("Rank")
+    st.markdown(f"**The {min(TOP_COMBINATIONS, len(ranked))} strongest, by lift**")
+    st.table(frame.head(TOP_COMBINATIONS))
+    st.caption(
+        "Lift: how many times more often the themes are found together than if they were "
+        "independent (1: as often as chance). A lift resting on fewer than 5 reviews says "
+        f'"{FEW_NOTE}": a review or two more or less would change it a lot.'
+    )
+    if len(ranked) > TOP_COMBINATIONS:
+        with st.expander(f"All {len(ranked)} combinations"):
+            st.dataframe(frame, key="co_table")
 
 
 def _changes(workspace: ThemeWorkspace) -> None:
@@ -126,18 +163,30 @@ def _changes(workspace: ThemeWorkspace) -> None:
     lines = theme_change_lines(report)
     st.caption(
         f"Share of reviews carrying each theme in the last {int(years)} years up to the latest "
-        "year indexed, against the years before. New: first seen in the recent years."
+        "year indexed, against the years before, each with its 95% interval. The change is in "
+        "percentage points (pp): a share going from 20% to 26% is +6.0 pp. New: first seen in "
+        "the recent years."
     )
     if not lines:
         st.info("No theme is rising or new in these years.")
         return
-    frame = pd.DataFrame([asdict(line) for line in lines])
-    frame.columns = [
-        "Theme", "Status", "First year", "Recent reviews with it", "Recent share", "Earlier share",
-        "Change",
+    rows = [
+        (
+            line.label, line.change, line.note, line.status, line.recent_share,
+            line.recent_interval, line.earlier_share, line.earlier_interval, line.recent,
+            line.first_year,
+        )
+        for line in lines
     ]  # fmt: skip
-    config = {"Recent share": PERCENT, "Earlier share": PERCENT, "Change": PERCENT}
-    st.dataframe(frame, hide_index=True, column_config=config, key="changes_table")
+    columns = [
+        "Theme", "Change", "Note", "Status", "Recent share", "Recent 95% interval",
+        "Earlier share", "Earlier 95% interval", "Recent reviews with it", "First year",
+    ]  # fmt: skip
+    config = {"Recent share": PERCENT, "Earlier share": PERCENT}
+    st.dataframe(
+        pd.DataFrame(rows, columns=columns), hide_index=True, column_config=config,
+        key="changes_table",
+    )  # fmt: skip
 
 
 def _clusters(workspace: ThemeWorkspace) -> None:
@@ -177,11 +226,8 @@ def _recurring(workspace: ThemeWorkspace) -> None:
     )
     st.caption(f"{len(groups)} recommendations made in {int(fewest)} or more reviews.")
     for group in groups:
-        years = f"{group.first_year}-{group.last_year}" if group.first_year else "years unknown"
-        theme = workspace.taxonomy.label_of(group.theme_id) if group.theme_id else "no theme"
-        with st.expander(
-            f"{group.count} times in {group.reviews} reviews ({years}): {plain(theme)}"
-        ):
+        theme = workspace.taxonomy.label_of(group.theme_id) if group.theme_id else None
+        with st.expander(plain(recurring_heading(group, theme))):
             st.text(group.statement)
             for member in group.members:
                 st.caption(plain(f"{member.citation} {member.text}"))
@@ -260,6 +306,7 @@ def _packs(workspace: ThemeWorkspace) -> None:
 viewer = require_page("themes")
 SECTIONS = {
     "Prevalence": _prevalence,
+    "Share over time": _over_time,
     "Co-occurrence": _cooccurrence,
     "Rising and new": _changes,
     "Emerging clusters": _clusters,

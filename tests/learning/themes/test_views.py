@@ -1,5 +1,6 @@
-"""What the Themes page shows (learning.themes.views): prevalence grids and their words, heat-map
-cells, rising and new themes, a tag with its evidence, decisions, pack files."""
+"""What the Themes page shows (learning.themes.views): prevalence grids and their words, a tag
+with its evidence, decisions, pack files. Rates, changes and themes found together are tested in
+test_analyst_views and test_cooccurrence."""
 
 from __future__ import annotations
 
@@ -14,19 +15,12 @@ import pytest
 from learning.encoder import FakeEncoder
 from learning.errors import IndexNotFound, InvalidDecision, ReviewNotIndexed, ThemeNotFound
 from learning.themes.decisions import load_decisions
-from learning.themes.report import CooccurrenceReport, cooccurrence_report, trends_report
+from learning.themes.report import trends_report
 from learning.themes.tagging import ThemeWorkspace
 from learning.themes.values import Decision
 from learning.themes.views import (
-    ChangeLine,
-    ChartPoint,
-    CooccurrenceLine,
-    PairCell,
     ReviewChoice,
     ThemeChoice,
-    cooccurrence_cells,
-    cooccurrence_lines,
-    cooccurrence_text,
     decide_tag,
     group_label,
     open_theme_workspace,
@@ -35,7 +29,6 @@ from learning.themes.views import (
     prevalence_text,
     review_choices,
     tag_review,
-    theme_change_lines,
     theme_choices,
 )
 from review_flows.settings import Settings
@@ -93,15 +86,6 @@ def test_the_prevalence_grid_puts_the_commonest_themes_first(workspace: ThemeWor
     )
 
 
-def test_chart_points_give_each_carried_theme_in_each_group(workspace: ThemeWorkspace) -> None:
-    grid = prevalence_grid(trends_report(workspace, "year"))
-    points = grid.chart_points()
-
-    assert len(points) == len(grid.carried) * len(grid.groups)
-    assert ChartPoint(DA_LABEL, "2012", 1, 1.0, 0) in points
-    assert ChartPoint(DA_LABEL, "2022", 0, 0.0, 3) in points
-
-
 def test_the_prevalence_text_names_the_commonest_themes(workspace: ThemeWorkspace) -> None:
     text = prevalence_text(prevalence_grid(trends_report(workspace, "year")))
 
@@ -126,50 +110,6 @@ def test_the_prevalence_text_names_the_commonest_themes(workspace: ThemeWorkspac
 )
 def test_group_labels(group: str, expected: str) -> None:
     assert group_label(group) == expected
-
-
-# --- co-occurrence -------------------------------------------------------------------------------
-
-
-def test_heat_map_cells_are_the_pairs_both_ways(workspace: ThemeWorkspace) -> None:
-    report = cooccurrence_report(workspace, 2)
-    cells = cooccurrence_cells(report)
-
-    assert PairCell(SLEEP_LABEL, "Health practice", 3, 1.33) in cells
-    assert PairCell("Health practice", SLEEP_LABEL, 3, 1.33) in cells
-    assert len(cells) == 2 * sum(len(item.themes) == 2 for item in report.items)
-    # the table holds the triples too, and the words name the strongest
-    lines = cooccurrence_lines(report)
-    assert len(lines) == len(report.items)
-    assert CooccurrenceLine(f"{SLEEP_LABEL} + Health practice", 3, 2.25, 1.33) in lines
-    assert cooccurrence_text(report).startswith(
-        f"{len(lines)} combinations of themes found together in 4 reviews. Strongest: "
-    )
-
-
-def test_no_combination_says_so() -> None:
-    report = CooccurrenceReport(4, (), {}, {})
-
-    assert cooccurrence_cells(report) == ()
-    assert cooccurrence_text(report) == (
-        "No themes are found together often enough in the 4 reviews."
-    )
-
-
-# --- rising and new ------------------------------------------------------------------------------
-
-
-def test_new_themes_are_those_first_seen_in_the_recent_years(workspace: ThemeWorkspace) -> None:
-    lines = theme_change_lines(trends_report(workspace, "year", 3))
-
-    assert lines[:2] == (
-        ChangeLine("Missing from home, care or education", "new", 2021, 2, 1.0, 0.0, 1.0),
-        ChangeLine("Neglect", "new", 2021, 2, 1.0, 0.0, 1.0),
-    )
-    assert {line.status for line in lines} <= {"new", "rising"}
-    falling = theme_change_lines(trends_report(workspace, "year", 3), ("falling",))
-    assert DA_LABEL in {line.label for line in falling}  # in both earlier reviews, 1 of 2 since
-    assert DA_LABEL not in {line.label for line in lines}
 
 
 # --- confirming and rejecting --------------------------------------------------------------------

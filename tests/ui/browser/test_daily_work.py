@@ -85,7 +85,7 @@ def test_analyst_and_admin_land_on_their_pages(
     page.get_by_role("heading", name=landing).first.wait_for(timeout=120_000)
     settle(page)
     if username == "analyst":
-        page.get_by_role("heading", name="By year of publication").wait_for(timeout=180_000)
+        page.get_by_role("heading", name="Share of all reviews").wait_for(timeout=180_000)
         page.screenshot(path=str(SHOTS / "themes.png"), full_page=True)
         assert "NSH-" not in page.inner_text("body")  # no case details for analysts
     accessible(page, landing.lower())
