@@ -55,7 +55,7 @@ def current_viewer() -> Viewer | None:
 
 def _resume_from_cookie() -> Viewer | None:
     token = st.context.cookies.get(web_sessions.COOKIE)
-    if not token:
+    if not isinstance(token, str) or not token:  # no cookie (or no browser: an AppTest)
         return None
     with db_session() as session:
         viewer = web_sessions.resume(session, token, now=now(), settings=settings())
