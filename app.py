@@ -14,6 +14,7 @@ import streamlit as st
 
 from review_flows.access import pages_for
 from ui.auth import current_viewer, hand_over_cookie, sign_in_page, sign_out
+from ui.resources import warm_up
 from ui.widgets import apply_accessible_styles, plain
 
 FAVICON = Path(__file__).resolve().parent / "ui" / "favicon.svg"
@@ -32,6 +33,7 @@ PAGES = {
 # and the workbench makes no request off the machine
 st.set_page_config(page_title="CSPR workbench", page_icon=str(FAVICON), layout="wide")
 apply_accessible_styles()
+warm_up()  # the pages' slow imports, in the background while the first user signs in
 viewer = current_viewer()
 hand_over_cookie()
 if viewer is None:

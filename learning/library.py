@@ -10,16 +10,16 @@ call reads a small file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from learning.errors import ReviewNotIndexed
 from learning.filters import Filters
 from learning.highlight import value_label
 from learning.index import StoredDocument, UnitRow
 from learning.models import UnitKind
-from learning.results import PassageHit, ReviewHit, SimilarReview
+from learning.results import PassageHit, ReviewHit, SimilarReview, distinct_passages
 from learning.search import SearchEngine
 from learning.search_form import MAX_PRECIS_CHARS, SearchMode, check_text
 from learning.themes.values import ThemeTag
@@ -112,12 +112,15 @@ def filter_choices(engine: SearchEngine) -> FilterChoices:
 def search_library(
     engine: SearchEngine, query: str, mode: SearchMode, filters: Filters, k: int = 10
 ) -> list[PassageHit] | list[ReviewHit]:
-    """The ``k`` best passages, or reviews, for ``query`` (checked: not empty, not too long)."""
+    """The ``k`` best passages, or reviews, for ``query`` (checked: not empty, not too long),
+    best first, none repeating the text of one before it (a finding and its passage)."""
     text = check_text(query)
     engine.reload_if_changed()
     if SearchMode(mode) is SearchMode.REVIEWS:
-        return engine.search_reviews(text, k, filters)
-    return engine.search_passages(text, k, filters)
+        hits = engine.search_reviews(text, k, filters)
+        return [replace(hit, passages=tuple(distinct_passages(hit.passages))) for hit in hits]
+    # twice as many as shown: a passage that repeats a better one's text is dropped first
+    return distinct_passages(engine.search_passages(text, 2 * k, filters))[:k]
 
 
 def similar_reviews(engine: SearchEngine, precis: str, k: int = 5) -> list[SimilarReview]:
@@ -127,26 +130,59 @@ def similar_reviews(engine: SearchEngine, precis: str, k: int = 5) -> list[Simil
     return engine.similar_cases(text, k)
 
 
-def review_tags(engine: SearchEngine, source: ThemeSource) -> dict[str, tuple[ThemeTag, ...]]:
-    """Every indexed review's theme tags, best first (reviews without tags are absent)."""
+def _workspace(engine: SearchEngine, source: ThemeSource) -> Any:
     from learning.themes.decisions import load_decisions
     from learning.themes.tagging import ThemeWorkspace
     from learning.themes.taxonomy import load_taxonomy
 
-    engine.reload_if_changed()
-    if not engine.index.store.documents():
-        return {}
-    workspace = ThemeWorkspace(
+    return ThemeWorkspace(
         engine.index,
         load_taxonomy(source.taxonomy_path),
         lambda: engine.encoder,
         decisions=load_decisions(source.database_url),
     )
-    tags: dict[str, list[ThemeTag]] = {}
+
+
+def _grouped(tags: list[ThemeTag]) -> dict[str, tuple[ThemeTag, ...]]:
+    found: dict[str, list[ThemeTag]] = {}
+    for tag in tags:
+        found.setdefault(tag.review_id, []).append(tag)
+    return {review_id: tuple(group) for review_id, group in found.items()}
+
+
+def review_tags(engine: SearchEngine, source: ThemeSource) -> dict[str, tuple[ThemeTag, ...]]:
+    """Every indexed review's theme tags, best first (reviews without tags are absent);
+    worked out now (with the model) if this version of the index has none cached."""
+    engine.reload_if_changed()
+    if not engine.index.store.documents():
+        return {}
     # all tags at once: read from the cache, without loading every unit as tags(id) would
-    for tag in workspace.tags():
-        tags.setdefault(tag.review_id, []).append(tag)
-    return {review_id: tuple(found) for review_id, found in tags.items()}
+    return _grouped(_workspace(engine, source).tags())
+
+
+def cached_review_tags(
+    engine: SearchEngine, source: ThemeSource
+) -> dict[str, tuple[ThemeTag, ...]] | None:
+    """As :func:`review_tags` if this version of the index has its theme scores cached; else
+    None, without working them out: that takes the model and many seconds, which a page does
+    not wait for (the ingest flow works them out when it has added its reviews)."""
+    engine.reload_if_changed()
+    if not engine.index.store.documents():
+        return {}
+    workspace = _workspace(engine, source)
+    return _grouped(workspace.tags()) if themes_cached(workspace) else None
+
+
+def themes_cached(workspace: Any) -> bool:
+    """Whether the theme tags of ``workspace`` (a ``ThemeWorkspace``) can be read without the
+    model: its index's scores, or its tags, are in the cache for this version of the index."""
+    from learning.themes import cache
+
+    directory = workspace.index.directory
+    tags_key = cache.digest_of([workspace.scores_key, workspace.decisions_digest])
+    if cache.read_tags(directory, tags_key) is not None:
+        return True
+    return cache.read_scores(directory, workspace.scores_key) is not None
 
 
 def review_reading(engine: SearchEngine, review_id: str, source: ThemeSource) -> ReviewReading:
@@ -165,13 +201,39 @@ def review_reading(engine: SearchEngine, review_id: str, source: ThemeSource) ->
     )
 
 
+@dataclass(frozen=True)
+class LibraryListing:
+    """The library as listed: its reviews, and whether their themes are known yet."""
+
+    rows: tuple[LibraryRow, ...]
+    themes_ready: bool
+
+
 def library_rows(engine: SearchEngine, source: ThemeSource, text: str = "") -> list[LibraryRow]:
-    """The reviews of the library, newest first, with their themes; only those matching
-    ``text`` (see :meth:`LibraryRow.matches`) if it is given."""
+    """The reviews of the library, newest first, with their themes (worked out now if need
+    be); only those matching ``text`` (see :meth:`LibraryRow.matches`) if it is given."""
     engine.reload_if_changed()
+    return _rows(engine, review_tags(engine, source), text)
+
+
+def library_listing(
+    engine: SearchEngine, source: ThemeSource, text: str = "", *, work_out_themes: bool = True
+) -> LibraryListing:
+    """As :func:`library_rows` for a page. Themes not yet worked out for this version of the
+    index (:func:`cached_review_tags`) are worked out now only if ``work_out_themes``: while
+    reviews are still being added the index changes with each one, and the ingest's flow run
+    works them out once at its end, so the listing shows the rows without them."""
+    tags = cached_review_tags(engine, source)
+    if tags is None and work_out_themes:
+        tags = review_tags(engine, source)
+    return LibraryListing(tuple(_rows(engine, tags or {}, text)), themes_ready=tags is not None)
+
+
+def _rows(
+    engine: SearchEngine, tags: dict[str, tuple[ThemeTag, ...]], text: str
+) -> list[LibraryRow]:
     documents = engine.index.store.documents()
     units = _units_per_review(engine)
-    tags = review_tags(engine, source)
     rows = [
         LibraryRow(
             review_id=doc.review_id,
@@ -199,3 +261,28 @@ def _units_per_review(engine: SearchEngine) -> dict[str, int]:
         "SELECT review_id, COUNT(*) FROM units GROUP BY review_id"
     )
     return {review_id: count for review_id, count in rows}
+
+
+def prepare_themes(engine: SearchEngine, source: ThemeSource) -> int:
+    """Work out and cache every review's theme tags for the index as it is now (after an
+    ingest, in the worker), so that the Library and Themes pages read them from the cache;
+    how many reviews have tags."""
+    return len(review_tags(engine, source))
+
+
+def documents_not_indexed(folder: Path, index_dir: Path) -> int:
+    """How many review files under ``folder`` the index at ``index_dir`` does not hold (all of
+    them if there is no index yet): whether a folder, such as the demo's, still needs adding."""
+    from learning.index.disk import UNITS_FILE, index_exists
+    from learning.index.store import UnitStore
+    from learning.sources import find_documents
+
+    files, _ = find_documents([folder])
+    if not index_exists(index_dir):
+        return len(files)
+    store = UnitStore.open(index_dir / UNITS_FILE)
+    try:
+        held = {document.source for document in store.documents()}
+    finally:
+        store.close()
+    return sum(str(path) not in held and str(path.resolve()) not in held for path in files)

@@ -6,13 +6,20 @@ Every result serialises to the same shape: review fields, ``score`` and ``passag
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from learning.query import QueryTerms, highlight_spans, mark_spans
+from learning.query import QueryTerms, highlight_spans, mark_spans, words_of
 
 if TYPE_CHECKING:
     from learning.index.store import UnitRow
+
+
+#: Two hits of a review overlap when this many words in a row are in both (about a sentence).
+_SHARED_WORDS = 12
+#: ... or when this share of the shorter one's five-word phrases is in the longer one.
+_NEAR_COPY = 0.5
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,9 @@ class SimilarReview(ReviewFields):
         }
 
 
+PassageHitT = TypeVar("PassageHitT", bound=PassageHit)
+
+
 def review_dict(hit: ReviewFields) -> dict[str, Any]:
     """The fields that say which review a hit belongs to."""
     return {field.name: getattr(hit, field.name) for field in fields(ReviewFields)}
@@ -138,3 +148,60 @@ def passage_hit(
         spans=spans,
         matched_query=matched_query,
     )
+
+
+def passages_overlap(first: PassageHit, second: PassageHit) -> bool:
+    """Whether two hits show some of the same text of one review: the same unit, one's words
+    inside the other's (a finding and the passage it was cut from), a run of words in both
+    (neighbouring passages share about 30 words: the index cuts them overlapping), or most of
+    the shorter's five-word phrases in the longer."""
+    if first.review_id != second.review_id:
+        return False
+    if first.unit_id == second.unit_id:
+        return True
+    short, long = sorted((words_of(first.text), words_of(second.text)), key=len)
+    if not short:
+        return False
+    if f" {' '.join(short)} " in f" {' '.join(long)} ":
+        return True
+    if _runs(short) & _runs(long):
+        return True
+    # the same few lines with a word or two changed (a finding restated in the summary)
+    phrases = _runs(short, 5)
+    return len(phrases & _runs(long, 5)) >= _NEAR_COPY * len(phrases) > 0
+
+
+def distinct_passages(hits: Sequence[PassageHitT]) -> list[PassageHitT]:
+    """``hits`` in their order without any that overlaps one before it (see
+    :func:`passages_overlap`): the best-ranked of each group is the one shown."""
+    kept: list[PassageHitT] = []
+    for hit in hits:
+        if not any(passages_overlap(hit, shown) for shown in kept):
+            kept.append(hit)
+    return kept
+
+
+def _runs(words: list[str], size: int = _SHARED_WORDS) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+@dataclass(frozen=True)
+class FacetPassage:
+    """A passage shown for a faceted match, with the facets (indexes into the search's facets)
+    it bears out; none: it matched the précis as a whole."""
+
+    passage: PassageHit
+    facets: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class FacetedReview(ReviewFields):
+    """A past review like a case précis, scored on the whole précis and on each facet:
+    ``score`` (0 to 1, what the results are sorted on) is the mean of how well it matches the
+    précis as a whole and each facet; ``matched`` are the facets it matches (indexes)."""
+
+    score: float
+    matched: tuple[int, ...]
+    passages: tuple[FacetPassage, ...]
+    # facets matched because an analyst or the tagger gave the review the facet's theme
+    by_theme: tuple[int, ...] = ()

@@ -376,6 +376,34 @@ class SearchEngine:
                 )
         return results
 
+    @_serialised
+    def reviews_matching(
+        self, review_ids: Sequence[str], precis: str, per_review: int = 3
+    ) -> list[SimilarReview]:
+        """Named reviews (those a reviewer saved to a case) as :meth:`similar_cases` shows
+        them for ``precis``: their best matching findings and recommendations, in the order
+        asked; a review the index does not hold is left out."""
+        _check_query(precis)
+        queries = _precis_queries(precis)
+        vectors = self.encoder.encode(queries)
+        signals = self._theme_signals()
+        units = slice(1, None) if len(queries) > 1 else slice(0, 1)
+        profile = signals.profile_of(vectors[units], queries[units])
+        results = []
+        for review_id in dict.fromkeys(review_ids):
+            matches, similarity = self._matches(review_id, queries, vectors, None, per_review)
+            if matches:
+                results.append(
+                    SimilarReview(
+                        **review_dict(matches[0]),
+                        score=similarity,
+                        similarity=similarity,
+                        passages=matches,
+                        shared_themes=signals.shared_themes(profile, review_id),
+                    )
+                )
+        return results
+
     def _matches(
         self,
         review_id: str,

@@ -118,6 +118,7 @@ class JobLine:
     kind: str
     created: dt.date
     state: str
+    done: bool = False
 
 
 @dataclass(frozen=True)
@@ -336,7 +337,13 @@ def notice_lines(notices: Iterable[Notice]) -> tuple[NoticeLine, ...]:
 def job_lines(jobs: Iterable[Job]) -> tuple[JobLine, ...]:
     """Jobs oldest first, each done (when), retrying (why) or waiting."""
     return tuple(
-        JobLine(job.id or 0, job_kind_label(job.kind), job.created_at.date(), _job_state(job))
+        JobLine(
+            job.id or 0,
+            job_kind_label(job.kind),
+            job.created_at.date(),
+            _job_state(job),
+            done=job.done_at is not None,
+        )
         for job in jobs
     )
 

@@ -19,8 +19,10 @@ With a password (``CSPR_DEMO_PASSWORD``) the demo also creates one user per role
 (:data:`DEMO_USERS`): a panel member of Northshire and one of Westmere, a reviewer, an analyst
 and an admin. Contacts are linked to them (Northshire's and Westmere's business managers to
 their panel member, every analyst and reviewer contact to ``analyst`` and ``reviewer``), so
-their inboxes show notices, and a few cases are owned by ``reviewer`` (a reviewer sees the
-cases they own). Without a password no user is created, and the report says so.
+their inboxes show notices. Every case is owned by a demo user (:func:`demo_owner`): a few by
+``reviewer`` (a reviewer sees the cases they own), the others by their partnership's panel
+member, or by ``admin`` where the partnership has none; its events are recorded by its owner.
+Without a password no user is created, and the report says so.
 
 One case is a serious case review from before the Panel (29 June 2018). Counted back from
 today its incident falls in 2017 or early 2018; from mid-2027 on it would not, and it is then
@@ -127,7 +129,7 @@ class DemoCase:
     looked_after: bool = False
     child_protection_plan: bool = False
     incident_before: dt.date | None = None  # seed only if the incident falls before this date
-    owner: str | None = None  # the user the case is assigned to; default who seeds it
+    owner: str | None = None  # the user the case is assigned to; default: see demo_owner
 
 
 @dataclass(frozen=True)
@@ -349,6 +351,12 @@ def demo_incident_date(case: DemoCase, today: dt.date) -> dt.date:
     return aware - dt.timedelta(days=case.incident_days_before_aware)
 
 
+def demo_owner(case: DemoCase) -> str:
+    """The demo user a case is assigned to: the one its row names, else its partnership's panel
+    member, else the admin (a real account either way, never a made-up name)."""
+    return case.owner or case.partnership.manager_username or ADMIN
+
+
 def contact_username(partnership: DemoPartnership, role: ContactRole) -> str | None:
     """The demo user who reads this contact's inbox: the partnership's panel member for its
     business manager, ``analyst`` and ``reviewer`` for those roles, nobody for the chair."""
@@ -366,10 +374,15 @@ def contact_email(partnership: DemoPartnership, role: ContactRole) -> str:
 
 
 def seed_demo(
-    session: Session, *, today: dt.date, recorded_by: str = "demo", password: str | None = None
+    session: Session,
+    *,
+    today: dt.date,
+    recorded_by: str | None = None,
+    password: str | None = None,
 ) -> DemoReport:
     """Seed the demo users (with ``password``; none without it), the partnerships' contacts and
-    the cases as of ``today``; rerunning adds nothing.
+    the cases as of ``today``; rerunning adds nothing. Each case's events are recorded by
+    ``recorded_by``, or by default by the case's owner (:func:`demo_owner`).
 
     A case whose reference its partnership already has is left as it is (counted as
     existing), whatever its events: the demo never writes to a case it did not just open. A
@@ -482,9 +495,11 @@ def _case_exists(session: Session, case: DemoCase) -> bool:
     return True
 
 
-def _seed_case(session: Session, case: DemoCase, *, today: dt.date, recorded_by: str) -> int:
+def _seed_case(session: Session, case: DemoCase, *, today: dt.date, recorded_by: str | None) -> int:
     """Open the case and record its steps in order; the number of events recorded."""
     calendar = calendar_for(case.partnership.nation)
+    owner = demo_owner(case)
+    recorded_by = recorded_by or owner
     data = {
         "reference": case.reference,
         "partnership": case.partnership.name,
@@ -495,7 +510,7 @@ def _seed_case(session: Session, case: DemoCase, *, today: dt.date, recorded_by:
         "age_group": case.age_group,
         "looked_after": case.looked_after,
         "child_protection_plan": case.child_protection_plan,
-        "owner": case.owner or recorded_by,
+        "owner": owner,
     }
     record = create_case(
         session, parse_input(CaseCreate, data), recorded_by=recorded_by, today=today

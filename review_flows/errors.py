@@ -138,3 +138,15 @@ class DeliveryFailed(ReviewFlowsError):
 class AuditLogBroken(ReviewFlowsError):
     """The event log does not verify (a chain, a saved head or a case row), so its heads are
     not exported; the message names each case and what broke."""
+
+
+class PartnershipNearDuplicate(ReviewFlowsError, ValueError):
+    """A new partnership's name is too like a known one (``existing``) to be another."""
+
+    def __init__(self, message: str, *, existing: str) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+class PrefectUnreachable(ReviewFlowsError):
+    """The Prefect server did not answer a read (down, refused, or an error status)."""

@@ -9,12 +9,21 @@ within a year of its end); other cases take the edition in force. Existing cases
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
 from review_flows.calendar import Nation
-from review_flows.errors import RulebookNotFound
-from review_flows.models import PartnershipRulebook, check_partnership, utc_now
+from review_flows.errors import CaseDataInvalid, PartnershipNearDuplicate, RulebookNotFound
+from review_flows.models import (
+    Case,
+    Contact,
+    PartnershipRulebook,
+    User,
+    check_partnership,
+    utc_now,
+)
+from review_flows.partnership_names import near_duplicate
 from review_flows.rulebook import check_pinned_edition, load_rulebook
 
 
@@ -62,3 +71,32 @@ def default_ruleset(
     except RulebookNotFound:
         return None
     return book.id
+
+
+def known_partnerships(session: Session) -> list[str]:
+    """Every partnership the workbench knows, sorted: those named on a case, a user, a contact
+    or a chosen rulebook (a partnership is only a name; Admin offers these to choose from)."""
+    names: set[str] = set()
+    for column in (Case.partnership, User.partnership, Contact.partnership):
+        names.update(name for name in session.exec(select(column).distinct()) if name)
+    names.update(row.partnership for row in partnership_rulebooks(session))
+    return sorted(names, key=str.casefold)
+
+
+def check_new_partnership(name: str, known: Iterable[str]) -> str:
+    """``name`` cleaned, if it may start a new partnership: a valid name
+    (:func:`~review_flows.models.check_partnership`, else :class:`CaseDataInvalid`) like none
+    of ``known`` (else :class:`PartnershipNearDuplicate`, naming the one it is too like)."""
+    try:
+        cleaned = check_partnership(name)
+    except ValueError as invalid:
+        raise CaseDataInvalid(str(invalid)) from None
+    existing = near_duplicate(cleaned, known)
+    if existing is not None:
+        raise PartnershipNearDuplicate(
+            f"\u201c{cleaned}\u201d is too like the existing partnership \u201c{existing}\u201d "
+            "to be a new one; choose that partnership from the list, or give the new "
+            "partnership's full name",
+            existing=existing,
+        )
+    return cleaned

@@ -1,51 +1,60 @@
-"""A rapid review draft (DOCX) in the sections the Panel asks a rapid review to cover (rules.md
-section 2): known facts; agency involvement; key practice episodes; immediate safety actions;
-possible improvements; context including race, inequalities and disability; the decision and
-its reason. Then an annex of learning from similar published reviews, each point cited.
+"""A rapid review draft in the sections the Panel asks a rapid review to cover: known facts;
+agency involvement; key practice episodes; immediate safety actions; possible improvements;
+context including race, inequalities and disability; the decision and its reason. Then an
+annex of learning from published reviews (:mod:`review_flows.rapid_review_annex`): the case's
+shortlist first, then similar reviews (:mod:`review_flows.rapid_review_library`).
 
-Two steps, kept apart: :func:`build_draft` is pure (the case's timeline and a list of similar
-reviews in, sections of paragraphs out) and :func:`render_docx` turns a draft into bytes. The
-store holds no names, so neither does the draft: only the case's pseudonymous reference, its
-partnership, nation, dates, outcome, age group and flags, and the event notes (which are
-checked for personal data when recorded). Where a section's facts are not in the store, it
-carries guidance for the author instead.
+Two steps, kept apart: :func:`build_draft` is pure (the case's timeline and the library's
+learning in, sections of paragraphs out); :mod:`review_flows.rapid_review_docx` turns a draft
+into text to edit and into a Word document. The store holds no names, so neither does the
+draft: only the case's pseudonymous reference, its partnership, nation, dates, outcome, age
+group and flags, and the event notes (checked for personal data when recorded). Where a
+section's facts are not in the store, it carries guidance for the author instead. Everything
+is in words a reader outside the workbench follows: no codes, file names or rule numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import logging
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from review_flows.case_details import AGE_WORDS, OUTCOME_WORDS, case_facts
+from review_flows.case_details import case_facts
 from review_flows.events import AMENDING_KINDS, EventKind
 from review_flows.labels import event_label, stage_label
+from review_flows.rapid_review_annex import annex_sections
+from review_flows.rapid_review_docx import edited_draft, render_docx, section_text
+from review_flows.rapid_review_library import LibraryLearning, SimilarSearch, find_learning
+from review_flows.rapid_review_model import (
+    ANNEX_HEADING,
+    SECTION_HEADINGS,
+    Paragraph,
+    RapidReviewDraft,
+    Section,
+    Style,
+    Table,
+)
 
 if TYPE_CHECKING:
-    from docx.document import Document as WordDocument
-
-    from learning.results import SimilarReview
     from review_flows.case_queries import CaseTimeline
     from review_flows.models import CaseEventPublic
+    from review_flows.shortlists import ShortlistEntry
 
-logger = logging.getLogger(__name__)
-
-ANNEX_HEADING = "Annex: Learning from similar published reviews"
-
-#: The sections the Panel asks a rapid review to cover, in its order.
-SECTION_HEADINGS: tuple[str, ...] = (
-    "1. Known facts",
-    "2. Agency involvement",
-    "3. Key practice episodes",
-    "4. Immediate safety actions",
-    "5. Possible improvements",
-    "6. Context, including race, racism, inequalities and disability",
-    "7. Decision and its reason",
-)
+__all__ = [
+    "ANNEX_HEADING",
+    "SECTION_HEADINGS",
+    "Paragraph",
+    "RapidReviewDraft",
+    "Section",
+    "Style",
+    "Table",
+    "build_draft",
+    "edited_draft",
+    "prepare_rapid_review",
+    "render_docx",
+    "section_text",
+]
 
 DECISION_WORDS = {
     EventKind.DECISION: "to hold a local child safeguarding practice review",
@@ -74,7 +83,7 @@ GUIDANCE = {
     ),
     "improvements": (
         "Say what could be improved, locally or nationally, and whether the learning is "
-        "already known (the annex lists findings of similar published reviews)."
+        "already known (the annex lists findings of published reviews like this case)."
     ),
     "context": (
         "Consider the child's and family's ethnicity, culture, language, faith, disability, "
@@ -83,126 +92,33 @@ GUIDANCE = {
     ),
     "decision": (
         "Record the partners' decision (a local review, no review, or that the case may "
-        "merit a national review) and the reason for it, with reference to the criteria "
-        "(rules.md E10)."
+        "merit a national review) and the reason for it, with reference to the criteria for "
+        "a local child safeguarding practice review in the statutory guidance."
     ),
 }
 
 
-class Style(StrEnum):
-    """How a paragraph reads: a fact, guidance for the author, a list item or a citation."""
-
-    FACT = "fact"
-    GUIDANCE = "guidance"
-    BULLET = "bullet"
-    CITATION = "citation"
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    style: Style = Style.FACT
-
-
-@dataclass(frozen=True)
-class Table:
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True)
-class Section:
-    """A heading (``level`` 1, or 2 under the annex), its paragraphs, then an optional table."""
-
-    heading: str
-    paragraphs: tuple[Paragraph, ...] = ()
-    table: Table | None = None
-    level: int = 1
-
-
-@dataclass(frozen=True)
-class RapidReviewDraft:
-    title: str
-    subtitle: str
-    sections: tuple[Section, ...]
-
-
-class SimilarSearch(Protocol):
-    """What the draft needs of the learning search engine (``learning.search.SearchEngine``)."""
-
-    def similar_cases(self, precis: str, k: int = 5) -> list[SimilarReview]: ...
-
-
-@dataclass(frozen=True)
-class LibraryLearning:
-    """Similar published reviews found for a case, or why the library could not be asked."""
-
-    hits: tuple[SimilarReview, ...] = ()
-    unavailable: str | None = None
-
-
-# --- the précis and the search -----------------------------------------------------------------
-
-
-def case_precis(timeline: CaseTimeline) -> str:
-    """A précis of the case to search the library with: its outcome, age group, flags, stage
-    and event notes (no names: the store holds none)."""
-    case = timeline.case
-    sentences = [
-        f"{OUTCOME_WORDS.get(case.outcome.value, case.outcome.value).capitalize()}, "
-        f"{AGE_WORDS.get(case.age_group.value, case.age_group.value)}."
-    ]
-    if case.looked_after:
-        sentences.append("The child was looked after by the local authority.")
-    if case.child_protection_plan:
-        sentences.append("The child was subject to a child protection plan.")
-    sentences.append(f"The case is at the {stage_label(timeline.stage).lower()} stage.")
-    sentences += [_sentence(event.note) for event in _effective(timeline.events) if event.note]
-    return " ".join(sentences)
-
-
-def find_similar(
-    open_search: Callable[[], SimilarSearch] | None, timeline: CaseTimeline, *, k: int = 3
-) -> LibraryLearning:
-    """The ``k`` published reviews most like the case, by the engine ``open_search`` returns
-    (the page passes ``ui.resources.search_engine``). A library that cannot be opened or
-    searched (no index yet, a model mismatch) gives no hits and the reason, not an error."""
-    from learning.errors import LearningError
-
-    if open_search is None:
-        return LibraryLearning(unavailable="the learning library is not set up here")
-    try:
-        hits = open_search().similar_cases(case_precis(timeline), k)
-    except LearningError as problem:
-        logger.info("similar reviews for %s not found: %s", timeline.case.reference, problem)
-        return LibraryLearning(unavailable=str(problem))
-    return LibraryLearning(tuple(hits))
-
-
-def rapid_review_docx(
+def prepare_rapid_review(
     timeline: CaseTimeline,
+    shortlist: Sequence[ShortlistEntry],
     open_search: Callable[[], SimilarSearch] | None,
     *,
     today: dt.date,
-    k: int = 3,
-) -> bytes:
-    """The case's rapid review draft as DOCX bytes, with the ``k`` most similar reviews."""
-    learning = find_similar(open_search, timeline, k=k)
-    return render_docx(build_draft(timeline, learning.hits, today=today, why=learning.unavailable))
+) -> RapidReviewDraft:
+    """The case's rapid review draft: its facts and chronology, and an annex of the reviews
+    saved to its ``shortlist`` first, then the most similar others (Prepare and Regenerate on
+    the Case page)."""
+    return build_draft(timeline, find_learning(open_search, timeline, shortlist), today=today)
 
 
 # --- the content (pure) ------------------------------------------------------------------------
 
 
 def build_draft(
-    timeline: CaseTimeline,
-    hits: Sequence[SimilarReview],
-    *,
-    today: dt.date,
-    why: str | None = None,
+    timeline: CaseTimeline, learning: LibraryLearning, *, today: dt.date
 ) -> RapidReviewDraft:
-    """The draft's sections from the case's timeline and similar-review ``hits`` (may be
-    empty; ``why`` says why the library gave none, e.g. no index yet)."""
+    """The draft's sections from the case's timeline and the library's ``learning`` (may be
+    empty, with the reason the library gave none)."""
     case = timeline.case
     events = _effective(timeline.events)
     sections = (
@@ -210,10 +126,10 @@ def build_draft(
         _guided(SECTION_HEADINGS[1], "agencies"),
         _guided(SECTION_HEADINGS[2], "episodes"),
         _safety(timeline),
-        _improvements(hits),
+        _improvements(learning),
         _guided(SECTION_HEADINGS[5], "context"),
         _decision(timeline, events),
-        *_annex(hits, why),
+        *annex_sections(learning),
     )
     subtitle = (
         f"{case.reference} · {case.partnership} · draft of {today.isoformat()}. "
@@ -223,8 +139,10 @@ def build_draft(
 
 
 def _known_facts(timeline: CaseTimeline, events: Sequence[CaseEventPublic]) -> Section:
-    # the owner is a workbench username: it stays in the workbench, not in a shared document
-    facts = [f"{name}: {words}" for name, words in case_facts(timeline) if name != "Owner"]
+    # the owner is a workbench username: it stays in the workbench, not in a shared document;
+    # the stage without the id of the rules the workbench applies (a reader has no such list)
+    words = {**dict(case_facts(timeline)), "Stage": stage_label(timeline.stage)}
+    facts = [f"{name}: {text}" for name, text in words.items() if name != "Owner"]
     paragraphs = [Paragraph(fact, Style.BULLET) for fact in facts]
     paragraphs.append(Paragraph("Chronology of the case as recorded (corrections applied):"))
     paragraphs.append(Paragraph(GUIDANCE["facts"], Style.GUIDANCE))
@@ -253,11 +171,13 @@ def _safety(timeline: CaseTimeline) -> Section:
     return Section(SECTION_HEADINGS[3], tuple(paragraphs))
 
 
-def _improvements(hits: Sequence[SimilarReview]) -> Section:
+def _improvements(learning: LibraryLearning) -> Section:
     paragraphs = []
-    if hits:
-        titles = "; ".join(f"{hit.title} ({hit.review_id})" for hit in hits)
-        paragraphs.append(Paragraph(f"Similar published reviews to compare with: {titles}."))
+    if learning.reviews:
+        titles = "; ".join(_flat(item.review.title) for item in learning.reviews)
+        paragraphs.append(
+            Paragraph(f"Published reviews to compare with (see the annex): {titles}.")
+        )
     paragraphs.append(Paragraph(GUIDANCE["improvements"], Style.GUIDANCE))
     return Section(SECTION_HEADINGS[4], tuple(paragraphs))
 
@@ -285,54 +205,23 @@ def _decision(timeline: CaseTimeline, events: Sequence[CaseEventPublic]) -> Sect
 
 
 def _rapid_review_due(timeline: CaseTimeline) -> str | None:
-    """The rapid review's due date(s), from the milestones (both readings if read two ways)."""
+    """The rapid review's due date(s), from the milestones (both readings if read two ways),
+    each with its clock in the milestone's own words ("clock from awareness")."""
     readings = [m for m in timeline.milestones if m.milestone.startswith("rapid_review") and m.due]
     if not readings or any(m.done for m in readings):
         return None
-    dates = " or ".join(f"{m.due.isoformat()} ({m.rule})" for m in readings if m.due)
+    dates = " or ".join(f"{m.due.isoformat()} ({_clock(m.label)})" for m in readings if m.due)
     return f"The rapid review and the decision are due to the Panel by {dates}."
 
 
-def _annex(hits: Sequence[SimilarReview], why: str | None) -> tuple[Section, ...]:
-    if not hits:
-        text = (
-            f"The library of published reviews could not be searched: {why}."
-            if why
-            else "No similar published review was found in the library."
-        )
-        return (Section(ANNEX_HEADING, (Paragraph(text),)),)
-    intro = Section(
-        ANNEX_HEADING,
-        (
-            Paragraph(
-                "The published reviews most like this case, with their findings and "
-                "recommendations that match it. Check each against the report before use."
-            ),
-        ),
-    )
-    return (intro, *(_hit_section(hit) for hit in hits))
+def _clock(label: str) -> str:
+    """ "clock from awareness" of "Rapid review sent to the Panel (clock from awareness)"."""
+    inner = re.search(r"\(([^()]+)\)\s*$", label)
+    return inner.group(1) if inner else label
 
 
-def _hit_section(hit: SimilarReview) -> Section:
-    about = ", ".join(
-        str(value)
-        for value in (hit.year, hit.partnership, hit.outcome, hit.age_group)
-        if value not in (None, "")
-    )
-    paragraphs = [Paragraph(about)] if about else []
-    for passage in hit.passages:
-        kind = passage.kind.replace("_", " ").capitalize()
-        label = f"{kind} {passage.number}" if passage.number else kind
-        paragraphs.append(Paragraph(f"{label}: {passage.text}", Style.BULLET))
-        paragraphs.append(
-            Paragraph(citation(hit.title, hit.review_id, passage.page), Style.CITATION)
-        )
-    return Section(f"{hit.title} ({hit.review_id})", tuple(paragraphs), level=2)
-
-
-def citation(title: str, review_id: str, page: int) -> str:
-    """ "<review title> (<review id>), page N"."""
-    return f"{title} ({review_id}), page {page}"
+def _flat(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _effective(events: Sequence[CaseEventPublic]) -> list[CaseEventPublic]:
@@ -347,56 +236,3 @@ def _effective(events: Sequence[CaseEventPublic]) -> list[CaseEventPublic]:
         correction = moved.get(event.id)
         kept.append(event.model_copy(update={"on": correction.on}) if correction else event)
     return sorted(kept, key=lambda e: (e.on, e.id))
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
-
-
-# --- the DOCX ------------------------------------------------------------------------------------
-
-
-def render_docx(draft: RapidReviewDraft) -> bytes:
-    """The draft as a Word document: a title, one heading per section (levels in order),
-    guidance in italics, the chronology as a table."""
-    from docx import Document
-
-    document = Document()
-    document.core_properties.title = draft.title
-    document.core_properties.author = "CSPR workbench"
-    document.add_heading(draft.title, level=0)
-    document.add_paragraph(draft.subtitle)
-    for section in draft.sections:
-        document.add_heading(section.heading, level=section.level)
-        for paragraph in section.paragraphs:
-            _add_paragraph(document, paragraph)
-        if section.table is not None:
-            _add_table(document, section.table)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _add_paragraph(document: WordDocument, paragraph: Paragraph) -> None:
-    if paragraph.style is Style.BULLET:
-        document.add_paragraph(paragraph.text, style="List Bullet")
-        return
-    if paragraph.style is Style.GUIDANCE:
-        run = document.add_paragraph().add_run(f"Guidance: {paragraph.text}")
-        run.italic = True
-        return
-    if paragraph.style is Style.CITATION:
-        document.add_paragraph(f"Source: {paragraph.text}", style="Quote")
-        return
-    document.add_paragraph(paragraph.text)
-
-
-def _add_table(document: WordDocument, table: Table) -> None:
-    grid = document.add_table(rows=1, cols=len(table.header))
-    grid.style = "Table Grid"
-    for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
-        cell.text = text
-    for row in table.rows:
-        for cell, text in zip(grid.add_row().cells, row, strict=True):
-            cell.text = text

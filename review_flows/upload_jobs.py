@@ -60,7 +60,7 @@ def hand_over_uploads(
     job = Job(kind=JobKind.INGEST_UPLOAD, report_path=str(folder))
     session.add(job)
     session.commit()
-    logger.info("uploads of %s in %s wait as job %s", viewer.username, folder, job.id)
+    logger.info("uploads of %s in %s wait as job %s (%s)", viewer.username, folder, job.id, why)
     return UploadHandover(job_id=job.id, not_submitted=why)
 
 

@@ -3,7 +3,9 @@ user-controlled text made safe to show in Markdown."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Sequence
 
 from review_flows.timeline import MilestoneStatus
 
@@ -71,6 +73,56 @@ def days_label(days: int | None) -> str:
         return "due today"
     plural = "s" * (abs(days) != 1)
     return f"{days} working day{plural} left" if days > 0 else f"{-days} working day{plural} late"
+
+
+ELLIPSIS = "\u2026"
+
+
+def short_labels(labels: Sequence[str], limit: int = 38) -> dict[str, str]:
+    """Each label of a chart's axis cut to ``limit`` characters, the cut ones still told apart.
+
+    A chart cuts long labels at a width, so "Rapid review sent to the Panel (clock from
+    awareness)" and "... (clock from the notification)" both read "Rapid review sent to the
+    Pa...". Here labels that would be cut alike keep their start and the words where they
+    differ ("Rapid review sent to the … awareness)"); any still alike are numbered. The full
+    label belongs in the chart's tooltip."""
+    unique = list(dict.fromkeys(labels))
+    short = {label: _cut(label, limit) for label in unique}
+    for group in _alike(short):
+        common = os.path.commonprefix(group)
+        for label in group:
+            short[label] = _head_and_tail(label, len(common), limit)
+    for group in _alike(short):
+        for number, label in enumerate(group, 1):
+            suffix = f" ({number})"
+            short[label] = _cut(short[label], limit - len(suffix)) + suffix
+    return short
+
+
+def _cut(label: str, limit: int) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + ELLIPSIS
+
+
+def _alike(short: dict[str, str]) -> list[list[str]]:
+    """Groups of labels whose short forms are the same."""
+    groups: dict[str, list[str]] = {}
+    for label, cut in short.items():
+        groups.setdefault(cut, []).append(label)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def _head_and_tail(label: str, differs_at: int, limit: int) -> str:
+    """The label's start (to a word's end), an ellipsis and its end from the word where it
+    differs; at most ``limit`` characters."""
+    if len(label) <= limit:
+        return label
+    start = label.rfind(" ", 0, differs_at) + 1
+    tail = _cut(label[start:], limit - 11)  # a long tail: its start, and at least 8 before
+    room = limit - len(tail) - 3
+    head = label[:room]
+    if label[room] != " " and " " in head[8:]:
+        head = head[: head.rindex(" ")]
+    return f"{head.rstrip()} {ELLIPSIS} {tail}"
 
 
 #: Streamlit's faded caption grey (#828180 after its 0.6 opacity) is 3.9:1 on white; WCAG 2.2 AA

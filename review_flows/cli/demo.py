@@ -41,7 +41,10 @@ def demo_command(
     today: TodayOption = None,
     as_json: JsonOption = False,
     data_dir: DataDirOption = None,
-    by: Annotated[str, typer.Option("--by", help="Username recording the demo events.")] = "demo",
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Username recording the demo events (default: the owner)."),
+    ] = None,
 ) -> None:
     """Seed about 30 fictional cases in four nations, dated relative to today so that some
     milestones are due this week, some overdue, some done on time and some late; with the
@@ -76,7 +79,7 @@ def _users_line(report: DemoReport) -> str:
         parts.append(f"demo users created: {', '.join(report.users_created)}")
     if report.users_existing:
         parts.append(f"already there (left as they were): {', '.join(report.users_existing)}")
-    return "; ".join(parts) + " (password: CSPR_DEMO_PASSWORD)"
+    return "; ".join(parts) + " (their password: the value of CSPR_DEMO_PASSWORD)"
 
 
 def _seed_day(value: str | None) -> dt.date:

@@ -5,6 +5,7 @@ cleanly on Ctrl-C. Prefect's own commands do the work; this only sets their envi
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import shutil
@@ -22,6 +23,10 @@ from review_flows.cli.cases import DataDirOption, _settings
 from review_flows.settings import Settings
 
 STOP_SECONDS = 20
+#: Niceness of the work beside the app (the demo's seeding, the deployments' process and the
+#: flow runs it starts): on a machine of few cores the app's pages go first (an ingest goes
+#: lower still, CSPR_INGEST_NICE).
+BACKGROUND_NICE = 5
 
 
 def register(app: typer.Typer) -> None:
@@ -187,6 +192,8 @@ def run_command(
     settings = _settings(data_dir)
     stop_on_signals()
     env = prefect_environment(settings)
+    # links in reminders and calendar addresses point at this app, unless it is set elsewhere
+    env.setdefault("CSPR_APP_URL", f"http://127.0.0.1:{app_port}")
     password, generated = demo_password(settings) if seed else ("", False)
     if seed:
         env["CSPR_DEMO_PASSWORD"] = password
@@ -201,23 +208,27 @@ def run_command(
         typer.echo(
             f"Prefect server starting on {api_url(settings)} (log {logs / 'prefect-server.log'})"
         )
-        _prepare(settings, seed, env)
-        if not wait_for_api(api_url(settings), 120, server):
-            typer.echo("error: the Prefect server did not start; see its log", err=True)
-            raise typer.Exit(1)
-        _start(
-            [sys.executable, "-m", "review_flows.cli.main", "serve"],
-            env,
-            logs / "serve.log",
-            children,
-        )
+        _migrate(settings, env)
+        # the app next: it needs the case database only, so it answers while the demo is
+        # seeded, the Prefect server starts and the demo library embeds (the Library page
+        # shows how far that has got)
         _start(streamlit_command(app_port), {**env, **_app_env()}, logs / "app.log", children)
         typer.echo(f"Workbench app: http://127.0.0.1:{app_port} (log {logs / 'app.log'})")
         if seed:
+            _seed_demo(settings, env)
             typer.echo(
                 "demo users: panel-northshire, panel-westmere, reviewer, analyst, admin; "
                 f"their password: {_password_source(settings, generated)}"
             )
+        if not wait_for_api(api_url(settings), 120, server):
+            typer.echo("error: the Prefect server did not start; see its log", err=True)
+            raise typer.Exit(1)
+        _start(
+            _niced([sys.executable, "-m", "review_flows.cli.main", "serve"]),
+            env,
+            logs / "serve.log",
+            children,
+        )
         ui = api_url(settings).removesuffix("/api")
         typer.echo(f"Prefect UI and API: {ui} (flow runs, the sweep's schedule)")
         typer.echo(
@@ -225,6 +236,8 @@ def run_command(
             f"case database {settings.resolved_database_url}"
         )
         _catch_up_sweep(env)
+        if seed:
+            _demo_library(settings, env)
         typer.echo("running; Ctrl-C stops everything")
         _wait(children)
     except KeyboardInterrupt:
@@ -265,18 +278,66 @@ def stop_on_signals() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-def _prepare(settings: Settings, seed: bool, env: dict[str, str]) -> None:
-    """Migrate the case database; on first start seed the demo cases and index the corpus."""
+def _migrate(settings: Settings, env: dict[str, str]) -> None:
+    """Bring the case database to the current schema (the app and the flows need it)."""
     cspr = [sys.executable, "-m", "review_flows.cli.main"]
-    data = ["--data-dir", str(settings.data_dir)]
-    subprocess.run([*cspr, "db", "upgrade", *data], check=True, env=env)
-    if not seed:
-        return
+    subprocess.run([*cspr, "db", "upgrade", "--data-dir", str(settings.data_dir)], check=True,
+                   env=env)  # fmt: skip
+
+
+def _seed_demo(settings: Settings, env: dict[str, str]) -> None:
+    """On first start, seed the demo users, contacts and cases (users first: sign-in works
+    seconds after the app answers). The demo library is embedded later, by a flow run
+    (:func:`_demo_library`)."""
     marker = settings.data_dir / ".demo-seeded"
-    if not marker.exists():
-        subprocess.run([*cspr, "demo", *data], check=True, env=env)
-        subprocess.run([*cspr, "ingest", str(settings.corpus_dir), *data], check=False, env=env)
-        marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S\n"))
+    if marker.exists():
+        return
+    cspr = [sys.executable, "-m", "review_flows.cli.main"]
+    # --json: this one line is said; where the users' password is comes after it
+    seeded = subprocess.run(
+        _niced([*cspr, "demo", "--json", "--data-dir", str(settings.data_dir)]),
+        check=True, env=env, stdout=subprocess.PIPE, text=True,  # its errors on the console
+    )  # fmt: skip
+    report = json.loads(seeded.stdout)
+    typer.echo(
+        f"demo seeded: {report['cases_created']} fictional cases, "
+        f"{report['contacts_created']} contacts, {len(report['users_created'])} users"
+    )
+    marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S\n"))
+
+
+def _demo_library(settings: Settings, env: dict[str, str], wait_seconds: float = 120) -> None:
+    """Start the embedding of the demo's published reviews as a flow run, if the library does
+    not hold them all yet (first start, or a start after one stopped half-way: reviews
+    already in are skipped). Not waited for: the Library page shows its progress."""
+    from learning.library import documents_not_indexed
+
+    folder, index_dir = settings.corpus_dir.resolve(), settings.resolved_index_dir.resolve()
+    missing = documents_not_indexed(folder, index_dir)
+    if not missing:
+        return
+    os.environ.update({k: v for k, v in env.items() if k.startswith(("PREFECT_", "DO_NOT_"))})
+    import httpx
+    from prefect.exceptions import ObjectNotFound
+
+    from review_flows.flows.deployments import run_demo_library_now
+
+    try:
+        run_id = run_demo_library_now(folder, index_dir, wait_seconds)
+    except (ObjectNotFound, OSError, httpx.HTTPError) as failed:
+        typer.echo(f"warning: the demo library was not started ({failed!r}); it is tried "
+                   "again at the next start", err=True)  # fmt: skip
+        return
+    typer.echo(
+        f"demo library: {missing} published reviews being embedded (flow run {run_id}); the "
+        "app is up meanwhile and its Library page shows how far it has got"
+    )
+
+
+def _niced(command: list[str], niceness: int = BACKGROUND_NICE) -> list[str]:
+    """``command`` run at ``niceness`` (through ``nice``, where there is one)."""
+    nice = shutil.which("nice")
+    return [nice, "-n", str(niceness), *command] if nice else command
 
 
 def _start(

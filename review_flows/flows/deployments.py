@@ -84,6 +84,36 @@ def run_sweep_now(wait_seconds: float = 120) -> str:
             time.sleep(1)
 
 
+INGEST_DEPLOYMENT = "ingest-folder/ingest-folder"
+
+
+def run_demo_library_now(folder: Path, index_dir: Path, wait_seconds: float = 120) -> str:
+    """Ask Prefect for one run of the ingest deployment on the demo's published reviews, named
+    and tagged as the Library page shows it (review_flows.ingest_runs), without waiting for
+    it: the app is up while the library embeds. Waits as :func:`run_sweep_now` does for the
+    deployment to be served; returns the flow run's id."""
+    import time
+
+    from prefect.deployments import run_deployment
+    from prefect.exceptions import ObjectNotFound
+
+    from review_flows.ingest_runs import DEMO_LIBRARY_RUN, DEMO_LIBRARY_TAG
+
+    deadline = time.monotonic() + wait_seconds
+    parameters = {"folder": str(folder), "index_dir": str(index_dir)}
+    while True:
+        try:
+            run = run_deployment(
+                INGEST_DEPLOYMENT, parameters=parameters, flow_run_name=DEMO_LIBRARY_RUN,
+                tags=[DEMO_LIBRARY_TAG], timeout=0,
+            )  # fmt: skip
+            return str(run.id)
+        except ObjectNotFound:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
 def deploy_to_pool(
     pool: str,
     source: Path,

@@ -362,7 +362,7 @@ def test_demo_command_prints_the_usernames_never_the_password(
     assert first.exit_code == 0, first.stderr
     assert first.stdout.splitlines()[-1] == (
         "demo users created: panel-northshire, panel-westmere, reviewer, analyst, admin "
-        "(password: CSPR_DEMO_PASSWORD)"
+        "(their password: the value of CSPR_DEMO_PASSWORD)"
     )
     assert DEMO_PASSWORD not in first.stdout + first.stderr + second.stdout + second.stderr
     report = json.loads(second.stdout)

@@ -15,7 +15,7 @@ UNREACHABLE = "http://127.0.0.1:9/api"
 
 def test_without_a_server_the_note_says_follow_ups_ran_in_process() -> None:
     assert case_flow_runs("NSH-2026-001", "Northshire", api_url=None) == FlowRunsView(
-        note=NO_SERVER
+        note=NO_SERVER, reachable=False
     )
 
 
@@ -23,7 +23,7 @@ def test_an_unreachable_server_is_a_note_not_an_error() -> None:
     started = time.monotonic()
     view = case_flow_runs("NSH-2026-001", "Northshire", api_url=UNREACHABLE)
 
-    assert view.runs == ()
+    assert view.runs == () and not view.reachable
     assert view.note is not None
     assert view.note.startswith(f"The Prefect server at {UNREACHABLE} cannot be reached: ")
     assert time.monotonic() - started < 15

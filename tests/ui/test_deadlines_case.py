@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
 import streamlit as st
-from docx import Document
 from sqlmodel import select
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from learning.errors import IndexNotFound
-from learning.results import PassageHit, SimilarReview
 from review_flows.access import Viewer
 from review_flows.db import open_session
 from review_flows.events import EventKind
 from review_flows.models import Case, CaseEvent
-from review_flows.rapid_review import ANNEX_HEADING, SECTION_HEADINGS
 from review_flows.roles import Role
 from review_flows.shortlists import save_to_shortlist
 from tests.conftest import REPO_ROOT
@@ -408,65 +403,3 @@ def test_the_shortlist_saved_to_the_case_is_listed(app: AppFactory, db_url: str)
     assert [(r["Review"], r["Why"], r["Saved by"]) for r in shortlist] == [
         ("csprp-2021-07", "same missed visits", PANEL.username)
     ]
-
-
-# --- the rapid review draft ----------------------------------------------------------------------
-
-
-class _FakeEngine:
-    def __init__(self) -> None:
-        self.precis: list[str] = []
-
-    def similar_cases(self, precis: str, k: int = 5) -> list[SimilarReview]:
-        self.precis.append(precis)
-        return [_hit("csprp-2021-07", "Child R: a review", 12)]
-
-
-def _hit(review_id: str, title: str, page: int) -> SimilarReview:
-    review = {
-        "review_id": review_id, "title": title, "source": "test", "year": 2021,
-        "nation": "england", "partnership": "Eastshire", "review_type": "lcspr",
-        "outcome": "death", "age_group": "under_1",
-    }  # fmt: skip
-    passage = PassageHit(
-        **review, unit_id=1, kind="finding", number="3", section="Findings", page=page,
-        page_label=None, text="Agencies did not share what they knew.", score=0.9,
-        highlighted="", spans=(),
-    )  # fmt: skip
-    return SimilarReview(**review, score=1.0, similarity=0.8, passages=(passage,))
-
-
-def _docx_text(data: bytes) -> list[str]:
-    return [p.text for p in Document(io.BytesIO(data)).paragraphs]
-
-
-def test_the_rapid_review_draft_downloads_with_its_annex(
-    app: AppFactory, downloads: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    engine = _FakeEngine()
-    monkeypatch.setattr("ui.resources.search_engine", lambda: engine)
-    at = _open_case(app, PANEL, "NSH-DEMO-004")
-    _one(at.button, "Prepare the rapid review draft").click().run()
-
-    assert not at.exception
-    text = _docx_text(downloads(at, "Download the rapid review draft"))
-    assert [line for line in text if line in SECTION_HEADINGS] == list(SECTION_HEADINGS)
-    assert "Case reference: NSH-DEMO-004" in text
-    assert "Source: Child R: a review (csprp-2021-07), page 12" in text
-    assert engine.precis and "The case is at the rapid review stage." in engine.precis[0]
-
-
-def test_the_rapid_review_draft_says_when_the_library_is_missing(
-    app: AppFactory, downloads: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def no_index() -> Any:
-        raise IndexNotFound("no index in data/index; run `cspr ingest PATH` first")
-
-    monkeypatch.setattr("ui.resources.search_engine", no_index)
-    at = _open_case(app, PANEL, "NSH-DEMO-004")
-    _one(at.button, "Prepare the rapid review draft").click().run()
-
-    assert not at.exception
-    text = _docx_text(downloads(at, "Download the rapid review draft"))
-    annex = text[text.index(ANNEX_HEADING) + 1]
-    assert annex.startswith("The library of published reviews could not be searched: no index")

@@ -20,9 +20,11 @@ from streamlit.testing.v1 import AppTest
 from learning.encoder import FakeEncoder
 from learning.index import open_index
 from learning.ingest import ingest_paths
-from learning.library import similar_reviews
+from learning.library import ThemeSource
 from learning.precis import CaseFacts, case_precis
 from learning.search import open_engine
+from learning.similar_facets import similar_by_facets
+from learning.themes.taxonomy import SHIPPED_TAXONOMY
 from review_flows.access import Viewer
 from review_flows.db import open_session
 from review_flows.models import Case, ShortlistItem
@@ -135,16 +137,18 @@ def test_opening_a_review_shows_its_findings_recommendations_and_themes(
 
     _button(at, "Open review").click().run()
 
-    assert at.session_state["review_id"] == "r-infant-bruising"
+    # in a dialog over the results (issue 23, item 6: not drawn below them)
+    assert not at.main.header and not at.main.subheader
     assert [_plain(h.value) for h in at.header] == [CORPUS["r-infant-bruising"]["meta"]["title"]]
     assert [h.value for h in at.subheader] == ["Findings", "Recommendations", "Themes"]
-    text = [_plain(value) for value in _markdown(at)]
+    text = [_plain(element.value) for element in at.markdown]
     for recommendation in CORPUS["r-infant-bruising"]["recommendations"]:
         assert any(recommendation in line and "page 1" in line for line in text)
     assert any(line.startswith("- Non-accidental injury in infancy") for line in text)
 
     _button(at, "Close review").click().run()
-    assert "review_id" not in at.session_state
+    assert not at.header
+    at.run()  # nothing else the reviewer does opens it again
     assert not at.header
 
 
@@ -194,12 +198,14 @@ def test_a_case_precis_finds_similar_reviews_and_one_is_saved_to_the_case(
     assert _locations(at)  # the passages that matched, with their pages
     engine = open_engine(index_dir, FakeEncoder())
     try:
-        expected = similar_reviews(engine, BRUISES)
+        source = ThemeSource(SHIPPED_TAXONOMY, db_url)
+        expected = similar_by_facets(engine, BRUISES, source)
     finally:
         engine.close()
-    shared = [_plain(text) for text in _markdown(at) if text.startswith("**Shared themes:**")]
-    assert shared == [
-        f"Shared themes: {', '.join(hit.shared_themes)}" for hit in expected if hit.shared_themes
+    assert _titles(at) == [f"{rank}. {hit.title}" for rank, hit in enumerate(expected.reviews, 1)]
+    matches = [text for text in _markdown(at) if text.startswith("**Matches ")]
+    assert [text.split(":**")[0] for text in matches] == [
+        f"**Matches {len(hit.matched)} of {len(expected.facets)} facets" for hit in expected.reviews
     ]
 
     note = [w for w in at.text_input if w.label.startswith("Why it is useful")][0]

@@ -15,7 +15,7 @@ from review_flows.audit_heads import latest_heads
 from review_flows.audit_log import AuditReport, verify_log
 from review_flows.cases import parse_input
 from review_flows.contacts import add_contact, list_contacts, remove_contact
-from review_flows.errors import ReviewFlowsError
+from review_flows.errors import CaseDataInvalid, ReviewFlowsError
 from review_flows.models import (
     Channel,
     ContactCreate,
@@ -26,7 +26,9 @@ from review_flows.models import (
     UserPublic,
 )
 from review_flows.partnerships import (
+    check_new_partnership,
     clear_partnership_rulebook,
+    known_partnerships,
     partnership_rulebooks,
     set_partnership_rulebook,
 )
@@ -39,6 +41,10 @@ from ui.widgets import plain
 FLASH = "admin_flash"
 AUDIT = "admin_audit_report"
 AUDIT_SOURCE = "admin_audit_heads_source"
+SECTION = "admin_section"  # the open tab: kept in the session, so a rerun keeps it open
+SECTIONS = ("Users", "Partnerships and contacts", "Rulebooks", "Audit")
+NEW_PARTNERSHIP = "A new partnership (type its full name below)"
+NEW_NAME_LABEL = "Full name of the new partnership (only with \u201cA new partnership\u201d)"
 
 
 def _words(value: str) -> str:
@@ -49,6 +55,21 @@ def _done(message: str) -> None:
     """Say what was done on the next run (the lists above the forms are read again)."""
     st.session_state[FLASH] = message
     st.rerun()
+
+
+def _partnership_choice(choice: str | None, typed: str, known: list[str]) -> str | None:
+    """The partnership a form names: one chosen from the list, or a new one typed in full
+    after choosing "A new partnership" (refused if it is too like a known one)."""
+    if choice == NEW_PARTNERSHIP:
+        if not typed.strip():
+            raise CaseDataInvalid("type the new partnership's full name, or choose one listed")
+        return check_new_partnership(typed, known)
+    if typed.strip():
+        raise CaseDataInvalid(
+            "a new partnership's name was typed but \u201cA new partnership\u201d was not chosen: "
+            "choose it to add the partnership, or clear the name"
+        )
+    return choice or None
 
 
 def _users(users: list[UserPublic], partnerships: list[str], me: str) -> None:
@@ -76,17 +97,20 @@ def _users(users: list[UserPublic], partnerships: list[str], me: str) -> None:
         name = st.text_input("Display name", key="new_display_name")
         role = st.selectbox("Role", list(Role), format_func=_words, key="new_role")
         partnership = st.selectbox(
-            "Partnership (panel members: their cases are scoped to it)", ["", *partnerships],
-            format_func=lambda p: p or "-", accept_new_options=True, key="new_partnership",
+            "Partnership (panel members: their cases are scoped to it)",
+            ["", *partnerships, NEW_PARTNERSHIP], format_func=lambda p: p or "-",
+            key="new_partnership",
         )  # fmt: skip
+        new_name = st.text_input(NEW_NAME_LABEL, key="new_user_partnership_name")
         password = st.text_input("Password (10 characters or more)", type="password", key="new_pw")
         submitted = st.form_submit_button("Add user", key="add_user", icon=":material/person_add:")
     if submitted:
-        data = {
-            "username": username, "display_name": name, "role": role,
-            "partnership": partnership or None, "password": password,
-        }  # fmt: skip
         try:
+            data = {
+                "username": username, "display_name": name, "role": role,
+                "partnership": _partnership_choice(partnership, new_name, partnerships),
+                "password": password,
+            }  # fmt: skip
             with db_session() as session:
                 created = create_user(session, parse_input(UserCreate, data))
         except ReviewFlowsError as refused:
@@ -139,6 +163,9 @@ def _reset_password(users: list[UserPublic]) -> None:
 def _contacts(contacts: list[ContactPublic], partnerships: list[str], users: list[str]) -> None:
     for partnership in partnerships:
         st.markdown(f"**{plain(partnership)}**")
+        if not any(c.partnership == partnership for c in contacts):
+            st.caption("No contacts yet.")
+            continue
         st.dataframe(
             pd.DataFrame(
                 [
@@ -150,11 +177,18 @@ def _contacts(contacts: list[ContactPublic], partnerships: list[str], users: lis
             ),
             hide_index=True,
         )
-    st.subheader("Add a contact (a new partnership name adds the partnership)")
+    st.subheader("Add a contact")
+    st.caption(
+        "Choose the contact's partnership from the list. To add a partnership, choose "
+        "\u201cA new partnership\u201d and type its full name: a name too like an existing "
+        "partnership's is refused, so that no partnership is split in two."
+    )
     with st.form("add_contact", clear_on_submit=False):
         partnership = st.selectbox(
-            "Partnership", partnerships, accept_new_options=True, index=None, key="c_partnership"
-        )
+            "Partnership", [*partnerships, NEW_PARTNERSHIP], index=None, key="c_partnership",
+            placeholder="Choose a partnership",
+        )  # fmt: skip
+        new_name = st.text_input(NEW_NAME_LABEL, key="c_new_partnership")
         role = st.selectbox("Role", list(ContactRole), format_func=_words, key="c_role")
         email = st.text_input("Email", key="c_email")
         channels = st.multiselect("Channels", list(Channel), default=list(Channel), key="c_ch")
@@ -165,11 +199,12 @@ def _contacts(contacts: list[ContactPublic], partnerships: list[str], users: lis
             "Add contact", key="add_contact", icon=":material/contact_mail:"
         )
     if submitted:
-        data = {
-            "partnership": partnership or "", "role": role, "email": email,
-            "channels": ",".join(channels), "username": username or None,
-        }  # fmt: skip
         try:
+            data = {
+                "partnership": _partnership_choice(partnership, new_name, partnerships) or "",
+                "role": role, "email": email, "channels": ",".join(channels),
+                "username": username or None,
+            }  # fmt: skip
             with db_session() as session:
                 added = add_contact(session, parse_input(ContactCreate, data))
         except ReviewFlowsError as refused:
@@ -263,8 +298,9 @@ def _partnership_rulebooks(names: list[str], by: str) -> None:
         )  # fmt: skip
     with st.form("partnership_rulebook"):
         partnership = st.selectbox(
-            "Partnership", names, index=None, accept_new_options=True, key="rules_partnership"
-        )
+            "Partnership", names, index=None, key="rules_partnership",
+            placeholder="Choose a partnership",
+        )  # fmt: skip
         ruleset = st.selectbox(
             "Rulebook for its new cases",
             ["(the edition in force)", *(b.id for b in list_rulebooks())],
@@ -352,18 +388,19 @@ def _audit() -> None:
 
 viewer = require_page("admin")
 st.title("Admin")
+# one placeholder, drawn on every run: a message shown or not never shifts the tabs below (a
+# tab block that moves is a new one to the browser, which then opens the first tab again)
+flash_box = st.empty()
 flash = st.session_state.pop(FLASH, None)
 if flash:
-    st.success(flash, icon=":material/check_circle:")
+    flash_box.success(flash, icon=":material/check_circle:")
 with db_session() as session:
     all_users = list_users(session)
     all_contacts = list_contacts(session)
-names = sorted(
-    {c.partnership for c in all_contacts} | {u.partnership for u in all_users if u.partnership}
-)
-users_tab, contacts_tab, rules_tab, audit_tab = st.tabs(
-    ["Users", "Partnerships and contacts", "Rulebooks", "Audit"]
-)
+    names = known_partnerships(session)
+# the open tab is kept in the session (a stateful tabs widget): after a form's rerun, or a
+# message above, the admin stays in the section they were using
+users_tab, contacts_tab, rules_tab, audit_tab = st.tabs(SECTIONS, key=SECTION, on_change="rerun")
 with users_tab:
     _users(all_users, names, viewer.username)
 with contacts_tab:

@@ -29,20 +29,22 @@ from review_flows.publications import (
     ReportUpload,
     SubmittedReport,
 )
-from review_flows.rapid_review import rapid_review_docx
-from ui import resources
 from ui.auth import require_page
+from ui.rapid_review_section import show_rapid_review
 from ui.resources import db_session, settings
 from ui.widgets import days_label, plain, status_label
 
 PICKED = "case_page_reference"  # the selectbox's key
 PARTNER = "case_page_partnership"  # + ":REF": which partnership's REF, when the viewer sees two
 NOTICE = "case_page_notice"  # what the last successful action said, shown after the rerun
-DRAFT = "case_page_draft"  # (case id, DOCX bytes) of the last draft prepared
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # A case page reruns on every click; the Prefect server is asked again only after this long,
 # after an event is recorded (it starts runs) or when the user asks.
 FLOW_RUNS_TTL_SECONDS = 30
+# While a job of the case is not done, its runs are read again every few seconds (for a few
+# minutes at most), so that a run an event just started shows without asking
+FLOW_RUNS_POLL_SECONDS = 4
+FLOW_RUNS_POLLS = 45
+FLOW_RUN_POLLS = "case_page_flow_run_polls"  # + ":<case id>": reads so far
 
 
 def _remember_choice() -> None:
@@ -121,6 +123,7 @@ def _record_form(details: CaseDetails, viewer: Viewer, reference: str, today: dt
         st.error(f"Not recorded: {plain(refused)}")
         return
     _recent_flow_runs.clear()
+    st.session_state.pop(f"{FLOW_RUN_POLLS}:{details.timeline.case.id}", None)
     said = f"Recorded #{event.id}: {event_label(event.kind)}."
     if any(job.kind == JobKind.PUBLISH for job in jobs):
         said += " " + _publication_words()
@@ -232,15 +235,8 @@ def _recent_flow_runs(reference: str, partnership: str, api_url: str | None) -> 
     return case_flow_runs(reference, partnership, api_url=api_url)
 
 
-@st.fragment
-def _show_flow_runs(details: CaseDetails) -> None:
-    st.header("Flow runs")
-    case = details.timeline.case
-    asked = (case.reference, case.partnership, settings().prefect_api_url)
-    if st.button("Refresh flow runs", icon=":material/refresh:"):
-        _recent_flow_runs.clear(*asked)
-    view = _recent_flow_runs(*asked)
-    if view.note:
+def _draw_flow_runs(view: FlowRunsView, starting: bool = False) -> None:
+    if view.note and not (starting and view.reachable):
         st.caption(view.note)
     if view.runs:
         st.dataframe(
@@ -250,8 +246,44 @@ def _show_flow_runs(details: CaseDetails) -> None:
             hide_index=True, width="stretch",
             column_config={"Open": st.column_config.LinkColumn("Open", display_text="Prefect")},
         )  # fmt: skip
+    elif starting:
+        st.caption(
+            "The workflow service is starting what the last event set going: its runs show "
+            "here in a few seconds."
+        )
     elif not view.note:
         st.caption("No flow runs yet for this case.")
+
+
+@st.fragment(run_every=FLOW_RUNS_POLL_SECONDS)
+def _live_flow_runs(asked: tuple[str, str, str | None], polls_key: str) -> None:
+    """The case's runs read afresh every few seconds while one of its jobs is not done (its
+    run is submitted by a process of its own, so it may not be on the server yet). Once every
+    run has ended, the server does not answer, or after a few minutes, the whole page runs
+    again (its jobs table too) and stops asking."""
+    polls = st.session_state.get(polls_key, 0) + 1
+    st.session_state[polls_key] = polls
+    view = case_flow_runs(asked[0], asked[1], api_url=asked[2])
+    _draw_flow_runs(view, starting=not view.runs)
+    if not view.reachable or polls >= FLOW_RUNS_POLLS or (view.runs and view.all_ended):
+        st.session_state[polls_key] = FLOW_RUNS_POLLS
+        _recent_flow_runs.clear(*asked)
+        st.rerun()
+
+
+@st.fragment
+def _show_flow_runs(details: CaseDetails) -> None:
+    st.header("Flow runs")
+    case = details.timeline.case
+    asked = (case.reference, case.partnership, settings().prefect_api_url)
+    polls_key = f"{FLOW_RUN_POLLS}:{case.id}"
+    if st.button("Refresh flow runs", icon=":material/refresh:"):
+        _recent_flow_runs.clear(*asked)
+    waiting = any(not job.done for job in details.jobs)
+    if asked[2] and waiting and st.session_state.get(polls_key, 0) < FLOW_RUNS_POLLS:
+        _live_flow_runs(asked, polls_key)
+    else:
+        _draw_flow_runs(_recent_flow_runs(*asked))
 
 
 def _show_shortlist(details: CaseDetails) -> None:
@@ -264,25 +296,6 @@ def _show_shortlist(details: CaseDetails) -> None:
         )  # fmt: skip
     else:
         st.caption("None yet: save reviews from the Similar cases page.")
-
-
-def _rapid_review(details: CaseDetails, reference: str, today: dt.date) -> None:
-    st.header("Rapid review draft")
-    st.caption(
-        "A Word document in the Panel's rapid review sections, filled with the case's facts "
-        "and chronology, with guidance where facts are missing and an annex of learning from "
-        "similar published reviews (cited by page). It holds no names; add none."
-    )
-    if st.button("Prepare the rapid review draft", icon=":material/description:"):
-        with st.spinner("Finding similar published reviews ..."):
-            draft = rapid_review_docx(details.timeline, resources.search_engine, today=today)
-        st.session_state[DRAFT] = (details.timeline.case.id, draft)
-    prepared = st.session_state.get(DRAFT)
-    if prepared and prepared[0] == details.timeline.case.id:
-        st.download_button(
-            "Download the rapid review draft (.docx)", prepared[1],
-            file_name=f"rapid-review-{reference}.docx", mime=DOCX, icon=":material/download:",
-        )  # fmt: skip
 
 
 def _partnership_of(reference: str, partnerships: tuple[str, ...]) -> str | None:
@@ -350,4 +363,4 @@ if target:
     _show_follow_up(details)
     _show_flow_runs(details)
     _show_shortlist(details)
-    _rapid_review(details, target, today)
+    show_rapid_review(details, target, today)

@@ -24,9 +24,10 @@ from review_flows.workbench import visible_timeline
 from ui.auth import require_page
 from ui.calendar_section import calendar_section
 from ui.resources import db_session, settings
-from ui.widgets import days_label, plain, status_label
+from ui.widgets import days_label, plain, short_labels, status_label
 
 CASE_PAGE = "ui/pages/case.py"
+LABEL_PIXELS = 320  # wide enough for short_labels' 38 characters: the chart cuts no further
 
 
 def _words(value: str) -> str:
@@ -104,17 +105,21 @@ def _milestone_table(lines: Sequence[MilestoneLine]) -> list[dict[str, object]]:
 
 
 def _chart(lines: Sequence[MilestoneLine], today: dt.date) -> alt.LayerChart:
+    # labels cut by us, kept apart (two readings of a rule differ only at their end); the
+    # chart then draws them whole, and the tooltip gives the full label
+    short = short_labels([line.label for line in lines])
     data = [
-        {"Milestone": line.label, "Due": line.due.isoformat(), "Status": status_label(line.status)}
+        {"Milestone": line.label, "Label": short[line.label], "Due": line.due.isoformat(),
+         "Status": status_label(line.status)}
         for line in lines
         if line.due is not None
-    ]
+    ]  # fmt: skip
     points = (
         alt.Chart(alt.Data(values=data))
         .mark_point(size=120, filled=True)
         .encode(
             x=alt.X("Due:T", title="Due date"),
-            y=alt.Y("Milestone:N", title=None, sort=None),
+            y=alt.Y("Label:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_PIXELS)),
             shape=alt.Shape("Status:N", title="Status"),
             color=alt.Color("Status:N", title="Status"),
             tooltip=["Milestone:N", "Due:T", "Status:N"],

@@ -11,20 +11,12 @@ import datetime as dt
 import streamlit as st
 
 from review_flows.errors import ReviewFlowsError
-from review_flows.models import NoticeKind
+from review_flows.labels import notice_kind_label
 from review_flows.sweep_times import describe_next_sweep, next_sweep
 from review_flows.workbench import inbox_of, mark_read_as
 from ui.auth import require_page
 from ui.resources import db_session, settings
 from ui.widgets import plain
-
-KIND_LABELS = {
-    NoticeKind.REMINDER: "Reminder",
-    NoticeKind.ESCALATION: "Escalation",
-    NoticeKind.DIGEST: "Weekly digest",
-    NoticeKind.EVENT: "What is now due",
-    NoticeKind.PUBLICATION: "Published review indexed",
-}
 
 viewer = require_page("inbox")
 st.title("Inbox")
@@ -55,7 +47,7 @@ for notice in notices:
         state = ":material/mark_email_unread: **Unread**" if unread else ":material/drafts: Read"
         about = f" · {plain(notice.case_reference)}" if notice.case_reference else ""
         st.markdown(
-            f"{state} · {KIND_LABELS.get(notice.kind, str(notice.kind))}{about} · "
+            f"{state} · {notice_kind_label(notice.kind)}{about} · "
             f"{notice.created_at:%d %b %Y %H:%M} UTC"
         )
         st.markdown(f"**{plain(notice.subject)}**")

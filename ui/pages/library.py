@@ -1,7 +1,8 @@
 """Library page: the published reviews in the index with their metadata and themes; admins,
 reviewers and analysts add reviews by uploading them (panel members read the library). An
 upload is saved and handed to a worker (a flow run, or a job the sweep does): the app's process
-never reads or embeds a review."""
+never reads or embeds a review. Reviews on their way in (the demo library at first start, an
+upload) show with their progress, as the flow records it, redrawn every few seconds."""
 
 from __future__ import annotations
 
@@ -9,15 +10,61 @@ import streamlit as st
 
 from learning.errors import IndexNotFound, LearningError
 from learning.highlight import escape_markdown, value_label
-from learning.library import LibraryRow, ThemeSource, library_rows
+from learning.library import LibraryListing, ThemeSource, library_listing
 from learning.uploads import ALLOWED_SUFFIXES, may_upload, save_uploads
+from review_flows.ingest_runs import IngestView, library_ingests
 from review_flows.upload_jobs import UploadHandover, hand_over_uploads, waiting_uploads
 from ui.auth import now, require_page
 from ui.resources import db_session, search_engine, settings
 from ui.widgets import plain
 
+PROGRESS_SECONDS = 5  # how often reviews on their way in are looked at again
+
 viewer = require_page("library")
 st.title("Library")
+
+
+def _ingests() -> IngestView:
+    return library_ingests(settings().prefect_api_url, now=now())
+
+
+def _draw_progress(view: IngestView) -> None:
+    """Each batch on its way in: what it is, how far it has got, its state, in words."""
+    if view.note:
+        st.caption(view.note)
+    for run in view.runs:
+        fraction = run.fraction
+        if fraction is not None and not run.ended:
+            st.progress(fraction, text=run.describe())
+        else:
+            st.caption(run.describe())
+    with db_session() as session:
+        waiting = waiting_uploads(session)
+    if waiting:
+        st.caption(
+            f"{waiting} upload batch{'es' * (waiting != 1)} wait{'s' * (waiting == 1)} for the "
+            "workflow service to add them to the library (at the latest at its next daily sweep)."
+        )
+
+
+@st.fragment(run_every=PROGRESS_SECONDS)
+def _live_progress() -> None:
+    """Redrawn every few seconds while reviews are being added; once none is, the whole page
+    runs again so that the listing below shows them."""
+    view = _ingests()
+    _draw_progress(view)
+    if not view.under_way:
+        st.rerun()
+
+
+def _progress_panel() -> bool:
+    """Reviews on their way into the library, if any; whether some are being added now."""
+    view = _ingests()
+    if view.under_way:
+        _live_progress()
+    else:
+        _draw_progress(view)
+    return view.under_way
 
 
 def _upload_panel() -> None:
@@ -37,13 +84,6 @@ def _upload_panel() -> None:
         _hand_over([(file.name, file.getvalue()) for file in files])
     elif submitted:
         st.warning("Choose one or more files to add first.")
-    with db_session() as session:
-        waiting = waiting_uploads(session)
-    if waiting:
-        st.caption(
-            f"{waiting} upload batch{'es' * (waiting != 1)} wait{'s' * (waiting == 1)} for the "
-            "workflow service's sweep to add them to the library."
-        )
 
 
 def _hand_over(files: list[tuple[str, bytes]]) -> None:
@@ -71,24 +111,22 @@ def _hand_over(files: list[tuple[str, bytes]]) -> None:
 def _say_where(handover: UploadHandover, count: int) -> None:
     files = f"{count} file{'s' * (count != 1)}"
     if handover.flow_url:
-        url = handover.flow_url
         st.success(
-            f"{files} saved. Ingestion runs as a flow: [{url}]({url}); the library lists the "
-            "files when it has finished."
+            f"{files} saved. The workflow service is adding them to the library now: how far "
+            "it has got shows below, and the reviews are listed as soon as they are in."
         )
         return
     if handover.not_submitted:
-        st.warning(
-            f"The workflow service did not take the upload "
-            f"({escape_markdown(handover.not_submitted)})."
-        )
+        # the technical reason is in the app's log (review_flows.upload_jobs), not for users
+        st.warning("The workflow service did not take the upload just now, so it waits for it.")
     st.success(
         f"{files} saved. They will be added to the library when the workflow service runs "
         "(at the latest at its next daily sweep, which takes waiting uploads)."
     )
 
 
-def _table(rows: list[LibraryRow]) -> list[dict[str, object]]:
+def _table(listing: LibraryListing) -> list[dict[str, object]]:
+    themes_unknown = "" if listing.themes_ready else "worked out when the library is complete"
     return [
         {
             "Title": row.title,
@@ -100,36 +138,48 @@ def _table(rows: list[LibraryRow]) -> list[dict[str, object]]:
             "Partnership": row.partnership,
             "Pages": row.pages,
             "Units": row.units,
-            "Themes": ", ".join(row.themes),
+            "Themes": ", ".join(row.themes) or themes_unknown,
             "Review id": row.review_id,
         }  # fmt: skip
-        for row in rows
+        for row in listing.rows
     ]
 
 
-def _listing() -> None:
+def _listing(building: bool) -> None:
     try:
         engine = search_engine()
     except IndexNotFound:
-        st.info("The library has no reviews yet.")
+        st.info(
+            "The library is being built: its reviews are listed here as they are added."
+            if building
+            else "The library has no reviews yet."
+        )
         return
     except LearningError as problem:
         st.error(f"The library index cannot be used: {plain(problem)}. Ask an admin to rebuild it.")
         return
     text = st.text_input("Filter the library", placeholder="words of a title, nation or theme")
     try:
-        with st.spinner("Reading the library and its themes ..."):
-            rows = library_rows(engine, ThemeSource.from_settings(settings()), text)
+        with st.spinner("Working out the reviews' themes (once after the library changes) ..."):
+            listing = library_listing(
+                engine, ThemeSource.from_settings(settings()), text, work_out_themes=not building
+            )
     except LearningError as problem:
         st.error(f"The library cannot be listed: {plain(problem)}")
         return
+    rows = listing.rows
     st.caption(f"{len(rows)} review{'s' * (len(rows) != 1)}")
+    if not listing.themes_ready:
+        st.caption(
+            "Themes are worked out once every review being added is in; they then show here "
+            "and on the Themes page."
+        )
     if rows:
-        st.dataframe(_table(rows), hide_index=True)
+        st.dataframe(_table(listing), hide_index=True)
 
 
 if may_upload(viewer):
     _upload_panel()
 else:
     st.caption("The library is read-only for panel members; a reviewer or an admin adds reviews.")
-_listing()
+_listing(_progress_panel())

@@ -1,5 +1,6 @@
 """Search page: findings, recommendations and passages of published reviews, by meaning and by
-words, with filters; open a review to read its findings, recommendations and themes."""
+words, with filters, best first, no text shown twice; open a review in a dialog over the
+results to read its findings, recommendations and themes."""
 
 from __future__ import annotations
 
@@ -7,40 +8,21 @@ import streamlit as st
 
 from learning.errors import LearningError
 from learning.filters import ALLOWED_VALUES
-from learning.highlight import (
-    escape_markdown,
-    highlight_markdown,
-    passage_location,
-    unit_markdown,
-    value_label,
-)
-from learning.library import (
-    ThemeSource,
-    filter_choices,
-    review_reading,
-    search_library,
-)
+from learning.highlight import escape_markdown, highlight_markdown, passage_location, value_label
+from learning.library import filter_choices, search_library
 from learning.results import PassageHit, ReviewHit
 from learning.search import SearchEngine
 from learning.search_form import MAX_QUERY_CHARS, SearchChoices, SearchMode, build_filters
 from ui.auth import require_page
-from ui.resources import engine_or_stop, settings
+from ui.resources import engine_or_stop
+from ui.review_view import ask_to_open, open_review_dialog, take_review
 from ui.widgets import plain
 
-REVIEW_ID = "review_id"
 MODES = {SearchMode.PASSAGES: "Passages", SearchMode.REVIEWS: "Reviews"}
 RESULTS = 10
 
 viewer = require_page("search")
 st.title("Search")
-
-
-def _open(review_id: str) -> None:
-    st.session_state[REVIEW_ID] = review_id
-
-
-def _close() -> None:
-    st.session_state.pop(REVIEW_ID, None)
 
 
 def _details(hit: PassageHit | ReviewHit) -> str:
@@ -59,7 +41,10 @@ def _show_passage_hit(rank: int, hit: PassageHit) -> None:
         _show_passage(hit)
         st.caption(_details(hit))
         st.button(
-            "Open review", key=f"open-{rank}-{hit.unit_id}", on_click=_open, args=(hit.review_id,)
+            "Open review",
+            key=f"open-{rank}-{hit.unit_id}",
+            on_click=ask_to_open,
+            args=(hit.review_id,),
         )
 
 
@@ -70,7 +55,10 @@ def _show_review_hit(rank: int, hit: ReviewHit) -> None:
         for passage in hit.passages:
             _show_passage(passage)
         st.button(
-            "Open review", key=f"open-{rank}-{hit.review_id}", on_click=_open, args=(hit.review_id,)
+            "Open review",
+            key=f"open-{rank}-{hit.review_id}",
+            on_click=ask_to_open,
+            args=(hit.review_id,),
         )
 
 
@@ -122,44 +110,6 @@ def _show_results(
             _show_passage_hit(rank, hit)
 
 
-def _show_reading(engine: SearchEngine, review_id: str) -> None:
-    st.divider()
-    try:
-        source = ThemeSource.from_settings(settings())
-        with st.spinner("Opening the review ..."):
-            reading = review_reading(engine, review_id, source)
-    except LearningError as problem:
-        st.warning(f"Cannot open this review: {plain(problem)}.")
-        return
-    document = reading.document
-    st.header(escape_markdown(reading.title))
-    details = [
-        str(document.year or "year not known"),
-        value_label(document.nation),
-        value_label(document.review_type),
-        value_label(document.outcome),
-        f"age: {value_label(document.age_group)}",
-        document.partnership or "",
-    ]
-    st.caption(escape_markdown(" · ".join(part for part in details if part)))
-    st.button("Close review", on_click=_close)
-    for heading, units in (
-        ("Findings", reading.findings),
-        ("Recommendations", reading.recommendations),
-    ):
-        st.subheader(heading)
-        if not units:
-            st.caption(f"No {heading.lower()} were recognised in this review; search its passages.")
-        for unit in units:
-            st.markdown(unit_markdown(unit.number, unit.text, unit.page, unit.page_label))
-    st.subheader("Themes")
-    if not reading.tags:
-        st.caption("No themes are tagged for this review.")
-    for tag in reading.tags:
-        who = "confirmed by an analyst" if tag.decided_by else f"confidence {tag.confidence:.2f}"
-        st.markdown(f"- **{escape_markdown(tag.label)}** ({who})")
-
-
 query = st.text_input(
     "Search findings, recommendations and passages",
     key="search_query",
@@ -178,5 +128,6 @@ elif query:
     st.warning("The query is empty: type some words to search for.")
 else:
     st.caption("Type words or a question above, then press Enter.")
-if st.session_state.get(REVIEW_ID):
-    _show_reading(engine, st.session_state[REVIEW_ID])
+opened = take_review()
+if opened:
+    open_review_dialog(engine, opened)

@@ -1,18 +1,22 @@
-"""Similar cases page: past published reviews most like a case, with why they matched; save the
-useful ones to the case's shortlist. The précis is pasted, or built from one of the viewer's
-cases out of its coded facts only (never a name)."""
+"""Similar cases page: past published reviews most like a case, ranked on the précis and on
+each of its facets (age, risks, agencies, what went wrong), with which facets each matches and
+the passages that show it; open one in a dialog; save the useful ones to the case's
+shortlist. The précis is pasted, or built from one of the viewer's cases out of its coded
+facts only (never a name)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from learning.errors import LearningError
+from learning.facets import FACET_KIND_LABELS, Facet
 from learning.highlight import escape_markdown, highlight_markdown, passage_location, value_label
-from learning.library import similar_reviews
+from learning.library import ThemeSource
 from learning.precis import case_precis, facts_of
-from learning.results import SimilarReview
+from learning.results import FacetedReview
 from learning.search import SearchEngine
 from learning.search_form import MAX_PRECIS_CHARS
+from learning.similar_facets import FacetedSearch, similar_by_facets
 from review_flows.case_queries import CaseOverview
 from review_flows.errors import ReviewFlowsError
 from review_flows.personal_data import find_personal_data, mask_personal_data
@@ -20,12 +24,14 @@ from review_flows.shortlists import save_to_shortlist
 from review_flows.workbench import visible_cases
 from ui.auth import now, require_page
 from ui.resources import db_session, engine_or_stop, settings
+from ui.review_view import ask_to_open, open_review_dialog, take_review
 from ui.widgets import plain
 
 PRECIS = "precis"
 ASKED = "similar_precis"
 CASE = "similar_case"
 AS_WRITTEN = "similar_as_written"
+FOUND = "similar_found"  # (précis, results): opening a review or saving one does not search again
 RESULTS = 5
 
 viewer = require_page("similar")
@@ -49,6 +55,7 @@ def _take_precis(cases: dict[str, CaseOverview]) -> None:
 def _ask() -> None:
     st.session_state[ASKED] = st.session_state.get(PRECIS, "")
     st.session_state[AS_WRITTEN] = False
+    st.session_state.pop(FOUND, None)  # the button searches afresh
 
 
 def _mask_and_search() -> None:
@@ -79,7 +86,7 @@ def _precis_is_clean(precis: str) -> bool:
     return False
 
 
-def _save_form(hit: SimilarReview, case: CaseOverview | None) -> None:
+def _save_form(hit: FacetedReview, case: CaseOverview | None) -> None:
     if case is None:
         st.caption("Choose a case above to save this review to its shortlist.")
         return
@@ -100,35 +107,106 @@ def _save_form(hit: SimilarReview, case: CaseOverview | None) -> None:
         st.success(f"Saved to the shortlist of {reference}.")
 
 
-def _show_hit(rank: int, hit: SimilarReview, case: CaseOverview | None) -> None:
-    with st.container(border=True):
-        st.markdown(f"**{rank}. {escape_markdown(hit.title)}**")
-        details = [str(hit.year or "year not known"), value_label(hit.nation)]
-        details += [value_label(hit.review_type), value_label(hit.outcome)]
-        details += [f"age: {value_label(hit.age_group)}", f"similarity {hit.similarity:.2f}"]
-        st.caption(" · ".join(details))
-        if hit.shared_themes:
-            themes = ", ".join(escape_markdown(theme) for theme in hit.shared_themes)
-            st.markdown(f"**Shared themes:** {themes}")
-        st.markdown("**Why it matched:**")
-        for passage in hit.passages:
+def _chips(labels: list[str], colour: str) -> str:
+    return " ".join(f":{colour}-badge[{escape_markdown(label)}]" for label in labels)
+
+
+def _show_facets(facets: tuple[Facet, ...]) -> None:
+    """The précis's facets as chips, and what each was read as."""
+    if not facets:
+        st.caption("No facets were recognised in the précis: it is searched as a whole.")
+        return
+    st.markdown(f"**Facets of the précis:** {_chips([f.label for f in facets], 'blue')}")
+    with st.expander(f"How the {len(facets)} facets were read, and how reviews are scored"):
+        for facet in facets:
+            kind = FACET_KIND_LABELS[facet.kind]
+            st.markdown(
+                f"- **{kind}:** {escape_markdown(facet.label)} — {escape_markdown(facet.meaning)}"
+            )
+        st.caption(
+            "Each facet is searched on its own, and the précis as a whole. A review's score (0 "
+            "to 1) is the mean of how well it matches the whole précis and each facet; reviews "
+            "are listed by that score."
+        )
+
+
+def _matches_line(hit: FacetedReview, facets: tuple[Facet, ...]) -> None:
+    matched = [facets[index].label for index in hit.matched]
+    missed = [facet.label for index, facet in enumerate(facets) if index not in hit.matched]
+    st.markdown(f"**Matches {len(matched)} of {len(facets)} facets:** {_chips(matched, 'green')}")
+    if missed:
+        st.markdown(f"**Not matched:** {_chips(missed, 'gray')}")
+    themed = [facets[i] for i in hit.by_theme if not any(i in p.facets for p in hit.passages)]
+    if themed:
+        named = "; ".join(escape_markdown(facet.meaning) for facet in themed)
+        st.caption(f"Matched on the review's themes: {named}")
+
+
+def _show_passages(rank: int, hit: FacetedReview, facets: tuple[Facet, ...]) -> None:
+    for number, shown in enumerate(hit.passages):
+        passage = shown.passage
+        where = escape_markdown(passage_location(passage))
+        labels = ", ".join(escape_markdown(facets[index].label) for index in shown.facets)
+        with st.container(key=f"similar_passage_{rank}_{number}"):
             st.markdown(highlight_markdown(passage.text, passage.spans))
-            st.caption(escape_markdown(passage_location(passage)))
+            why = f"matches: {labels}" if labels else "matches the précis"
+            st.caption(f"{where} · {why}")
+
+
+def _details(hit: FacetedReview) -> str:
+    details = [str(hit.year or "year not known"), value_label(hit.nation)]
+    details += [value_label(hit.review_type), value_label(hit.outcome)]
+    details += [f"age: {value_label(hit.age_group)}", f"score {hit.score:.2f}"]
+    return " · ".join(details)
+
+
+def _show_hit(
+    rank: int, hit: FacetedReview, facets: tuple[Facet, ...], case: CaseOverview | None
+) -> None:
+    with st.container(border=True, key=f"similar_result_{rank}"):
+        st.markdown(f"**{rank}. {escape_markdown(hit.title)}**")
+        st.caption(_details(hit))
+        if facets:
+            _matches_line(hit, facets)
+        st.markdown("**Why it matched:**")
+        _show_passages(rank, hit, facets)
+        st.button(
+            "Open review", key=f"open-{hit.review_id}", on_click=ask_to_open, args=(hit.review_id,)
+        )
         _save_form(hit, case)
 
 
-def _show_results(engine: SearchEngine, precis: str, case: CaseOverview | None) -> None:
+def _found(engine: SearchEngine, precis: str) -> FacetedSearch | None:
+    """The results for ``precis``: kept from this session's last search of it, else searched."""
+    kept = st.session_state.get(FOUND)
+    if kept is not None and kept[0] == precis:
+        return kept[1]  # type: ignore[no-any-return]
     try:
         with st.spinner("Finding similar reviews (the first search takes longer) ..."):
-            hits = similar_reviews(engine, precis, RESULTS)
+            found = similar_by_facets(
+                engine, precis, ThemeSource.from_settings(settings()), RESULTS
+            )
     except LearningError as problem:
         st.warning(f"Cannot search: {plain(problem)}.")
+        return None
+    st.session_state[FOUND] = (precis, found)
+    return found
+
+
+def _show_results(engine: SearchEngine, precis: str, case: CaseOverview | None) -> None:
+    found = _found(engine, precis)
+    if found is None:
         return
-    if not hits:
+    _show_facets(found.facets)
+    if not found.reviews:
         st.info("No similar reviews found. Describe the case in more words.")
         return
-    for rank, hit in enumerate(hits, start=1):
-        _show_hit(rank, hit, case)
+    for rank, hit in enumerate(found.reviews, start=1):
+        _show_hit(rank, hit, found.facets, case)
+    opened = take_review()
+    chosen = next((hit for hit in found.reviews if hit.review_id == opened), None)
+    if chosen is not None:
+        open_review_dialog(engine, chosen.review_id, lambda: _matches_line(chosen, found.facets))
 
 
 with db_session() as session:

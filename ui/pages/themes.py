@@ -18,6 +18,7 @@ import streamlit as st
 
 from learning.encoder import Encoder
 from learning.errors import IndexNotFound, LearningError
+from learning.library import themes_cached
 from learning.themes.analyst_views import (
     group_share_table,
     over_time_text,
@@ -47,7 +48,7 @@ from learning.themes.views import (
     theme_choices,
 )
 from ui.auth import now, require_page
-from ui.resources import settings
+from ui.resources import reviews_being_added, settings
 from ui.theme_charts import FEW_LEGEND, share_over_time_chart, theme_share_chart
 from ui.widgets import plain
 
@@ -325,7 +326,15 @@ if flash:
     st.success(flash, icon=":material/check_circle:")
 try:
     with open_theme_workspace(settings(), _encoder) as workspace:
-        SECTIONS[section](workspace)
+        # while reviews are being added the index changes with each one: the ingest's run
+        # works the themes out at its end, rather than each page open with the model
+        if not themes_cached(workspace) and reviews_being_added():
+            st.info(
+                "Reviews are being added to the library: the themes are worked out once they "
+                "are all in (the Library page shows how far that has got). Come back then."
+            )
+        else:
+            SECTIONS[section](workspace)
 except IndexNotFound:
     st.info(
         "No learning index yet: add published reviews on the Library page (a reviewer or an "

@@ -6,6 +6,7 @@ in, wait for Streamlit, open a page, an axe-core check, requests that leave the 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -27,7 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 
-#: What the running system's fixture started: the Prefect API's address.
+#: What the running system's fixture started: the Prefect API's address, the console log of
+#: `cspr run`, when it was started and when the app first answered (UTC, ISO 8601).
 RUNNING: dict[str, str] = {}
 #: The hosts a page may ask anything of: the machine itself (issue 23: nothing leaves it).
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -52,10 +54,18 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "CSPR_PREFECT_PORT": str(free_port()),
         "CSPR_CORPUS_DIR": str(REPO_ROOT / "corpus" / "reviews"),
     }  # fmt: skip
-    for name in ("CSPR_DATABASE_URL", "CSPR_INDEX_DIR", "PREFECT_API_URL", "CSPR_PREFECT_API_URL"):
+    for name in (
+        "CSPR_DATABASE_URL",
+        "CSPR_INDEX_DIR",
+        "PREFECT_API_URL",
+        "CSPR_PREFECT_API_URL",
+        "CSPR_APP_URL",
+    ):
         env.pop(name, None)
     RUNNING["prefect_api"] = f"http://127.0.0.1:{env['CSPR_PREFECT_PORT']}/api"
     log = (data.parent / "run.log").open("wb")
+    RUNNING["run_log"] = str(data.parent / "run.log")
+    RUNNING["started_at"] = dt.datetime.now(dt.UTC).isoformat()
     run = subprocess.Popen(
         [sys.executable, "-m", "review_flows.cli.main", "run", "--app-port", str(app_port)],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT, start_new_session=True,
@@ -67,6 +77,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             assert run.poll() is None, (data.parent / "run.log").read_text()[-3000:]
             assert time.monotonic() < deadline, "the app did not come up in 10 minutes"
             time.sleep(2)
+        RUNNING["app_answered_at"] = dt.datetime.now(dt.UTC).isoformat()
         yield url
     finally:
         run.send_signal(signal.SIGINT)
