@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from benchmarks.loopback import answers, free_port
+from review_flows.ingest_runs import DEMO_LIBRARY_RUN
 from tests.conftest import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -78,6 +81,12 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             assert time.monotonic() < deadline, "the app did not come up in 10 minutes"
             time.sleep(2)
         RUNNING["app_answered_at"] = dt.datetime.now(dt.UTC).isoformat()
+        # the demo users exist once the console says where their password is (the app is up
+        # before the demo is seeded beside it), as a person following README would wait
+        while "their password:" not in (data.parent / "run.log").read_text():
+            assert run.poll() is None, (data.parent / "run.log").read_text()[-3000:]
+            assert time.monotonic() < deadline, "the demo was not seeded in 10 minutes"
+            time.sleep(1)
         yield url
     finally:
         run.send_signal(signal.SIGINT)
@@ -192,3 +201,23 @@ def open_anywhere(page: object, title: str) -> None:
         page.wait_for_timeout(500)  # type: ignore[attr-defined]  # its slide-in
     page.locator("[data-testid='stSidebarNav'] a", has_text=title).first.click()  # type: ignore[attr-defined]
     settle(page)
+
+
+def wait_for_the_demo_library(seconds: float = 900) -> None:
+    """Until the flow run embedding the demo library has completed (the app is up before it:
+    a Themes page opened earlier would count only the reviews embedded so far)."""
+    body = json.dumps({"flow_runs": {"name": {"any_": [DEMO_LIBRARY_RUN]}}}).encode()
+    deadline = time.monotonic() + seconds
+    states: set[str] = set()
+    while time.monotonic() < deadline:
+        request = urllib.request.Request(
+            f"{RUNNING['prefect_api']}/flow_runs/filter", data=body,
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - loopback
+            states = {run["state_type"] for run in json.loads(answer.read())}
+        if "COMPLETED" in states:
+            return
+        assert not states & {"FAILED", "CRASHED", "CANCELLED"}, states
+        time.sleep(3)
+    raise AssertionError(f"the demo library was not embedded in {seconds:.0f} s: {states}")

@@ -15,7 +15,14 @@ import pytest
 from learning.themes.citations import page_text
 from review_flows.rapid_review import ANNEX_HEADING
 from tests.conftest import REPO_ROOT
-from tests.ui.browser.conftest import BROWSER_MARKS, SHOTS, SIZES, open_anywhere, page_for, settle
+from tests.ui.browser.conftest import (
+    BROWSER_MARKS,
+    SHOTS,
+    SIZES,
+    open_anywhere,
+    page_for,
+    settle,
+)  # fmt: skip
 
 pytestmark = BROWSER_MARKS
 

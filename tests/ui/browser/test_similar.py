@@ -9,8 +9,15 @@ import re
 import pytest
 
 from learning.query import words_of
-from tests.ui.browser.conftest import BROWSER_MARKS, SHOTS, SIZES, open_anywhere, page_for, settle
-from tests.ui.browser.test_themes import _wait_for_the_demo_library
+from tests.ui.browser.conftest import (
+    BROWSER_MARKS,
+    SHOTS,
+    SIZES,
+    open_anywhere,
+    page_for,
+    settle,
+    wait_for_the_demo_library,
+)  # fmt: skip
 
 pytestmark = BROWSER_MARKS
 
@@ -67,7 +74,7 @@ def test_a_reviewer_sees_which_reviews_match_which_facets_and_opens_one_in_view(
     system: str, browser: object, size: str
 ) -> None:
     width, height = SIZES[size]
-    _wait_for_the_demo_library()  # the app is up before the library is embedded
+    wait_for_the_demo_library()  # the app is up before the library is embedded
     page = page_for(browser, system, "reviewer", SIZES[size])
     open_anywhere(page, "Similar cases")
     fold = page.locator("[data-testid='stSidebarCollapseButton'] button")  # type: ignore[attr-defined]

@@ -8,39 +8,22 @@ of pixels of the bars' colours (ui/theme_charts.py), not only background and tex
 from __future__ import annotations
 
 import io
-import json
-import time
-import urllib.request
 
 import pytest
 
-from review_flows.ingest_runs import DEMO_LIBRARY_RUN
-from tests.ui.browser.conftest import BROWSER_MARKS, RUNNING, SHOTS, SIZES, page_for, settle
+from tests.ui.browser.conftest import (
+    BROWSER_MARKS,
+    SHOTS,
+    SIZES,
+    page_for,
+    settle,
+    wait_for_the_demo_library,
+)  # fmt: skip
 from ui.theme_charts import BAR, PALE
 
 pytestmark = BROWSER_MARKS
 
 CHART = "[data-testid='stVegaLiteChart']"
-
-
-def _wait_for_the_demo_library(seconds: float = 900) -> None:
-    """Until the flow run embedding the demo library has completed (the app is up before it:
-    a Themes page opened earlier would count only the reviews embedded so far)."""
-    body = json.dumps({"flow_runs": {"name": {"any_": [DEMO_LIBRARY_RUN]}}}).encode()
-    deadline = time.monotonic() + seconds
-    states: set[str] = set()
-    while time.monotonic() < deadline:
-        request = urllib.request.Request(
-            f"{RUNNING['prefect_api']}/flow_runs/filter", data=body,
-            headers={"Content-Type": "application/json"},
-        )  # fmt: skip
-        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - loopback
-            states = {run["state_type"] for run in json.loads(answer.read())}
-        if "COMPLETED" in states:
-            return
-        assert not states & {"FAILED", "CRASHED", "CANCELLED"}, states
-        time.sleep(3)
-    raise AssertionError(f"the demo library was not embedded in {seconds:.0f} s: {states}")
 
 
 def _rgb(colour: str) -> tuple[int, ...]:
@@ -88,7 +71,7 @@ def test_the_analyst_sees_shares_with_intervals_flags_and_bars(
     flag; changes in percentage points; a ranked co-occurrence table; recurring
     recommendations headed by their words."""
     width, _ = SIZES[size]
-    _wait_for_the_demo_library()
+    wait_for_the_demo_library()
     page = page_for(browser, system, "analyst", SIZES[size])
     page.get_by_role("heading", name="Share of all reviews").wait_for(timeout=180_000)  # type: ignore[attr-defined]
     settle(page)
