@@ -102,7 +102,9 @@ def _users(users: list[UserPublic], partnerships: list[str], me: str) -> None:
             key="new_partnership",
         )  # fmt: skip
         new_name = st.text_input(NEW_NAME_LABEL, key="new_user_partnership_name")
-        password = st.text_input("Password (10 characters or more)", type="password", key="new_pw")
+        password = st.text_input(
+            "Password (12 characters or more, not easy to guess)", type="password", key="new_pw"
+        )
         submitted = st.form_submit_button("Add user", key="add_user", icon=":material/person_add:")
     if submitted:
         try:
