@@ -155,16 +155,13 @@ def test_the_calendar_feed_of_the_viewers_cases(
 ) -> None:  # fmt: skip
     feed = calendar_feed(session, viewer, today=today, own_only=own_only)
 
-    assert (feed.name, feed.file_name, feed.cases) == (name, file_name, len(references))
+    in_file = references - {"CWT-2026-01"}  # Wales sets no time limits: no due dates
+    # the count is of the cases the file holds (issue 23: "10 of 10 cases" where it held 7)
+    assert (feed.name, feed.file_name, feed.cases) == (name, file_name, len(in_file))
     ics = feed.data.decode()
     assert f"X-WR-CALNAME:{name}" in ics
-    assert {
-        ref for ref in ("NSH-2026-01", "NSH-2026-02", "NSH-2026-03", "CWT-2026-01") if ref in ics
-    } == {
-        ref
-        for ref in references
-        if ref != "CWT-2026-01"  # Wales sets no time limits: no due dates
-    }
+    every = ("NSH-2026-01", "NSH-2026-02", "NSH-2026-03", "CWT-2026-01")
+    assert {ref for ref in every if ref in ics} == in_file
     assert "NSH-2026-03" not in ics  # closed
 
 
