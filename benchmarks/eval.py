@@ -157,7 +157,10 @@ def run_evaluation(
     return results
 
 
+BEFORE_CONTEXT = {"review_scoring": "best-unit"}
 DEFAULT_MODES: dict[str, dict[str, object]] = {
+    # reviews ranked by their best unit alone, as before issue 24
+    **{f"{mode}, best unit": {"weights": w, **BEFORE_CONTEXT} for mode, w in MODES.items()},
     **{mode: {"weights": weights} for mode, weights in MODES.items()},
     # the product's theme signals: themes named in a query, and case patterns of a précis
     "hybrid + themes": {"weights": MODES["hybrid (RRF)"], "themes": True},

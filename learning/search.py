@@ -22,7 +22,7 @@ from threadpoolctl import ThreadpoolController
 from learning.encoder import Encoder
 from learning.errors import EmptyQuery, InvalidFilter, ThemeNotFound
 from learning.filters import Filters, free_values
-from learning.fusion import Fused, fuse_rrf, fuse_weighted, rank_groups
+from learning.fusion import Fused, fuse_rrf, fuse_weighted
 from learning.index import LearningIndex, open_index
 from learning.index.store import UnitRow, UnitStore
 from learning.keywords import query_terms
@@ -35,6 +35,15 @@ from learning.query import (
     words_of,
 )
 from learning.results import PassageHit, ReviewHit, SimilarReview, passage_hit, review_dict
+from learning.review_ranking import (
+    REVIEW_SCORINGS,
+    WholeTexts,
+    best_unit_ranking,
+    in_context_ranking,
+    load_whole_texts,
+    whole_text_dense,
+    whole_text_keyword,
+)
 
 if TYPE_CHECKING:
     from learning.themes.signals import ThemeNames, ThemeSignals
@@ -42,7 +51,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FUSIONS = ("rrf", "weighted")
-REVIEW_BONUS = 0.1
 # Filters an engine remembers the allowed unit ids of (an app's sessions reuse a few).
 ALLOWED_CACHE_SIZE = 32
 _MATCH_KINDS = (str(UnitKind.FINDING), str(UnitKind.RECOMMENDATION))
@@ -89,6 +97,7 @@ class SearchEngine:
         weights: tuple[float, float] = (1.0, 1.0),
         pool: int = 100,
         themes: bool = False,
+        review_scoring: str = "in-context",
     ) -> None:
         # ``themes``: a query that names a taxonomy theme also ranks reviews by it, and similar
         # cases blend in theme profiles. Off by default: on the evaluation set it did not beat
@@ -97,6 +106,13 @@ class SearchEngine:
             raise ValueError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
         if min(weights) < 0 or max(weights) <= 0:
             raise ValueError(f"weights must be non-negative and not both 0, not {weights!r}")
+        if review_scoring not in REVIEW_SCORINGS:
+            raise ValueError(
+                f"review_scoring must be one of {REVIEW_SCORINGS}, not {review_scoring!r}"
+            )
+        # how reviews are ranked from their units (learning.review_ranking)
+        self.review_scoring = review_scoring
+        self._whole_texts: WholeTexts | None = None
         self.index = index
         self.encoder = encoder
         self.fusion = fusion
@@ -124,7 +140,14 @@ class SearchEngine:
         self.index = fresh
         self._allowed_cache.clear()
         self._signals = None
+        self._whole_texts = None
         return True
+
+    def _short_reviews(self) -> WholeTexts:
+        """The index's short reviews as whole texts, read on first use."""
+        if self._whole_texts is None:
+            self._whole_texts = load_whole_texts(self.index)
+        return self._whole_texts
 
     def _theme_signals(self) -> ThemeSignals:
         """The index's theme signals, loaded on first use (theme scores come from the tagger's
@@ -239,18 +262,33 @@ class SearchEngine:
         limit: int,
         filters: Filters | None = None,
         definition: np.ndarray | None = None,
+        vector: np.ndarray | None = None,
     ) -> tuple[list[Fused[int]], QueryTerms]:
         """Unit ids by fused score, best first, and the query's terms. With a theme's
-        ``definition`` vector, units are ranked by it too (a third list, weighted as meaning)."""
+        ``definition`` vector, units are ranked by it too (a third list, weighted as meaning).
+        ``vector``: the query's, if the caller has encoded it already."""
         terms = _check_query(query)
+        if vector is None:
+            vector = self.encoder.encode([query])[0]
+        sides = self._unit_sides(terms, vector, limit, filters, definition)
+        return self._fuse(*sides), terms
+
+    def _unit_sides(
+        self,
+        terms: QueryTerms,
+        vector: np.ndarray,
+        limit: int,
+        filters: Filters | None,
+        definition: np.ndarray | None = None,
+    ) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
+        """The units' scores on each side: meaning, keywords, and a theme's definition."""
         allowed = self._allowed(filters)
-        vector = self.encoder.encode([query])[0]
         dense = self._dense(vector, limit, allowed) if self.weights[0] > 0 else {}
         keyword = self._keyword(terms, limit, allowed) if self.weights[1] > 0 else {}
         theme = {}
         if definition is not None and self.weights[0] > 0:
             theme = self._dense(definition, limit, allowed)
-        return self._fuse(dense, keyword, theme), terms
+        return dense, keyword, theme
 
     def _hits(self, ranked: Sequence[Fused[int]], terms: QueryTerms) -> list[PassageHit]:
         rows = self.index.store.fetch_units([item.key for item in ranked])
@@ -260,10 +298,15 @@ class SearchEngine:
 
     @_serialised
     def search_passages(
-        self, query: str, k: int = 10, filters: Filters | None = None
+        self,
+        query: str,
+        k: int = 10,
+        filters: Filters | None = None,
+        vector: np.ndarray | None = None,
     ) -> list[PassageHit]:
-        """The ``k`` best units (findings, recommendations, passages) for ``query``."""
-        ranked, terms = self.rank_units(query, max(self.pool, k), filters)
+        """The ``k`` best units (findings, recommendations, passages) for ``query``
+        (``vector``: the query's, if the caller encoded it in a batch with others)."""
+        ranked, terms = self.rank_units(query, max(self.pool, k), filters, vector=vector)
         return self._hits(ranked[:k], terms)
 
     @_serialised
@@ -276,25 +319,35 @@ class SearchEngine:
         theme: str | None = None,
     ) -> list[ReviewHit]:
         """Distinct reviews ranked by their best passages (best score plus a small bonus for
-        further good passages), each with the passages that earned the rank. A query that
-        names a taxonomy theme (or an explicit ``theme`` id) also ranks reviews by the theme's
-        definition and by the tagger's confidence, fused with the passages' ranking."""
+        further good passages), each with the passages that earned the rank. By default
+        reviews are also ranked by their context on each side, a short review by its whole
+        text (learning.review_ranking). A query that names
+        a taxonomy theme (or an explicit ``theme`` id) also ranks reviews by the theme's
+        definition and by the tagger's confidence."""
         themes = self._named_themes(query, theme)
         definition = self._definition_vector(themes) if themes else None
-        ranked, terms = self.rank_units(query, max(self.pool, k * 20), filters, definition)
+        terms = _check_query(query)
+        vector = self.encoder.encode([query])[0]
+        sides = self._unit_sides(terms, vector, max(self.pool, k * 20), filters, definition)
+        ranked = self._fuse(*sides)
         store = self.index.store
         # Rank on each unit's review alone; read whole rows only for the passages shown.
         owners = store.review_ids_of([item.key for item in ranked])
         ranked = [item for item in ranked if item.key in owners]
-        groups = rank_groups([(owners[item.key], item.score) for item in ranked], REVIEW_BONUS)
+        groups = best_unit_ranking([(owners[item.key], item.score) for item in ranked])
+        if self.review_scoring == "in-context":
+            groups = self._in_context(groups, owners, sides, vector, terms, filters)
         by_review: dict[str, list[Fused[int]]] = {}
         for item in ranked:
             by_review.setdefault(owners[item.key], []).append(item)
         if definition is not None:
             groups = self._with_theme_confidence(themes, groups, filters)
-            for group in groups[:k]:
-                if group.key not in by_review:
-                    by_review[group.key] = self._closest_units(group.key, definition, per_review)
+        # a review ranked by its contexts or a theme may have no unit among the ranked ones
+        for group in groups[:k]:
+            if group.key not in by_review:
+                by_review[group.key] = self._closest_units(
+                    group.key, vector if definition is None else definition, per_review
+                )
         shown = {group.key: by_review[group.key][:per_review] for group in groups[:k]}
         rows = store.fetch_units([item.key for best in shown.values() for item in best])
         results: list[ReviewHit] = []
@@ -310,6 +363,28 @@ class SearchEngine:
                 ReviewHit(**review_dict(passages[0]), score=group.score, passages=passages)
             )
         return results
+
+    def _in_context(
+        self,
+        groups: list[Fused[str]],
+        owners: dict[int, str],
+        sides: tuple[dict[int, float], dict[int, float], dict[int, float]],
+        vector: np.ndarray,
+        terms: QueryTerms,
+        filters: Filters | None,
+    ) -> list[Fused[str]]:
+        """``groups`` fused with the reviews ranked by their contexts (a short review's
+        whole text, a long review's best unit) on each side."""
+        texts = self._short_reviews()
+        allowed = self._allowed_reviews(self._allowed(filters))
+        limit = max(self.pool, len(groups))
+        whole = (
+            whole_text_dense(texts, vector, limit, allowed) if self.weights[0] > 0 else {},
+            whole_text_keyword(self.index, texts, terms, limit, allowed)
+            if self.weights[1] > 0
+            else {},
+        )
+        return in_context_ranking(groups, owners, sides[:2], whole, texts.reviews, self.weights)
 
     def _with_theme_confidence(
         self, themes: list[str], groups: list[Fused[str]], filters: Filters | None
@@ -331,14 +406,43 @@ class SearchEngine:
         return [Fused(units[i].id, float(scores[i])) for i in order]
 
     @_serialised
+    def closest_in_reviews(
+        self, review_ids: Sequence[str], vectors: np.ndarray, limit: int
+    ) -> dict[str, list[list[tuple[UnitRow, float]]]]:
+        """Per review, for each row of ``vectors`` (queries'), the review's ``limit`` units
+        closest in meaning and their cosines, best first: where a review says what a query
+        says even when none of its units is among the library's best (similar cases by
+        facets). Rows, not hits: the caller marks up only the few it shows."""
+        found: dict[str, list[list[tuple[UnitRow, float]]]] = {}
+        for review_id in dict.fromkeys(review_ids):
+            units = self.index.store.units_of_review(review_id)
+            if units:
+                scores = self.index.vectors.vectors_for([unit.id for unit in units]) @ vectors.T
+                order = np.argsort(-scores, axis=0, kind="stable")[:limit]
+                found[review_id] = [
+                    [(units[i], float(scores[i, q])) for i in order[:, q]]
+                    for q in range(scores.shape[1])
+                ]
+        return found
+
+    @_serialised
     def similar_cases(
-        self, precis: str, k: int = 5, filters: Filters | None = None, per_review: int = 3
+        self,
+        precis: str,
+        k: int = 5,
+        filters: Filters | None = None,
+        per_review: int = 3,
+        vectors: np.ndarray | None = None,
     ) -> list[SimilarReview]:
         """Past reviews most like a case précis, with their best matching findings and
-        recommendations (or passages, for a review that has none)."""
+        recommendations (or passages, for a review that has none). ``vectors``: those of
+        :func:`precis_queries`, if the caller encoded them in a batch with others."""
         terms = _check_query(precis)
-        queries = _precis_queries(precis)
-        vectors = self.encoder.encode(queries)
+        queries = precis_queries(precis)
+        if vectors is None:
+            vectors = self.encoder.encode(queries)
+        elif len(vectors) != len(queries):
+            raise ValueError(f"{len(vectors)} vectors for the précis's {len(queries)} queries")
         allowed = self._allowed(filters)
         whole = self._dense(vectors[0], max(self.pool, 200), allowed)
         per_sentence = [self._dense(v, max(self.pool // 2, 50), allowed) for v in vectors[1:]]
@@ -384,7 +488,7 @@ class SearchEngine:
         them for ``precis``: their best matching findings and recommendations, in the order
         asked; a review the index does not hold is left out."""
         _check_query(precis)
-        queries = _precis_queries(precis)
+        queries = precis_queries(precis)
         vectors = self.encoder.encode(queries)
         signals = self._theme_signals()
         units = slice(1, None) if len(queries) > 1 else slice(0, 1)
@@ -457,7 +561,7 @@ def _check_free_values(store: UnitStore, filters: Filters) -> None:
             )
 
 
-def _precis_queries(precis: str) -> list[str]:
+def precis_queries(precis: str) -> list[str]:
     """The whole précis first, then each of its sentences (if it has more than one)."""
     sentences = split_sentences(precis)
     return [precis, *sentences] if len(sentences) > 1 else [precis]

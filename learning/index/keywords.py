@@ -189,11 +189,22 @@ class KeywordReader:
     """Scores queries on the postings with BM25 as FTS5 does; one per index generation."""
 
     def __init__(
-        self, db: sqlite3.Connection, alive: np.ndarray, norms: np.ndarray, *, removed: bool
+        self,
+        db: sqlite3.Connection,
+        alive: np.ndarray,
+        lengths: np.ndarray,
+        *,
+        removed: bool,
     ) -> None:
+        mean_length = float(lengths[alive].mean()) if alive.any() else 1.0
+        norms = length_norms(lengths, mean_length)
+        #: The live units' mean length (BM25's avgdl).
+        self.mean_length = mean_length
         self._db = db
         self._alive = alive
         self._norms = norms
+        #: Each unit's length in tokens (as BM25 counts it), indexed by unit id.
+        self.lengths = lengths
         # Whether some postings belong to removed units (else they need no checking).
         self._removed = removed
         self.unit_count = int(alive.sum())
@@ -213,9 +224,8 @@ class KeywordReader:
         alive[live] = True
         unit_lengths = np.zeros(size, np.float32)
         unit_lengths[ids] = lengths
-        mean_length = float(unit_lengths[alive].mean()) if live.size else 1.0
         removed = bool(ids.size > live.size)
-        return cls(db, alive, length_norms(unit_lengths, mean_length), removed=removed)
+        return cls(db, alive, unit_lengths, removed=removed)
 
     @property
     def size(self) -> int:

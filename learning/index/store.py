@@ -377,6 +377,13 @@ class UnitStore:
             batch = [int(i) for i in ids[start : start + 500]]
             yield from self._db.execute(f"{select} IN ({', '.join('?' * len(batch))})", batch)
 
+    def unit_places(self) -> list[tuple[int, str, str]]:
+        """Every unit's ``(id, review_id, section)``, each review's in document order."""
+        rows = self._db.execute(
+            "SELECT id, review_id, section FROM units ORDER BY review_id, ordinal"
+        )
+        return [(int(row[0]), str(row[1]), str(row[2] or "")) for row in rows]
+
     def units_of_review(self, review_id: str, kinds: Sequence[str] = ()) -> list[UnitRow]:
         kind_clause = f" AND u.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
         rows = self._db.execute(
