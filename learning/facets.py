@@ -22,6 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
+
+from learning.facet_roles import PEOPLE_WORDS, Role, about_the_same_person, roles_named
 from learning.facet_words import (
     AGENCIES,
     ALIASES,
@@ -62,6 +65,7 @@ class FacetKind(StrEnum):
     FAILURE = "failure"
 
 
+_NO_PEOPLE = (FacetKind.AGE, FacetKind.AGENCY)
 FACET_KIND_LABELS = {
     FacetKind.AGE: "Age",
     FacetKind.RISK: "Risk",
@@ -82,6 +86,11 @@ class Facet:
     theme_ids: tuple[str, ...] = ()
     age_groups: tuple[str, ...] = ()
     agency: str | None = None
+
+    @property
+    def people(self) -> frozenset[Role]:
+        """Whom a risk or practice facet is about ("father's mental health": the father)."""
+        return frozenset() if self.kind in _NO_PEOPLE else roles_named(self.query)
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -121,13 +130,15 @@ class _Reading:
         return bool(self.ages or self.agencies or self.themes)
 
 
-def stems_of(text: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def stems_of(text: str) -> frozenset[str]:
     """Content stems of ``text`` with the taxonomy's words for everyday ones added ("father"
-    also reads as "parent", "drinking" as "alcohol")."""
+    also reads as "parent", "drinking" as "alcohol"). Cached: one search reads each passage
+    for every facet."""
     stems = {stem for stem in content_stems(text) if not stem.isdigit()}
     for word in words_of(text):
         stems.update(ALIASES.get(word.replace("’", "'").split("'")[0], ()))
-    return stems
+    return frozenset(stems)
 
 
 class FacetReader:
@@ -136,6 +147,7 @@ class FacetReader:
     def __init__(self, themes: Sequence[ThemeSpec]) -> None:
         self._themes = tuple(_theme_words(theme) for theme in themes)
         self._labels = {theme.id: theme.label for theme in themes}
+        self._columns = {theme.id: column for column, theme in enumerate(themes)}
         self._phrases = build_phrase_index([theme.phrases for theme in themes])
         counts: dict[str, int] = {}
         for words in self._themes:
@@ -203,7 +215,7 @@ class FacetReader:
             not_done=negation is not None and NOT_DONE.search(lowered, negation.end()) is not None,
         )
 
-    def _themes_of(self, text: str, stems: set[str]) -> tuple[str, ...]:
+    def _themes_of(self, text: str, stems: frozenset[str]) -> tuple[str, ...]:
         """Themes the clause reads as, best first: the best one and a close second."""
         phrases = lexical_scores([text], self._phrases)[0]
         scored = []
@@ -273,34 +285,37 @@ class FacetReader:
         return Facet(kind, label, meaning, query, theme_ids=themes)
 
     def passage_says(self, facet: Facet, text: str) -> bool:
-        """Whether a passage says what ``facet`` says: one of its themes' practitioner phrases,
-        its agency by name, or most of the weight of the facet's own words (a word few themes
-        use weighs more: "leaver" carries "mother a care leaver", "mother" and "care" do not)."""
-        lowered = _folded(text)
+        """Whether a passage says what ``facet`` says (see :meth:`_says`), and, for a facet
+        about a person, about that person (``learning.facet_roles``): "father's mental
+        health" is not borne out by "the mother's mental health deteriorated"."""
         if facet.kind is FacetKind.AGE:
             return False
         if facet.agency is not None:
             named = [agency for agency in AGENCIES if agency.label == facet.agency]
-            return any(agency.named_in(lowered) for agency in named)
-        if facet.theme_ids:
-            phrases = lexical_scores([text], self._phrases)[0]
-            columns = [self._column(theme) for theme in facet.theme_ids]
-            if any(phrases[column] >= 1.0 for column in columns if column is not None):
-                return True
-        wanted = {stem: self._weight(stem) for stem in set(content_stems(facet.query))}
-        wanted = {stem: weight for stem, weight in wanted.items() if stem not in GENERIC_STEMS}
+            return any(agency.named_in(_folded(text)) for agency in named)
+        if not self._says(facet, text):
+            return False
+        return about_the_same_person(facet.people, text, lambda part: self._says(facet, part))
+
+    def _says(self, facet: Facet, text: str) -> bool:
+        """One of the facet's themes' practitioner phrases, or most of the weight of its own
+        words but the people's (a word few themes use weighs more: "leaver" carries "mother a
+        care leaver", "care" does not; whose it is, is checked apart)."""
+        columns = [self._columns[theme] for theme in facet.theme_ids if theme in self._columns]
+        if columns and any(self._phrase_scores(text)[columns] >= 1.0):
+            return True
+        stems = set(content_stems(facet.query)) - GENERIC_STEMS
+        wanted = {stem: self._weight(stem) for stem in (stems - _PEOPLE_STEMS) or stems}
         present = sum(weight for stem, weight in wanted.items() if stem in stems_of(text))
         return bool(wanted) and present >= PASSAGE_SHARE * sum(wanted.values())
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one reader per taxonomy, kept)
+    def _phrase_scores(self, text: str) -> np.ndarray:
+        return lexical_scores([text], self._phrases)[0]  # each theme's phrases in ``text``
 
     def _weight(self, stem: str) -> float:
         """A word's weight: how few themes use it; one no theme uses weighs most."""
         return self._idf.get(stem, self._rare)
-
-    def _column(self, theme_id: str) -> int | None:
-        for column, words in enumerate(self._themes):
-            if words.theme_id == theme_id:
-                return column
-        return None
 
 
 @functools.lru_cache(maxsize=4)
@@ -338,6 +353,7 @@ _ROLE = "|".join(ROLE_WORDS)
 _POSSESSIVE = re.compile(
     rf"^(?:(?:the|his|her|their|a|an)\s+)?((?:\w+\s+)?(?:{_ROLE})(?:'s|s'))", re.IGNORECASE
 )
+_PEOPLE_STEMS = frozenset(content_stems(" ".join(PEOPLE_WORDS)))
 _NOT_NAMES = frozenset(stems_of(" ".join([*ROLE_WORDS, *FAILURE_WORDS])))
 _ROLE_WORD = re.compile(rf"\b(?:{_ROLE})\b", re.IGNORECASE)
 _PREDICATE = re.compile(

@@ -7,6 +7,7 @@ import pytest
 
 from learning.facet_ranking import rank_by_facets
 from learning.facets import Facet, FacetKind
+from learning.index.store import UnitRow
 from learning.results import (
     PassageHit,
     SimilarReview,
@@ -30,6 +31,15 @@ def hit(review_id: str, unit_id: int, text: str, score: float = 0.5, **extra: ob
         "page_label": None, "text": text, "score": score, "highlighted": text, "spans": (),
     }  # fmt: skip
     return PassageHit(**{**values, **extra})  # type: ignore[arg-type]
+
+
+def row(review_id: str, unit_id: int, text: str) -> UnitRow:
+    """A stored unit of ``review_id`` (one of its own, read for a facet)."""
+    fields = {k: v for k, v in review_dict(hit(review_id, unit_id, text)).items()}
+    return UnitRow(
+        id=unit_id, ordinal=unit_id, kind="passage", number=None, section="Analysis", page=4,
+        page_label=None, text=text, **fields,
+    )  # fmt: skip
 
 
 def similar(passage: PassageHit) -> SimilarReview:
@@ -98,9 +108,12 @@ def says(facet: Facet, text: str) -> bool:
     return facet.query.split()[0] in text
 
 
-def test_reviews_are_ranked_by_the_score_they_show_the_mean_over_the_precis_and_its_facets() -> (
-    None
-):
+def score(whole: float, *facets: float) -> float:
+    """Half the whole précis, half the mean over the four facets."""
+    return round(0.5 * whole + 0.5 * sum(facets) / len(FACETS), 4)
+
+
+def test_reviews_are_ranked_by_the_score_they_show_half_the_precis_half_its_facets() -> None:
     whole = [similar(hit("r-c", 30, "A teenager was stabbed.")), similar(hit("r-a", 1, BRUISE))]
     found = [
         [],  # the age is the review's metadata
@@ -111,11 +124,15 @@ def test_reviews_are_ranked_by_the_score_they_show_the_mean_over_the_precis_and_
     results = rank_by_facets(FACETS, whole, found, {}, says, k=5)
 
     scores = {r.review_id: round(r.score, 4) for r in results}
-    # r-a: whole 0.75 (2nd of 2), age 1, injury 1 (1st of 3), drugs 1 (1st of 1): 3.75 / 5
-    # r-b: age 1, injury 0.8333 (2nd of 3), care leaver 1 (1st of 1): 2.8333 / 5
-    # r-c: whole 1 (1st), injury 0.6667 (3rd of 3): 1.6667 / 5
-    assert scores == {"r-a": 0.75, "r-b": 0.5667, "r-c": 0.3333}
-    assert [r.review_id for r in results] == ["r-a", "r-b", "r-c"]
+    # r-a: whole 0.75 (2nd of 2); age 1, injury 1 (1st of 3), drugs 1 (1st of 1)
+    # r-b: not like the whole précis; age 1, injury 0.8333 (2nd of 3), care leaver 1 (1st)
+    # r-c: whole 1 (1st); injury 0.6667 (3rd of 3)
+    assert scores == {
+        "r-a": score(0.75, 1, 1, 1),
+        "r-b": score(0, 1, 5 / 6, 1),
+        "r-c": score(1, 2 / 3),
+    }
+    assert [r.review_id for r in results] == ["r-a", "r-c", "r-b"]
     assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
     assert {r.review_id: r.matched for r in results} == {
         "r-a": (0, 1, 3),
@@ -135,8 +152,8 @@ def test_a_review_carrying_a_facets_theme_matches_it_without_a_passage() -> None
     assert by_id["r-d"].matched == (0, 2) and by_id["r-d"].by_theme == (2,)
     # a passage and the theme: the strongest match there is (1, not 1.5)
     assert by_id["r-a"].matched == (0, 1) and by_id["r-a"].by_theme == (1,)
-    assert round(by_id["r-a"].score, 4) == round((1 + 1) / 5, 4)
-    assert round(by_id["r-d"].score, 4) == round((1 + 1 + 0.5) / 5, 4)
+    assert round(by_id["r-a"].score, 4) == score(0, 1, 1)
+    assert round(by_id["r-d"].score, 4) == score(1, 1, 0.5)
 
 
 def test_a_passage_found_for_two_facets_and_the_whole_precis_is_shown_once_with_both() -> None:
@@ -159,3 +176,72 @@ def test_glossary_passages_are_no_evidence_and_k_limits_the_results() -> None:
     results = rank_by_facets(FACETS, [], found, {}, says, k=1)
 
     assert [(r.review_id, r.matched) for r in results] == [("r-b", (0, 1))]
+
+
+FATHERS_MIND = Facet(
+    FacetKind.RISK, "father's mental health", "Parental mental ill health",
+    "father's mental health", theme_ids=("parental_mental_health",),
+)  # fmt: skip
+MIND = "The father's mental health was not assessed."
+
+
+def test_a_facet_about_a_person_is_not_matched_by_the_theme_alone() -> None:
+    """The tag says the review is about parental mental health, not whose: without a passage
+    about the father, the review does not match "father's mental health"."""
+    facets = (AGE, FATHERS_MIND)
+    whole = [similar(hit("r-a", 1, BRUISE)), similar(hit("r-b", 2, MIND))]
+    tags = {review: frozenset({"parental_mental_health"}) for review in ("r-a", "r-b")}
+    found: list[list[PassageHit]] = [[], [hit("r-b", 2, MIND)]]
+
+    results = {r.review_id: r for r in rank_by_facets(facets, whole, found, tags, says)}
+
+    assert results["r-a"].matched == (0,) and results["r-a"].by_theme == ()
+    assert results["r-b"].matched == (0, 1) and results["r-b"].by_theme == (1,)
+
+
+def test_a_review_found_at_all_is_searched_for_the_facets_the_library_search_missed() -> None:
+    """r-c is among the reviews like the whole précis; the library-wide search for the drugs
+    facet did not reach it, but one of its own passages says it: matched, passage shown."""
+    whole = [similar(hit("r-c", 30, "A teenager was stabbed."))]
+    found: list[list[PassageHit]] = [[], [], [], [hit("r-a", 2, HEROIN)]]
+    own = [(row("r-c", 32, "He was quiet."), 0.6), (row("r-c", 33, "Mum used heroin."), 0.5)]
+    inside = {"r-c": [[], [(row("r-c", 31, "He had no bruise."), 0.4)], [], own]}
+
+    results = {r.review_id: r for r in rank_by_facets(FACETS, whole, found, {}, says, 5, inside)}
+
+    # r-c: whole 1, injury 0.5 and drugs 0.5 from its own passages ("No bruise" says "bruise")
+    assert results["r-c"].matched == (1, 3)
+    assert round(results["r-c"].score, 4) == score(1, 0.5, 0.5)
+    assert [(p.passage.unit_id, p.facets) for p in results["r-c"].passages] == [
+        (31, (1,)),
+        (33, (3,)),
+        (30, ()),
+    ]
+    assert results["r-a"].matched == (0, 3)  # the library's best for drugs scores 1 there
+
+
+def test_every_matched_facet_shows_its_passage_however_many_it_matches() -> None:
+    texts = ["bruise on the cheek", "a care leaver", "heroin use", "the school nurse"]
+    school = Facet(FacetKind.AGENCY, "school nurse", "school nurse", "school", agency="school")
+    extra = Facet(FacetKind.RISK, "nurse", "Health", "nurse", theme_ids=("health_practice",))
+    facets = (*FACETS, school, extra)
+    found = [[], *([hit("r-a", index, text)] for index, text in enumerate(texts)), []]
+    found[5] = [hit("r-a", 9, "The nurse did not refer.")]
+    whole = [similar(hit("r-a", 20, "A long passage about the family's move to a new town."))]
+
+    (result,) = rank_by_facets(facets, whole, found, {}, says, 5)
+
+    assert result.matched == (0, 1, 2, 3, 4, 5)
+    shown = [p.facets for p in result.passages]
+    assert shown == [(1,), (2,), (3,), (4,), (5,)]  # five passages, the whole précis's left out
+
+
+def test_a_precis_with_no_facets_is_ranked_as_a_whole() -> None:
+    whole = [similar(hit("r-c", 30, "A teenager was stabbed.")), similar(hit("r-a", 1, BRUISE))]
+
+    results = rank_by_facets((), whole, [], {}, says)
+
+    assert [(r.review_id, r.score, r.matched) for r in results] == [
+        ("r-c", 1.0, ()),
+        ("r-a", 0.75, ()),
+    ]

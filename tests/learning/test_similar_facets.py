@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from learning.encoder import FakeEncoder
 from learning.errors import EmptyQuery
+from learning.facets import FacetKind
 from learning.filters import Filters
 from learning.library import ThemeSource, search_library
 from learning.results import PassageHit, ReviewHit, passages_overlap
-from learning.search import SearchEngine
+from learning.search import SearchEngine, precis_queries
 from learning.search_form import SearchMode
 from learning.similar_facets import similar_by_facets
 from tests.learning import test_library
@@ -69,6 +71,24 @@ def test_results_come_in_the_order_of_their_score_with_no_passage_twice(
         assert not any(passages_overlap(a, b) for i, a in enumerate(shown) for b in shown[:i])
         # every matched facet with a passage names one of the passages shown
         assert {i for p in review.passages for i in p.facets} <= set(review.matched)
+
+
+def test_every_text_searched_is_encoded_in_one_call(
+    engine: SearchEngine,
+    source: ThemeSource,
+) -> None:
+    """The précis, its sentences and each facet but the age: one batch, not one encode each
+    (issue 24: nine encodes took seconds with the model)."""
+    encoder = engine.encoder
+    assert isinstance(encoder, FakeEncoder)
+    similar_by_facets(engine, PRECIS, source)  # the theme signals and tags, made once
+    calls, texts = encoder.calls, encoder.texts_encoded
+
+    found = similar_by_facets(engine, PRECIS, source)
+
+    searched = {f.query for f in found.facets if f.kind is not FacetKind.AGE}
+    assert encoder.calls - calls == 1
+    assert encoder.texts_encoded - texts == len(searched | set(precis_queries(PRECIS)))
 
 
 def test_an_empty_precis_is_refused(

@@ -111,3 +111,33 @@ def test_open_review_shows_the_review_in_a_dialog_over_the_results(
 
     _button(at, "Close review").click().run()
     assert not at.header
+
+
+def test_each_matched_facet_shows_its_passage_or_says_what_else_matched_it(
+    app: AppFactory, index_dir: Path
+) -> None:
+    """Issue 24: for each past case, which facets it matches and which not, and the passage
+    for each matched facet; a facet matched on the review's age group or themes says so."""
+    at = _ask(_page(app, REVIEWER, SIMILAR), ISSUE_PRECIS)
+
+    for rank in range(1, 6):
+        result = at.main.get_by_key(f"similar_result_{rank}")
+        markdown = [m.value for m in result.markdown]
+        captions = [_plain(c.value) for c in result.caption]
+        (line,) = [text for text in markdown if text.startswith("**Matches ")]
+        matched = _badges(line, "green")
+        by_passage = {
+            label
+            for caption in captions
+            if " · matches: " in caption
+            for label in caption.split(" · matches: ", 1)[1].split(", ")
+        }
+        themed = "; ".join(c for c in captions if c.startswith("Matched on the review's themes"))
+        aged = [c for c in captions if c.startswith("Age matched on the review's details: ")]
+        assert by_passage <= set(matched)
+        for label in set(matched) - by_passage:
+            if label == "4-month-old":
+                assert aged == ["Age matched on the review's details: Under 1 year"], captions
+            else:
+                assert themed, (rank, label, captions)
+        assert ("4-month-old" in matched) == bool(aged)

@@ -1,6 +1,7 @@
 """Similar cases page: past published reviews most like a case, ranked on the précis and on
 each of its facets (age, risks, agencies, what went wrong), with which facets each matches and
-the passages that show it; open one in a dialog; save the useful ones to the case's
+which not, and for each matched facet the passage that shows it (or that the review's age
+group or themes match it); open one in a dialog; save the useful ones to the case's
 shortlist. The précis is pasted, or built from one of the viewer's cases out of its coded
 facts only (never a name)."""
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from learning.errors import LearningError
-from learning.facets import FACET_KIND_LABELS, Facet
+from learning.facets import FACET_KIND_LABELS, Facet, FacetKind
 from learning.highlight import escape_markdown, highlight_markdown, passage_location, value_label
 from learning.library import ThemeSource
 from learning.precis import case_precis, facts_of
@@ -125,8 +126,10 @@ def _show_facets(facets: tuple[Facet, ...]) -> None:
             )
         st.caption(
             "Each facet is searched on its own, and the précis as a whole. A review's score (0 "
-            "to 1) is the mean of how well it matches the whole précis and each facet; reviews "
-            "are listed by that score."
+            "to 1) is half how well it matches the précis as a whole and half how many of its "
+            "facets it matches and how well (a facet it matches at all counts at least half); "
+            "reviews are listed by that score. A facet about a person (the father) is matched "
+            "by passages about that person, not about someone else."
         )
 
 
@@ -136,6 +139,8 @@ def _matches_line(hit: FacetedReview, facets: tuple[Facet, ...]) -> None:
     st.markdown(f"**Matches {len(matched)} of {len(facets)} facets:** {_chips(matched, 'green')}")
     if missed:
         st.markdown(f"**Not matched:** {_chips(missed, 'gray')}")
+    if any(facets[index].kind is FacetKind.AGE for index in hit.matched):
+        st.caption(f"Age matched on the review's details: {value_label(hit.age_group)}")
     themed = [facets[i] for i in hit.by_theme if not any(i in p.facets for p in hit.passages)]
     if themed:
         named = "; ".join(escape_markdown(facet.meaning) for facet in themed)

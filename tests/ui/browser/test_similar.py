@@ -69,6 +69,28 @@ def _matched(page: object, rank: int) -> list[str]:
     return [chip.strip() for chip in line.locator("span").all_inner_texts() if chip.strip()]
 
 
+def _unexplained(page: object, rank: int) -> list[str]:
+    """The facets a result matches that neither a passage's caption names nor the review's age
+    group or themes account for (a caption under the "Matches" line says which)."""
+    result = page.locator(f".st-key-similar_result_{rank}")  # type: ignore[attr-defined]
+    captions = result.locator("[data-testid='stCaptionContainer']").all_inner_texts()
+    named = {
+        label.strip()
+        for caption in captions
+        if " · matches: " in caption
+        for label in caption.split(" · matches: ", 1)[1].split(", ")
+    }
+    aged = any(c.startswith("Age matched on the review's details") for c in captions)
+    themed = any(c.startswith("Matched on the review's themes") for c in captions)
+    return [
+        facet
+        for facet in _matched(page, rank)
+        if facet not in named
+        and not (facet == FACETS[0] and aged)
+        and not (facet != FACETS[0] and themed)
+    ]
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_a_reviewer_sees_which_reviews_match_which_facets_and_opens_one_in_view(
     system: str, browser: object, size: str
@@ -108,6 +130,9 @@ def test_a_reviewer_sees_which_reviews_match_which_facets_and_opens_one_in_view(
         if runs[i] & runs[j]
     ]
     assert shared == [], shared  # no passage, nor part of one, shown twice
+    for rank in range(1, RESULTS + 1):  # issue 24: each matched facet shows what matched it
+        unexplained = _unexplained(page, rank)
+        assert unexplained == [], (rank, unexplained)
     matched = {facet for rank in range(1, RESULTS + 1) for facet in _matched(page, rank)}
     covered = [name for name, labels in ISSUE_FACETS.items() if set(labels) & matched]
     print(f"\n{size}: the top {RESULTS} match {len(covered)} of the issue's 6 facets: {covered}")
