@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 #: The name recorded in the manifest for the bundled model (its weights are never stored).
 BUNDLED_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 FAKE_DIMENSION = 384
+# Folder names that say nothing of which model is inside.
+_GENERIC_FOLDER_NAMES = frozenset({"model", "models", "model_files", "weights"})
 
 
 @runtime_checkable
@@ -129,10 +131,16 @@ def resolve_model_path(model_path: Path | None = None) -> Path:
 
 
 def model_name_for(model_path: Path) -> str:
-    """The manifest's model name: the hub name of the bundled model, else the folder name."""
-    if model_path.resolve() == resolve_model_path(None).resolve():
+    """The manifest's model name: the hub name of the bundled model, else the folder's name,
+    with its parent's where the folder is only called ``model`` or the like (packages that
+    ship a model keep it in ``<package>/model``: two such models must not share a name, or an
+    index built by one would open with the other)."""
+    resolved = model_path.resolve()
+    if resolved == resolve_model_path(None).resolve():
         return BUNDLED_MODEL_NAME
-    return model_path.resolve().name
+    if resolved.name.lower() in _GENERIC_FOLDER_NAMES:
+        return f"{resolved.parent.name}/{resolved.name}"
+    return resolved.name
 
 
 @lru_cache(maxsize=4)
