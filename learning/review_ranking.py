@@ -31,6 +31,8 @@ from learning.review_context import (
 REVIEW_SCORINGS = ("in-context", "best-unit")
 #: A review's further good units add this much of their scores to its best.
 REVIEW_BONUS = 0.1
+#: Each side's ranking of reviews by context weighs this much of the side's weight.
+CONTEXT_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def in_context_ranking(
             if review is not None and review not in short:
                 best[review] = max(score, best.get(review, float("-inf")))
         rankings.append(sorted(best, key=lambda review: -best[review]))
-        scales.append(weight)
+        scales.append(CONTEXT_WEIGHT * weight)
     # the units' ranking last: a tie goes to the review whose context ranks first
     rankings.append([group.key for group in by_units])
     scales.append(1.0)
@@ -116,6 +118,21 @@ def whole_text_keyword(
     postings = [reader.postings(term) for term in analysed]
     scores = context_bm25(analysed, postings, texts.contexts, reader.unit_count, reader.mean_length)
     return _top(texts, scores, limit, allowed, positive=True)
+
+
+def whole_text_sides(
+    index: LearningIndex,
+    texts: WholeTexts,
+    vector: np.ndarray,
+    terms: QueryTerms,
+    limit: int,
+    allowed: set[str] | None,
+    weights: tuple[float, float],
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The short reviews' whole-text scores on each side (none on a side weighted 0)."""
+    dense = whole_text_dense(texts, vector, limit, allowed) if weights[0] > 0 else {}
+    keyword = whole_text_keyword(index, texts, terms, limit, allowed) if weights[1] > 0 else {}
+    return dense, keyword
 
 
 def _top(

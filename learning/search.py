@@ -8,42 +8,37 @@ how the evaluation measures each side alone.
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from learning.encoder import Encoder
-from learning.errors import EmptyQuery, InvalidFilter, ThemeNotFound
+from learning.engine_calls import check_query, serialised
+from learning.errors import InvalidFilter, ThemeNotFound
 from learning.filters import Filters, free_values
 from learning.fusion import Fused, fuse_rrf, fuse_weighted
 from learning.index import LearningIndex, open_index
-from learning.index.store import UnitRow, UnitStore
+from learning.index.store import UnitStore
 from learning.keywords import query_terms
-from learning.models import UnitKind
 from learning.query import (
     QueryTerms,
     build_match_expression,
-    extract_terms,
-    split_sentences,
-    words_of,
 )
-from learning.results import PassageHit, ReviewHit, SimilarReview, passage_hit, review_dict
+from learning.results import PassageHit, ReviewHit, passage_hit, review_dict
 from learning.review_ranking import (
     REVIEW_SCORINGS,
     WholeTexts,
     best_unit_ranking,
     in_context_ranking,
     load_whole_texts,
-    whole_text_dense,
-    whole_text_keyword,
+    whole_text_sides,
 )
+from learning.similar_search import SimilarCases
 
 if TYPE_CHECKING:
     from learning.themes.signals import ThemeNames, ThemeSignals
@@ -53,39 +48,9 @@ logger = logging.getLogger(__name__)
 FUSIONS = ("rrf", "weighted")
 # Filters an engine remembers the allowed unit ids of (an app's sessions reuse a few).
 ALLOWED_CACHE_SIZE = 32
-_MATCH_KINDS = (str(UnitKind.FINDING), str(UnitKind.RECOMMENDATION))
 
 
-Method = TypeVar("Method", bound=Callable[..., Any])
-
-
-@functools.cache
-def _blas() -> ThreadpoolController:
-    return ThreadpoolController()
-
-
-def _serialised(method: Method) -> Method:
-    """One call at a time per engine: it may be shared by threads (one app, many sessions).
-
-    numpy's BLAS runs single-threaded meanwhile: a query's products are matrix-vector ones
-    that gain nothing from threads, and BLAS threads left spinning after one take the core
-    that the model's next query encode needs (measured: encode p95 4x slower)."""
-
-    @functools.wraps(method)
-    def locked(self: SearchEngine, *args: Any, **kwargs: Any) -> Any:
-        with self._lock, _blas().limit(limits=1, user_api="blas"):
-            return method(self, *args, **kwargs)
-
-    return locked  # type: ignore[return-value]
-
-
-def _check_query(query: str) -> QueryTerms:
-    if not words_of(query):
-        raise EmptyQuery("the query is empty: give some words to search for")
-    return extract_terms(query)
-
-
-class SearchEngine:
+class SearchEngine(SimilarCases):
     """An open index plus the encoder that made it; one per process is enough."""
 
     def __init__(
@@ -124,11 +89,11 @@ class SearchEngine:
         self._lock = threading.RLock()
         self._allowed_cache: dict[Filters, AllowedUnits] = {}
 
-    @_serialised
+    @serialised
     def close(self) -> None:
         self.index.close()
 
-    @_serialised
+    @serialised
     def reload_if_changed(self) -> bool:
         """Reopen the index if another process committed since it was loaded."""
         if self.index.is_current():
@@ -255,7 +220,7 @@ class SearchEngine:
             return fuse_weighted(lists, weights)
         return fuse_rrf([list(scores) for scores in lists], weights=weights)
 
-    @_serialised
+    @serialised
     def rank_units(
         self,
         query: str,
@@ -267,7 +232,7 @@ class SearchEngine:
         """Unit ids by fused score, best first, and the query's terms. With a theme's
         ``definition`` vector, units are ranked by it too (a third list, weighted as meaning).
         ``vector``: the query's, if the caller has encoded it already."""
-        terms = _check_query(query)
+        terms = check_query(query)
         if vector is None:
             vector = self.encoder.encode([query])[0]
         sides = self._unit_sides(terms, vector, limit, filters, definition)
@@ -296,7 +261,7 @@ class SearchEngine:
             passage_hit(rows[item.key], item.score, terms) for item in ranked if item.key in rows
         ]
 
-    @_serialised
+    @serialised
     def search_passages(
         self,
         query: str,
@@ -309,7 +274,7 @@ class SearchEngine:
         ranked, terms = self.rank_units(query, max(self.pool, k), filters, vector=vector)
         return self._hits(ranked[:k], terms)
 
-    @_serialised
+    @serialised
     def search_reviews(
         self,
         query: str,
@@ -326,7 +291,7 @@ class SearchEngine:
         definition and by the tagger's confidence."""
         themes = self._named_themes(query, theme)
         definition = self._definition_vector(themes) if themes else None
-        terms = _check_query(query)
+        terms = check_query(query)
         vector = self.encoder.encode([query])[0]
         sides = self._unit_sides(terms, vector, max(self.pool, k * 20), filters, definition)
         ranked = self._fuse(*sides)
@@ -378,12 +343,7 @@ class SearchEngine:
         texts = self._short_reviews()
         allowed = self._allowed_reviews(self._allowed(filters))
         limit = max(self.pool, len(groups))
-        whole = (
-            whole_text_dense(texts, vector, limit, allowed) if self.weights[0] > 0 else {},
-            whole_text_keyword(self.index, texts, terms, limit, allowed)
-            if self.weights[1] > 0
-            else {},
-        )
+        whole = whole_text_sides(self.index, texts, vector, terms, limit, allowed, self.weights)
         return in_context_ranking(groups, owners, sides[:2], whole, texts.reviews, self.weights)
 
     def _with_theme_confidence(
@@ -404,139 +364,6 @@ class SearchEngine:
         scores = self.index.vectors.vectors_for([unit.id for unit in units]) @ vector
         order = np.argsort(-scores)[:limit]
         return [Fused(units[i].id, float(scores[i])) for i in order]
-
-    @_serialised
-    def closest_in_reviews(
-        self, review_ids: Sequence[str], vectors: np.ndarray, limit: int
-    ) -> dict[str, list[list[tuple[UnitRow, float]]]]:
-        """Per review, for each row of ``vectors`` (queries'), the review's ``limit`` units
-        closest in meaning and their cosines, best first: where a review says what a query
-        says even when none of its units is among the library's best (similar cases by
-        facets). Rows, not hits: the caller marks up only the few it shows."""
-        found: dict[str, list[list[tuple[UnitRow, float]]]] = {}
-        for review_id in dict.fromkeys(review_ids):
-            units = self.index.store.units_of_review(review_id)
-            if units:
-                scores = self.index.vectors.vectors_for([unit.id for unit in units]) @ vectors.T
-                order = np.argsort(-scores, axis=0, kind="stable")[:limit]
-                found[review_id] = [
-                    [(units[i], float(scores[i, q])) for i in order[:, q]]
-                    for q in range(scores.shape[1])
-                ]
-        return found
-
-    @_serialised
-    def similar_cases(
-        self,
-        precis: str,
-        k: int = 5,
-        filters: Filters | None = None,
-        per_review: int = 3,
-        vectors: np.ndarray | None = None,
-    ) -> list[SimilarReview]:
-        """Past reviews most like a case précis, with their best matching findings and
-        recommendations (or passages, for a review that has none). ``vectors``: those of
-        :func:`precis_queries`, if the caller encoded them in a batch with others."""
-        terms = _check_query(precis)
-        queries = precis_queries(precis)
-        if vectors is None:
-            vectors = self.encoder.encode(queries)
-        elif len(vectors) != len(queries):
-            raise ValueError(f"{len(vectors)} vectors for the précis's {len(queries)} queries")
-        allowed = self._allowed(filters)
-        whole = self._dense(vectors[0], max(self.pool, 200), allowed)
-        per_sentence = [self._dense(v, max(self.pool // 2, 50), allowed) for v in vectors[1:]]
-        keyword = self._keyword(terms, max(self.pool, 200), allowed)
-        rows = self.index.store.fetch_units(list({*whole, *keyword, *_keys(per_sentence)}))
-        dense_weight, keyword_weight = self.weights
-        weighted = [
-            (_best_per_review(whole, rows), dense_weight),
-            (_coverage_per_review(per_sentence, rows), dense_weight),
-            (_best_per_review(keyword, rows), keyword_weight),
-        ]
-        # the précis's case pattern: always to say which themes a match shares, in the
-        # ranking only with theme signals on (it did not beat text alone on the evaluation set)
-        signals = self._theme_signals()
-        units = slice(1, None) if len(queries) > 1 else slice(0, 1)
-        profile = signals.profile_of(vectors[units], queries[units])
-        if self.themes:
-            ranking = signals.profile_ranking(profile, self._allowed_reviews(allowed))
-            weighted.append((ranking, dense_weight))
-        weighted = [(ranking, weight) for ranking, weight in weighted if ranking and weight > 0]
-        fused = fuse_rrf([r for r, _ in weighted], weights=[w for _, w in weighted])
-        results = []
-        for item in fused[:k]:
-            matches, similarity = self._matches(item.key, queries, vectors, filters, per_review)
-            if matches:
-                shared = signals.shared_themes(profile, item.key)
-                results.append(
-                    SimilarReview(
-                        **review_dict(matches[0]),
-                        score=item.score,
-                        similarity=similarity,
-                        passages=matches,
-                        shared_themes=shared,
-                    )
-                )
-        return results
-
-    @_serialised
-    def reviews_matching(
-        self, review_ids: Sequence[str], precis: str, per_review: int = 3
-    ) -> list[SimilarReview]:
-        """Named reviews (those a reviewer saved to a case) as :meth:`similar_cases` shows
-        them for ``precis``: their best matching findings and recommendations, in the order
-        asked; a review the index does not hold is left out."""
-        _check_query(precis)
-        queries = precis_queries(precis)
-        vectors = self.encoder.encode(queries)
-        signals = self._theme_signals()
-        units = slice(1, None) if len(queries) > 1 else slice(0, 1)
-        profile = signals.profile_of(vectors[units], queries[units])
-        results = []
-        for review_id in dict.fromkeys(review_ids):
-            matches, similarity = self._matches(review_id, queries, vectors, None, per_review)
-            if matches:
-                results.append(
-                    SimilarReview(
-                        **review_dict(matches[0]),
-                        score=similarity,
-                        similarity=similarity,
-                        passages=matches,
-                        shared_themes=signals.shared_themes(profile, review_id),
-                    )
-                )
-        return results
-
-    def _matches(
-        self,
-        review_id: str,
-        queries: list[str],
-        vectors: np.ndarray,
-        filters: Filters | None,
-        per_review: int,
-    ) -> tuple[tuple[PassageHit, ...], float]:
-        """A review's units that best match the précis or one of its sentences."""
-        store = self.index.store
-        units = store.units_of_review(review_id, _MATCH_KINDS) or store.units_of_review(review_id)
-        if filters is not None and filters.kind:
-            units = [unit for unit in units if unit.kind in filters.kind]
-        if not units:
-            return (), 0.0
-        scores = self.index.vectors.vectors_for([unit.id for unit in units]) @ vectors.T
-        best_query = scores.argmax(axis=1)
-        best = scores.max(axis=1)
-        order = np.argsort(-best)[:per_review]
-        hits = tuple(
-            passage_hit(
-                units[i],
-                float(best[i]),
-                extract_terms(queries[best_query[i]]),
-                matched_query=queries[best_query[i]],
-            )
-            for i in order
-        )
-        return hits, float(scores[:, 0].max())
 
 
 @dataclass
@@ -559,42 +386,6 @@ def _check_free_values(store: UnitStore, filters: Filters) -> None:
             raise InvalidFilter(
                 f"{field}={missing[0]!r} matches no review; the index holds: {', '.join(held)}"
             )
-
-
-def precis_queries(precis: str) -> list[str]:
-    """The whole précis first, then each of its sentences (if it has more than one)."""
-    sentences = split_sentences(precis)
-    return [precis, *sentences] if len(sentences) > 1 else [precis]
-
-
-def _keys(dicts: Sequence[dict[int, float]]) -> set[int]:
-    return {key for item in dicts for key in item}
-
-
-def _best_per_review(scores: dict[int, float], rows: dict[int, UnitRow]) -> list[str]:
-    """Review ids ordered by their best unit's score."""
-    best: dict[str, float] = {}
-    for unit_id, score in scores.items():
-        if unit_id in rows:
-            review = rows[unit_id].review_id
-            best[review] = max(score, best.get(review, float("-inf")))
-    return sorted(best, key=lambda review: -best[review])
-
-
-def _coverage_per_review(
-    per_sentence: list[dict[int, float]], rows: dict[int, UnitRow]
-) -> list[str]:
-    """Review ids ordered by how well they match each sentence of the précis, on average."""
-    totals: dict[str, float] = {}
-    for scores in per_sentence:
-        best: dict[str, float] = {}
-        for unit_id, score in scores.items():
-            if unit_id in rows:
-                review = rows[unit_id].review_id
-                best[review] = max(score, best.get(review, 0.0))
-        for review, score in best.items():
-            totals[review] = totals.get(review, 0.0) + score
-    return sorted(totals, key=lambda review: -totals[review])
 
 
 def open_engine(index_dir: Path, encoder: Encoder, **options: object) -> SearchEngine:

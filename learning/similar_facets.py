@@ -24,8 +24,9 @@ from learning.facet_ranking import OwnPassage, rank_by_facets
 from learning.facets import Facet, FacetKind, facet_reader
 from learning.library import ThemeSource, review_tags
 from learning.results import FacetedReview, PassageHit, ReviewFields
-from learning.search import SearchEngine, precis_queries
+from learning.search import SearchEngine
 from learning.search_form import MAX_PRECIS_CHARS, check_text
+from learning.similar_search import precis_queries
 
 #: Reviews most like the whole précis that take part in the ranking.
 WHOLE_POOL = 20

@@ -11,9 +11,10 @@ from learning.facets import FacetKind
 from learning.filters import Filters
 from learning.library import ThemeSource, search_library
 from learning.results import PassageHit, ReviewHit, passages_overlap
-from learning.search import SearchEngine, precis_queries
+from learning.search import SearchEngine
 from learning.search_form import SearchMode
 from learning.similar_facets import similar_by_facets
+from learning.similar_search import precis_queries
 from tests.learning import test_library
 
 # the tiny library's fixtures (ingested once per module)
