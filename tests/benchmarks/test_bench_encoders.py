@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.bench_encoders import DENSE, HYBRID, KEYWORD, cost_table, demo_table, dev_table
+from benchmarks.encoder_tables import DENSE, HYBRID, KEYWORD, cost_table, demo_table, dev_table
 from benchmarks.metrics import paired_difference
 
 
