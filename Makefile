@@ -50,6 +50,8 @@ bench-txtai-env: install
 eval: install
 	$(BIN)/python -m benchmarks.eval
 	$(BIN)/python -m benchmarks.eval_short
+	$(BIN)/python -m benchmarks.eval_short_search
+	$(BIN)/python -m benchmarks.eval_dev
 
 # the short versions of the demo reviews (summary, recommendations) for the short-document eval
 corpus-short: install

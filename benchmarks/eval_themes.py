@@ -163,12 +163,13 @@ class ScoringInputs:
     unit_weight_passage: np.ndarray
     review_ids: tuple[str, ...]
     theme_ids: tuple[str, ...]
+    keyword: np.ndarray | None = None  # keyword evidence (used when the knob weighs it)
 
 
 def scoring_inputs(workspace, max_weights: Sequence[float]) -> ScoringInputs:  # noqa: ANN001
-    """Semantic parts (for each max weight) and lexical parts of every unit x theme."""
+    """Semantic parts (for each max weight), lexical and keyword parts of every unit x theme."""
     from learning.themes.corpus import unit_vectors
-    from learning.themes.tagging import theme_prototypes
+    from learning.themes.zero_shot import theme_keyword_scorer, theme_prototypes
 
     table = workspace.table
     texts, theme_of = theme_prototypes(workspace.taxonomy)
@@ -184,12 +185,14 @@ def scoring_inputs(workspace, max_weights: Sequence[float]) -> ScoringInputs:  #
         np.array([row.kind == "passage" for row in table.rows], dtype=bool),
         table.review_ids,
         workspace.taxonomy.ids,
+        theme_keyword_scorer(table, workspace.taxonomy).score_units(table.excluded),
     )
 
 
 def tags_for(inputs: ScoringInputs, params: ScoringParams) -> dict[str, frozenset[str]]:
     """Review-level tags for ``params`` (global threshold, no analyst decisions)."""
-    confidence = combine_scores(inputs.sims_max[params.max_weight], inputs.lexical, params)
+    semantic = inputs.sims_max[params.max_weight]
+    confidence = combine_scores(semantic, inputs.lexical, params, inputs.keyword)
     confidence[inputs.excluded] = 0.0
     weight = np.where(inputs.unit_weight_passage, params.passage_weight, 1.0).astype(np.float32)
     reviews = review_scores(

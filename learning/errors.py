@@ -117,3 +117,9 @@ class ClusterNotFound(ThemeError, KeyError):
 
 class InvalidDecision(ThemeError, ValueError):
     """An analyst decision is malformed (unknown decision, empty analyst name)."""
+
+
+class TaggerHeadInvalid(ThemeError, ValueError):
+    """A stored learned tagger (its numbers beside the index) cannot be used: unreadable,
+    mis-shaped, not finite, for other themes or another model. The tagger falls back to the
+    zero-shot scores and the head is retrained at the next chance."""

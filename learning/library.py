@@ -36,13 +36,16 @@ class ThemeSource:
 
     taxonomy_path: Path
     database_url: str
+    tagger: str = "zero-shot"  # "learned" or "zero-shot" (head_store.tagger_in_use)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ThemeSource:
+        from learning.themes.head_store import tagger_in_use
         from learning.themes.taxonomy import resolve_taxonomy_path
 
         path = resolve_taxonomy_path(settings.taxonomy_file, settings.data_dir)
-        return cls(path, settings.resolved_database_url)
+        tagger = tagger_in_use(settings.theme_tagger, settings.data_dir).choice
+        return cls(path, settings.resolved_database_url, str(tagger))
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ def _workspace(engine: SearchEngine, source: ThemeSource) -> Any:
         load_taxonomy(source.taxonomy_path),
         lambda: engine.encoder,
         decisions=load_decisions(source.database_url),
+        tagger=source.tagger,
     )
 
 
@@ -182,7 +186,7 @@ def themes_cached(workspace: Any) -> bool:
     tags_key = cache.digest_of([workspace.scores_key, workspace.decisions_digest])
     if cache.read_tags(directory, tags_key) is not None:
         return True
-    return cache.read_scores(directory, workspace.scores_key) is not None
+    return cache.read_scores(directory, workspace.zero_shot_key) is not None
 
 
 def review_reading(engine: SearchEngine, review_id: str, source: ThemeSource) -> ReviewReading:

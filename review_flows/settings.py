@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
@@ -98,6 +99,18 @@ class Settings(BaseSettings):
             "YAML taxonomy of themes (validated on load); default `taxonomy.yaml` in the data "
             "folder if present, else the shipped one."
         ),
+    )
+    theme_tagger: Literal["learned", "zero-shot"] = Field(
+        default="learned",
+        description=(
+            "Which tagger makes theme tags: `learned` (trained from analysts' decisions; the "
+            "zero-shot tagger until it has been trained) or `zero-shot` (the way back)."
+        ),
+    )
+    tagger_retrain_after: int = Field(
+        default=10,
+        ge=1,
+        description="The learned tagger is retrained once this many decisions follow its training.",
     )
     embed_batch_size: int = Field(default=16, ge=1, description="Passages per encoder batch.")
     max_document_mb: int = Field(

@@ -5,6 +5,9 @@
   threshold calibration.
 - ``tagging``: :class:`~learning.themes.tagging.ThemeWorkspace`, tags with evidence, the cache.
 - ``decisions``: analysts' confirm/reject in the app database.
+- ``learned_head`` (pure), ``head_format`` (pure), ``head_store``, ``retraining``: the tagger that
+  learns from those decisions (per-theme heads blended with the zero-shot scores), its file,
+  when it is retrained, and the way back to the zero-shot tagger.
 - ``trends`` (pure) and ``report``: prevalence, co-occurrence, rising and new themes.
 - ``discovery``: clusters that no theme covers, promoted into the taxonomy.
 - ``recurring``: recommendations made again and again.

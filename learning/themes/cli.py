@@ -71,8 +71,11 @@ def _taxonomy(data_dir: Path | None) -> Taxonomy:
 def _workspace(data_dir: Path | None) -> ThemeWorkspace:
     from learning.index import open_index
     from learning.themes.decisions import load_decisions
+    from learning.themes.head_store import tagger_in_use
     from learning.themes.tagging import ThemeWorkspace
 
+    settings = _settings(data_dir)
+    tagger = tagger_in_use(settings.theme_tagger, settings.data_dir).choice
     taxonomy = _taxonomy(data_dir)
     index = open_index(index_dir_for(data_dir))
     try:
@@ -82,7 +85,7 @@ def _workspace(data_dir: Path | None) -> ThemeWorkspace:
         raise
     # Looked up at call time, so the encoder is loaded only if scores are not cached.
     return ThemeWorkspace(
-        index, taxonomy, lambda: learning_cli.build_encoder(), decisions=decisions
+        index, taxonomy, lambda: learning_cli.build_encoder(), decisions=decisions, tagger=tagger
     )
 
 
@@ -154,6 +157,7 @@ def _decide(
 ) -> None:
     from learning.index import open_index
     from learning.themes.decisions import save_decision
+    from learning.themes.retraining import retrain_if_due
 
     _taxonomy(data_dir).theme(theme_id)
     index = open_index(index_dir_for(data_dir))
@@ -175,6 +179,9 @@ def _decide(
     )
     stamp = f"{saved.at:%Y-%m-%d %H:%M} UTC"
     typer.echo(f"{saved.decision}ed {theme_id} on {review_id} by {saved.by} at {stamp}")
+    retrained = retrain_if_due(_settings(data_dir), learning_cli.build_encoder, now=saved.at)
+    if retrained:
+        typer.echo(f"theme tagger {retrained}")
 
 
 ReviewArg = Annotated[str, typer.Argument(help="Review id.")]
@@ -374,3 +381,8 @@ def pack_command(
 def register(root: typer.Typer) -> None:
     """Mount ``cspr themes`` on the ``cspr`` app."""
     root.add_typer(app, name="themes")
+
+
+# ``cspr themes retrain`` and ``cspr themes tagger`` live in their own module; importing it
+# adds them to ``app`` (last, as it uses this module's helpers).
+from learning.themes import tagger_cli as _tagger_cli  # noqa: E402, F401

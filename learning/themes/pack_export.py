@@ -76,7 +76,7 @@ def _provenance(pack: EvidencePack) -> str:
     return (
         f"Filters: {filters}. Index generation {version.get('index_generation')}, model "
         f"{version.get('model')}, taxonomy {version.get('taxonomy_digest')}, scoring "
-        f"{version.get('params')}"
+        f"{version.get('params')}, tagger {version.get('tagger', 'not recorded')}"
     )
 
 

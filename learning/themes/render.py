@@ -51,7 +51,11 @@ def print_tags(tags: Sequence[ThemeTag]) -> None:
             current = tag.review_id
             console.print(Text(tag.review_id, style="bold"))
         console.print(
-            Text(f"  {tag.label} [{tag.theme_id}]  {tag.confidence:.2f} ({tag.source})", "cyan")
+            Text(
+                f"  {tag.label} [{tag.theme_id}]  {tag.confidence:.2f} ({tag.source}, "
+                f"{tag.tagger or 'tagger not recorded'})",
+                "cyan",
+            )
         )
         for item in tag.evidence:
             where = f"{item.section or '-'} | p. {item.page_label or item.page} | {item.kind}"

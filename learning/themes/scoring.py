@@ -1,6 +1,6 @@
 """Theme scoring: how strongly each unit, and each review, carries each theme. Pure (numpy only).
 
-A unit's score for a theme has two parts:
+A unit's score for a theme has two main parts:
 
 - *semantic*: the cosine of the unit's vector with the theme's prototypes (its definition, its
   label and each practitioner phrase), mixing the best prototype with their mean, plus how far
@@ -8,9 +8,10 @@ A unit's score for a theme has two parts:
 - *lexical*: whether a practitioner phrase occurs (its content words, stemmed, in order, with
   only a few stopwords between them).
 
-The two are combined and squashed by a logistic into a confidence in [0, 1]. A review's score
-for a theme is a weighted mean of its best few unit confidences, so one passing mention is not
-enough. Units in glossaries, contents lists, abbreviation lists and title blocks score zero.
+Optionally (``keyword_weight``) a third, the theme's label and phrases as review search's BM25
+queries (``keyword_evidence``). The parts are combined and squashed by a logistic into a
+confidence in [0, 1]. A review's score for a theme is a weighted mean of its best few unit
+confidences. Units in glossaries, contents lists, abbreviation lists and title blocks score zero.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ _CHUNK = 4096
 _PROSE_WORDS, _PROSE_LONG = 12, 25
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)]*\s*$")
 #: Bumped whenever the scoring method changes, so cached scores of the old method are not used.
-SCORING_VERSION = 4
+SCORING_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,15 @@ class ScoringParams:
     # also read in windows of ``window_sentences`` sentences: its paragraphs each carry several
     # themes, and one sentence ("the two police forces shared nothing") is lost in a paragraph
     # about the child's story. A unit's confidence is the best of its own and its windows'.
+    # One sentence per window (one idea per sentence): measured against two and three sentences
+    # in README's short-document section, finer was better on every short set.
     short_review_units: int = 12
-    window_sentences: int = 2
+    window_sentences: int = 1
     passage_weight: float = 0.9
+    # Weight of the keyword evidence (keyword_evidence.py: the theme's label and phrases as the
+    # search's BM25 queries, in [0, 1], relative to the unit's mean); 0 leaves it out. Chosen
+    # on the real development set and the demo short sets (README): flat from 0.1 to 0.3.
+    keyword_weight: float = 0.2
     evidence_threshold: float = 0.5
     review_threshold: float = 0.5
 
@@ -257,10 +264,19 @@ def semantic_scores(
     return out
 
 
-def combine_scores(semantic: np.ndarray, lexical: np.ndarray, params: ScoringParams) -> np.ndarray:
-    """Confidence in [0, 1] from the semantic and lexical parts (a fixed logistic calibration)."""
+def combine_scores(
+    semantic: np.ndarray,
+    lexical: np.ndarray,
+    params: ScoringParams,
+    keyword: np.ndarray | None = None,
+) -> np.ndarray:
+    """Confidence in [0, 1] from the semantic, phrase and (if given) keyword parts (a fixed
+    logistic calibration)."""
     relative = semantic - semantic.mean(axis=1, keepdims=True)
     z = semantic + params.relative_weight * relative + params.lexical_weight * lexical
+    if keyword is not None and params.keyword_weight:
+        # relative to the unit's mean over themes, as the semantic part: shared words lift none
+        z = z + params.keyword_weight * (keyword - keyword.mean(axis=1, keepdims=True))
     return (1.0 / (1.0 + np.exp(-params.scale * (z - params.center)))).astype(np.float32)
 
 
@@ -272,11 +288,12 @@ def unit_confidences(
     offsets: np.ndarray,
     phrases: PhraseIndex,
     params: ScoringParams,
+    keyword: np.ndarray | None = None,
 ) -> np.ndarray:
     """(units x themes) confidences; rows of excluded units (glossary etc.) are zero."""
     semantic = semantic_scores(unit_vectors, prototypes, offsets, params.max_weight)
     lexical = lexical_scores(texts, phrases, params.phrase_window)
-    confidence = combine_scores(semantic, lexical, params)
+    confidence = combine_scores(semantic, lexical, params, keyword)
     confidence[np.asarray(excluded, dtype=bool)] = 0.0
     return confidence
 

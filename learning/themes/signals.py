@@ -9,13 +9,15 @@ words, and similar cases can compare case patterns as well as words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
 from learning.encoder import Encoder
 from learning.index import LearningIndex
+from learning.themes.keyword_evidence import KeywordScorer
 from learning.themes.scoring import (
     PhraseIndex,
     ScoringParams,
@@ -30,6 +32,7 @@ from learning.themes.scoring import (
 )
 from learning.themes.tagging import ThemeWorkspace, theme_prototypes
 from learning.themes.taxonomy import Taxonomy, load_taxonomy
+from learning.themes.zero_shot import theme_keyword_scorer
 
 #: A précis theme counts as shared with a review when both clear this confidence.
 SHARED_THEME_CONFIDENCE = 0.5
@@ -80,6 +83,9 @@ class ThemeSignals:
     offsets: np.ndarray
     names: ThemeNames
     params: ScoringParams
+    # the themes' keyword evidence on the index's term statistics, built on first use (None:
+    # the scoring leaves it out)
+    keywords: Callable[[], KeywordScorer | None] = lambda: None
 
     def named_themes(self, query: str) -> list[str]:
         """Themes whose label or practitioner phrase the query contains, in taxonomy order."""
@@ -104,7 +110,9 @@ class ThemeSignals:
         ``vectors``, on the reviews' calibrated scale."""
         semantic = semantic_scores(vectors, self.prototypes, self.offsets, self.params.max_weight)
         lexical = lexical_scores(texts, self.names.phrases, self.params.phrase_window)
-        confidence = combine_scores(semantic, lexical, self.params)
+        keywords = self.keywords()
+        keyword = keywords.score(texts, [None] * len(texts)) if keywords else None
+        confidence = combine_scores(semantic, lexical, self.params, keyword)
         # the précis is one short review whose units are its sentences
         one_review = np.zeros(len(texts), dtype=np.int64)
         raw = review_scores(confidence, one_review, 1, self.params)
@@ -150,4 +158,7 @@ def load_theme_signals(
         offsets=prototype_offsets(theme_of),
         names=theme_names(taxonomy, workspace.params),
         params=workspace.params,
+        keywords=cache(lambda: theme_keyword_scorer(workspace.table, taxonomy))
+        if workspace.params.keyword_weight
+        else lambda: None,
     )

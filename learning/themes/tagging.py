@@ -20,113 +20,30 @@ from learning.encoder import Encoder
 from learning.errors import IndexMismatch, ReviewNotIndexed
 from learning.index import LearningIndex
 from learning.index.store import UnitRow
-from learning.models import UnitKind
 from learning.themes import cache
 from learning.themes.citations import format_citation
 from learning.themes.corpus import UnitTable, load_unit_table, unit_vectors
+from learning.themes.head_store import apply_head, embeddings_of, load_head_or_none
+from learning.themes.learned_head import (
+    TaggerChoice,
+    TaggerHead,
+    blend_thresholds,
+    zero_shot_version,
+)
 from learning.themes.scoring import (
-    PhraseIndex,
     ScoringParams,
-    build_phrase_index,
-    calibrate_reviews,
     choose_threshold,
-    prototype_offsets,
-    review_scores,
-    sentence_windows,
-    short_review_positions,
-    unit_confidences,
 )
 from learning.themes.taxonomy import Taxonomy
 from learning.themes.values import AnalystDecision, Decision, Evidence, TagSource, ThemeTag
+from learning.themes.zero_shot import compute_scores
+from learning.themes.zero_shot import theme_prototypes as theme_prototypes  # re-exported
 
 logger = logging.getLogger(__name__)
 
 DecisionMap = Mapping[tuple[str, str], AnalystDecision]
 MAX_EVIDENCE = 3
 MIN_CALIBRATION_DECISIONS = 4
-
-
-def theme_prototypes(taxonomy: Taxonomy) -> tuple[list[str], list[int]]:
-    """Texts that stand for each theme (definition, label, phrases), grouped by theme."""
-    texts: list[str] = []
-    theme_of: list[int] = []
-    for column, theme in enumerate(taxonomy.themes):
-        for text in (theme.definition, theme.label, *theme.phrases):
-            texts.append(text)
-            theme_of.append(column)
-    return texts, theme_of
-
-
-def compute_scores(
-    table: UnitTable,
-    vectors: np.ndarray,
-    taxonomy: Taxonomy,
-    encoder: Encoder,
-    params: ScoringParams,
-) -> cache.CachedScores:
-    """Unit x theme and review x theme confidences for the units of ``table``."""
-    texts, theme_of = theme_prototypes(taxonomy)
-    prototypes = encoder.encode(texts)
-    phrases = build_phrase_index([theme.phrases for theme in taxonomy.themes])
-    confidence = unit_confidences(
-        vectors,
-        table.texts,
-        table.excluded,
-        prototypes,
-        prototype_offsets(theme_of),
-        phrases,
-        params,
-    )
-    _read_short_reviews_in_windows(
-        table, confidence, prototypes, theme_of, phrases, encoder, params
-    )
-    weight = np.array(
-        [params.passage_weight if row.kind == UnitKind.PASSAGE else 1.0 for row in table.rows],
-        dtype=np.float32,
-    )
-    reviews = review_scores(
-        confidence, table.review_of_unit, len(table.review_ids), params, weight, ~table.excluded
-    )
-    reviews = calibrate_reviews(reviews, params)
-    return cache.CachedScores(
-        np.array(table.unit_ids, dtype=np.int64),
-        confidence,
-        reviews,
-        table.review_ids,
-        taxonomy.ids,
-    )
-
-
-def _read_short_reviews_in_windows(
-    table: UnitTable,
-    confidence: np.ndarray,
-    prototypes: np.ndarray,
-    theme_of: list[int],
-    phrases: PhraseIndex,
-    encoder: Encoder,
-    params: ScoringParams,
-) -> None:
-    """Raise each unit of a short review to the best confidence of its sentence windows (in
-    place); long reviews are left as they are."""
-    positions = short_review_positions(table.review_of_unit, ~table.excluded, params)
-    windows: list[str] = []
-    owners: list[int] = []
-    for position in positions:
-        for window in sentence_windows(table.rows[position].text, params.window_sentences):
-            windows.append(window)
-            owners.append(int(position))
-    if not windows:
-        return
-    window_confidence = unit_confidences(
-        encoder.encode(windows),
-        windows,
-        np.zeros(len(windows), dtype=bool),
-        prototypes,
-        prototype_offsets(theme_of),
-        phrases,
-        params,
-    )
-    np.maximum.at(confidence, np.asarray(owners), window_confidence)
 
 
 def calibrate_thresholds(
@@ -187,8 +104,10 @@ class ThemeWorkspace:
         decisions: DecisionMap | None = None,
         params: ScoringParams | None = None,
         use_cache: bool = True,
+        tagger: TaggerChoice | str = TaggerChoice.ZERO_SHOT,
     ) -> None:
         self.index = index
+        self.tagger = TaggerChoice(tagger)
         self.taxonomy = taxonomy
         self.encoder_factory = encoder_factory
         self.decisions: DecisionMap = dict(decisions or {})
@@ -207,11 +126,44 @@ class ThemeWorkspace:
             "taxonomy_digest": self.taxonomy.digest[:16],
             "taxonomy_file": str(self.taxonomy.source),
             "params": self.params.digest,
+            "tagger": self.tagger_version,
         }
 
     @property
     def scores_key(self) -> str:
+        """What the scores and tags come from, the tagger's version included."""
         return cache.digest_of({**self.version, "taxonomy_digest": self.taxonomy.digest})
+
+    @property
+    def zero_shot_key(self) -> str:
+        """Key of the cached zero-shot scores: a new head does not make the model run again."""
+        version = {name: value for name, value in self.version.items() if name != "tagger"}
+        return cache.digest_of({**version, "taxonomy_digest": self.taxonomy.digest})
+
+    @cached_property
+    def head(self) -> TaggerHead | None:
+        """The learned head in use: None for the zero-shot tagger, or when none can be used."""
+        if self.tagger is not TaggerChoice.LEARNED:
+            return None
+        return load_head_or_none(
+            self.index.directory, theme_ids=self.taxonomy.ids, dimension=self.index.dimension,
+            model_name=self.index.model_name, scoring=self.params.digest,
+        )  # fmt: skip
+
+    @property
+    def tagger_version(self) -> str:
+        """The version of the tagger that makes the tags (the head's id, or zero-shot's)."""
+        return self.head.version if self.head is not None else zero_shot_version()
+
+    def theme_tagger(self, theme_id: str) -> str:
+        """The version that made a theme's tags: a theme with no head is zero-shot's."""
+        head = self.head
+        return head.version if head and head.model_of(theme_id) else zero_shot_version()
+
+    @cached_property
+    def review_embeddings(self) -> np.ndarray:
+        """(reviews x dimension): each review's eligible unit vectors, averaged, normalised."""
+        return embeddings_of(self.index, self.table)
 
     @property
     def decisions_digest(self) -> str:
@@ -223,7 +175,17 @@ class ThemeWorkspace:
 
     @cached_property
     def scores(self) -> cache.CachedScores:
-        key = self.scores_key
+        """The zero-shot scores, the review confidences blended with the head's if in use."""
+        return self._learned[0] if self.head is not None else self.zero_shot_scores
+
+    @cached_property
+    def _learned(self) -> tuple[cache.CachedScores, np.ndarray]:
+        assert self.head is not None
+        return apply_head(self.head, self.zero_shot_scores, self.review_embeddings)
+
+    @cached_property
+    def zero_shot_scores(self) -> cache.CachedScores:
+        key = self.zero_shot_key
         if self.use_cache:
             cached = cache.read_scores(self.index.directory, key)
             if cached is not None and self._matches(cached):
@@ -253,7 +215,12 @@ class ThemeWorkspace:
 
     @cached_property
     def thresholds(self) -> dict[str, float]:
-        return calibrate_thresholds(self.scores, self.decisions, self.params.review_threshold)
+        zero_shot = calibrate_thresholds(
+            self.zero_shot_scores, self.decisions, self.params.review_threshold
+        )
+        if self.head is None:
+            return zero_shot
+        return blend_thresholds(zero_shot, self._learned[1], self.taxonomy.ids, self.head.threshold)
 
     def check_review(self, review_id: str) -> None:
         if review_id not in self.table.documents:
@@ -325,6 +292,7 @@ class ThemeWorkspace:
             decided_by=decision.by if decision else None,
             decided_at=decision.at.isoformat() if decision else None,
             note=decision.note if decision else None,
+            tagger=self.theme_tagger(self.taxonomy.themes[column].id),
         )
 
     def evidence(self, row: int, column: int, *, any_score: bool = False) -> tuple[Evidence, ...]:

@@ -89,6 +89,8 @@ class ThemeTag:
     decided_by: str | None = None
     decided_at: str | None = None
     note: str | None = None
+    # the tagger that made it: "zero-shot v4", or the learned head's id ("learned-3f2a...")
+    tagger: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,6 +104,7 @@ class ThemeTag:
             "decided_by": self.decided_by,
             "decided_at": self.decided_at,
             "note": self.note,
+            "tagger": self.tagger,
             "evidence": [item.to_dict() for item in self.evidence],
         }
 

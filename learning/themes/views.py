@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING
 from learning.encoder import Encoder
 from learning.errors import InvalidDecision
 from learning.themes.decisions import load_decisions, save_decision
+from learning.themes.learned_head import TaggerChoice
 from learning.themes.pack_export import FORMATS, pack_csv, pack_markdown, write_pack_pdf
 from learning.themes.packs import build_pack
 from learning.themes.report import TrendsReport
+from learning.themes.scoring import SCORING_VERSION
 from learning.themes.tagging import ThemeWorkspace
 from learning.themes.values import AnalystDecision, Decision, Evidence
 from review_flows.labels import (
@@ -64,13 +66,15 @@ def open_theme_workspace(
     encoder is built only if the scores are not cached for this index and taxonomy.
     """
     from learning.index import open_index
+    from learning.themes.head_store import tagger_in_use
     from learning.themes.taxonomy import load_taxonomy, resolve_taxonomy_path
 
     taxonomy = load_taxonomy(resolve_taxonomy_path(settings.taxonomy_file, settings.data_dir))
+    tagger = tagger_in_use(settings.theme_tagger, settings.data_dir).choice
     index = open_index(settings.resolved_index_dir)
     try:
         decisions = load_decisions(settings.resolved_database_url)
-        yield ThemeWorkspace(index, taxonomy, encoder_factory, decisions=decisions)
+        yield ThemeWorkspace(index, taxonomy, encoder_factory, decisions=decisions, tagger=tagger)
     finally:
         index.close()
 
@@ -250,14 +254,17 @@ def decide_tag(
     by: str,
     at: dt.datetime,
     note: str | None = None,
+    settings: Settings | None = None,
 ) -> AnalystDecision:
     """Confirm or reject ``theme_id`` on ``review_id`` as ``by`` at ``at`` (both must exist in
-    the workspace); a blank note is no note. The tags change from the next workspace opened."""
+    the workspace); a blank note is no note. The tags change from the next workspace opened.
+    With ``settings``, the learned tagger is then retrained if enough decisions have followed
+    its last training."""
     workspace.taxonomy.theme(theme_id)
     workspace.check_review(review_id)
     if decision not in tuple(Decision):
         raise InvalidDecision(f"decision {decision!r} is not 'confirm' or 'reject'")
-    return save_decision(
+    saved = save_decision(
         database_url,
         review_id=review_id,
         theme_id=theme_id,
@@ -266,6 +273,40 @@ def decide_tag(
         at=at,
         note=(note or "").strip() or None,
     )
+    if settings is not None:
+        from learning.themes.retraining import retrain_if_due
+
+        retrain_if_due(settings, workspace.encoder_factory, now=at)
+    return saved
+
+
+def tagger_caption(workspace: ThemeWorkspace) -> str:
+    """Which tagger made the tags, in a sentence for the page."""
+    head = workspace.head
+    zero_shot = f"the zero-shot tagger (scoring version {SCORING_VERSION})"
+    if head is not None:
+        trained = dt.datetime.fromisoformat(head.trained_at)
+        when = f"trained on {_count(head.decisions, 'decision')} on {trained.day} {trained:%B %Y}"
+        if not head.models:
+            return (
+                f"Tags made by {zero_shot}: the tagger that learns from analysts, {when}, has "
+                "too few confirmed and rejected examples of any theme yet."
+            )
+        return (
+            f"Tags made by the tagger that learns from analysts, {when}: "
+            f"{_count(len(head.models), 'theme')} learned, the others by {zero_shot}. "
+            f"Version {head.version}."
+        )
+    if workspace.tagger is TaggerChoice.LEARNED:
+        return (
+            f"Tags made by {zero_shot}: the tagger that learns from analysts starts once "
+            "enough decisions have been made."
+        )
+    return f"Tags made by {zero_shot}, chosen instead of the tagger that learns from analysts."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 # --- evidence packs ------------------------------------------------------------------------------

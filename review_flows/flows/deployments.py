@@ -19,6 +19,7 @@ ENTRYPOINTS = {
     # would all run at once); its coordinator, ingest-collection, is served by ``cspr serve``
     # so that it never holds a worker's slot while it waits
     "ingest-batch": "review_flows/flows/collection.py:ingest_batch",
+    "retrain-theme-tagger": "review_flows/flows/tagger.py:retrain_theme_tagger",
 }
 
 
@@ -29,13 +30,14 @@ def sweep_schedule(settings: Settings) -> Any:
 
 
 def deployments(settings: Settings | None = None) -> list[Any]:
-    """The deployments served by one process: the four of :data:`ENTRYPOINTS` that are not for
+    """The deployments served by one process: those of :data:`ENTRYPOINTS` that are not for
     workers only, and the collection's coordinator ``ingest-collection``."""
     from review_flows.flows.case_events import case_event
     from review_flows.flows.collection import ingest_collection
     from review_flows.flows.ingest import ingest_folder
     from review_flows.flows.publication import publication
     from review_flows.flows.sweep import deadline_sweep
+    from review_flows.flows.tagger import retrain_theme_tagger
 
     settings = settings or get_settings()
     return [
@@ -44,6 +46,7 @@ def deployments(settings: Settings | None = None) -> list[Any]:
         publication.to_deployment(name="publication"),
         ingest_folder.to_deployment(name="ingest-folder"),
         ingest_collection.to_deployment(name="ingest-collection"),
+        retrain_theme_tagger.to_deployment(name="retrain-theme-tagger"),
     ]
 
 

@@ -46,7 +46,8 @@ def export_audit_heads() -> str:
 @flow(name="deadline-sweep", log_prints=True)
 def deadline_sweep(today: str | None = None, dry_run: bool = False) -> dict[str, Any]:
     """Reminders, escalations and digests of every open case; then any job left pending; then
-    the chain heads exported (the run fails if the event log does not verify)."""
+    the chain heads exported (the run fails if the event log does not verify); then the learned
+    theme tagger retrained if enough analysts' decisions followed its last training."""
     day = flow_day(today).isoformat()
     report = send_reminders(day, dry_run)
     logger = get_run_logger()
@@ -57,4 +58,17 @@ def deadline_sweep(today: str | None = None, dry_run: bool = False) -> dict[str,
     if not dry_run:
         report["jobs"] = retry_pending_jobs(day)
         report["audit_heads"] = export_audit_heads()
+        report["theme_tagger"] = _retrain_tagger_if_due()
     return report
+
+
+def _retrain_tagger_if_due() -> dict[str, Any] | None:
+    """The learned theme tagger, retrained if enough decisions followed its last training (a
+    failure is logged: the sweep's own work is done)."""
+    from review_flows.flows.tagger import retrain_theme_tagger
+
+    state = retrain_theme_tagger(only_if_due=True, return_state=True)
+    if state.is_failed():
+        get_run_logger().warning("theme tagger not retrained: %s", state.message)
+        return None
+    return state.result()

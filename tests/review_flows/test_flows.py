@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -195,3 +196,34 @@ def test_ingest_folder_flow_runs_one_task_per_document_and_caches_by_content(
     second = ingest_folder(str(folder), str(index_dir))
     assert second["documents"] == first["documents"]
     assert len(calls) <= 1  # the unchanged documents come from the task cache
+
+
+@pytest.mark.slow
+def test_the_theme_tagger_is_retrained_by_its_flow_once_decisions_accumulate(
+    prefect_server: None, flow_settings: None, db_url: str, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A real SQLite database and a real small index (the data folder's): the flow trains
+    nothing before the setting's number of decisions, then stores a head the tags use."""
+    from learning.encoder import FakeEncoder
+    from learning.themes.head_store import head_path
+    from learning.themes.retraining import retrain_check
+    from review_flows.flows.tagger import retrain_theme_tagger
+    from review_flows.settings import get_settings
+    from tests.learning.themes.conftest import build_index
+    from tests.learning.themes.test_learned_tagger import DOCS, decide_all
+
+    monkeypatch.setattr("learning.cli.build_encoder", FakeEncoder)
+    monkeypatch.setenv("CSPR_TAGGER_RETRAIN_AFTER", "8")
+    get_settings.cache_clear()
+    index_dir = build_index(tmp_path / "index", DOCS, FakeEncoder())
+    assert retrain_theme_tagger(only_if_due=True) is None
+    assert not head_path(index_dir).exists()
+    decide_all(db_url)
+    report = retrain_theme_tagger(only_if_due=True)
+    assert report is not None and "domestic_abuse" in report["learned"]
+    assert report["decisions"] == 8 and report["version"].startswith("learned-")
+    stored = json.loads(head_path(index_dir).read_text(encoding="utf-8"))
+    assert stored["version"] == report["version"]
+    assert retrain_check(get_settings()).since == 0
+    assert retrain_theme_tagger(only_if_due=True) is None  # nothing new since

@@ -45,7 +45,11 @@ def test_each_theme_is_shown_as_a_share_with_its_interval() -> None:
     rows = {row[0]: row[1:] for row in frame.itertuples(index=False)}
     assert rows["The voice and lived experience of the child"] == (2, 0.4, "12%\u201377%", "")
     assert rows[DA_LABEL] == (1, 0.2, "4%\u201362%", "")  # five reviews: not flagged
-    assert rows["Neglect"] == (0, 0.0, "0%\u201343%", "")
+    # Child D's review ("chronic neglect of a toddler", "this disguised compliance hid chronic
+    # neglect") is tagged Neglect since issue 24 (short reviews read sentence by sentence, and
+    # the themes' own words as keyword evidence): rightly.
+    assert rows["Neglect"] == (1, 0.2, "4%\u201362%", "")
+    assert rows["Impact of the Covid-19 pandemic"] == (0, 0.0, "0%\u201343%", "")
     assert chart.proto.alt.startswith(
         "Share of the 5 reviews carrying each theme, with 95% intervals (the lines). Most common: "
     )
@@ -117,13 +121,22 @@ def test_co_occurrence_is_a_ranked_table_with_the_flag() -> None:
         (float(lift) for lift in frame["Lift"]), reverse=True
     )
     assert set(frame["Note"]) == {FEW}  # five reviews: no pair is in five
+    # Seventeen since issue 24 (four before): reading short reviews sentence by sentence and the
+    # themes' own words (keyword evidence) add tags the reviews' words support: Child D's review
+    # ("chronic neglect", "this disguised compliance") carries Neglect and Disguised compliance
+    # beside parental substance misuse and the child's voice, Child C's ("criminal exploitation
+    # through county lines") Exploitation, Child A's (the health visitor, GPs) Health practice.
+    shown = texts(at)
+    assert f"17 combinations of themes found together in 5 reviews. 17 of them rest on {FEW}" in (
+        shown
+    )
+    assert "Strongest: Neglect + Parental substance misuse + Disguised compliance" in shown
+    assert "**The 15 strongest, by lift**" in shown
+    (everything,) = at.dataframe  # the full list, beyond the 15 in the table
+    assert len(everything.value) == 17
     assert (
         "Sudden unexpected death in infancy and unsafe sleep + Fathers, male carers and "
-        "unknown men" in set(frame["Themes"])
-    )
-    shown = texts(at)
-    assert f"4 combinations of themes found together in 5 reviews. 4 of them rest on {FEW}" in (
-        shown
+        "unknown men" in set(everything.value["Themes"])
     )
 
 

@@ -45,6 +45,7 @@ from learning.themes.views import (
     prevalence_text,
     review_choices,
     tag_review,
+    tagger_caption,
     theme_choices,
 )
 from ui.auth import now, require_page
@@ -274,6 +275,7 @@ def _decisions(workspace: ThemeWorkspace, username: str) -> None:
         saved = decide_tag(
             workspace, settings().resolved_database_url, review_id=review_id,
             theme_id=theme_id, decision=verdict, by=username, at=now(), note=note,
+            settings=settings(),
         )  # fmt: skip
     except LearningError as refused:
         st.error(f"Not saved: {plain(refused)}")
@@ -334,6 +336,7 @@ try:
                 "are all in (the Library page shows how far that has got). Come back then."
             )
         else:
+            st.caption(plain(tagger_caption(workspace)))
             SECTIONS[section](workspace)
 except IndexNotFound:
     st.info(
