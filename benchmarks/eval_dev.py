@@ -35,6 +35,8 @@ DEV_MODES: dict[str, dict[str, object]] = {
     "keyword (BM25), in context": {"weights": MODES["keyword (BM25)"]},
     "meaning (dense), in context": {"weights": MODES["meaning (dense)"]},
     "hybrid (RRF), in context": {"weights": MODES["hybrid (RRF)"]},
+    # a query that names a theme also ranks by the theme's definition and the tagger
+    "hybrid + themes, in context": {"weights": MODES["hybrid (RRF)"], "themes": True},
 }
 BASELINE = "keyword (BM25), best unit"
 
