@@ -46,6 +46,7 @@ from benchmarks.encoder_tables import (
     dev_table,
 )
 from benchmarks.table import BenchTable
+from benchmarks.watched_encoder import WatchedEncoder
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out" / "encoders"
@@ -54,30 +55,6 @@ BUNDLED = "bundled"
 DEV_MIN_DOCS = 20
 WEIGHTS = {DENSE: (1.0, 0.0), KEYWORD: (0.0, 1.0)}
 OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "DO_NOT_TRACK": "1"}
-
-
-class TimedEncoder:
-    """The encoder, counting the seconds spent in ``encode`` and the texts it encoded."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.seconds = 0.0
-        self.texts = 0
-
-    @property
-    def name(self) -> str:
-        return str(self.inner.name)
-
-    @property
-    def dimension(self) -> int:
-        return int(self.inner.dimension)
-
-    def encode(self, texts: Sequence[str]) -> Any:
-        started = time.perf_counter()
-        vectors = self.inner.encode(texts)
-        self.seconds += time.perf_counter() - started
-        self.texts += len(texts)
-        return vectors
 
 
 def _folder_bytes(folder: Path) -> int:
@@ -93,7 +70,7 @@ def _fresh(folder: Path) -> Path:
     return folder
 
 
-def _ingest(source: Path, index_dir: Path, encoder: TimedEncoder) -> dict[str, float]:
+def _ingest(source: Path, index_dir: Path, encoder: WatchedEncoder) -> dict[str, float]:
     from learning.ingest import ingest_paths
 
     started = time.perf_counter()
@@ -215,7 +192,7 @@ def measure_one(data_dir: Path, dev_docs: Path) -> dict[str, Any]:
     from review_flows.settings import get_settings
 
     model_path = resolve_model_path(get_settings().model_path)
-    encoder = TimedEncoder(build_encoder())
+    encoder = WatchedEncoder(build_encoder())
     result: dict[str, Any] = {
         "load_average_before": os.getloadavg()[0],
         "name": encoder.name,
@@ -232,7 +209,7 @@ def measure_one(data_dir: Path, dev_docs: Path) -> dict[str, Any]:
     result["dev_docs"] = docs
     if docs >= DEV_MIN_DOCS:
         dev_index = _fresh(data_dir / "dev") / "index"
-        _ingest(dev_docs, dev_index, TimedEncoder(encoder.inner))
+        _ingest(dev_docs, dev_index, WatchedEncoder(encoder.inner))
         result["dev"] = _dev_quality(dev_index, encoder, dev_docs)
     result["load_average"] = os.getloadavg()[0]
     # ru_maxrss is in KiB on Linux: the peak of this process (model, ingest, searches)

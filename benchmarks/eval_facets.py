@@ -33,8 +33,6 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-import numpy as np
-
 from benchmarks.eval import (
     DEFAULT_DATA_DIR,
     DEPTH,
@@ -46,6 +44,7 @@ from benchmarks.eval import (
     score_ranking,
 )
 from benchmarks.table import BenchTable
+from benchmarks.watched_encoder import WatchedEncoder
 from learning.facet_ranking import rank_by_facets
 from learning.facets import Facet, FacetKind, FacetReader, facet_reader, stems_of
 from learning.library import ThemeSource, review_tags
@@ -59,28 +58,6 @@ ISSUE_PRECIS = (
     "mother a care leaver, health visitor missed bruising, agencies did not share information"
 )
 TOP = 5
-
-
-class CountingEncoder:
-    """The model, counting its calls and the texts it encodes."""
-
-    def __init__(self, inner) -> None:  # noqa: ANN001
-        self.inner = inner
-        self.calls = 0
-        self.texts = 0
-
-    @property
-    def name(self) -> str:
-        return str(self.inner.name)
-
-    @property
-    def dimension(self) -> int:
-        return int(self.inner.dimension)
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.calls += 1
-        self.texts += len(texts)
-        return self.inner.encode(texts)  # type: ignore[no-any-return]
 
 
 def as_first_built(
@@ -109,7 +86,7 @@ def _forget_passages() -> None:
 
 
 def time_searches(
-    engine: SearchEngine, encoder: CountingEncoder, source: ThemeSource, repeats: int
+    engine: SearchEngine, encoder: WatchedEncoder, source: ThemeSource, repeats: int
 ) -> BenchTable:
     """One faceted search of the issue's précis, both ways, alternated."""
     ways: dict[str, Callable[[], object]] = {
@@ -246,7 +223,7 @@ def run(data_dir: Path, repeats: int) -> list[BenchTable]:
 
     model = build_encoder()
     index_dir = _ingest_corpus(data_dir, model)
-    encoder = CountingEncoder(model)
+    encoder = WatchedEncoder(model)
     engine = open_engine(index_dir, encoder)  # type: ignore[arg-type]
     try:
         with tempfile.TemporaryDirectory() as folder:  # no analyst decisions
