@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from review_flows.access import pages_for
+from core.access import pages_for
 from ui.auth import current_viewer, hand_over_cookie, sign_in_page, sign_out
 from ui.resources import warm_up
 from ui.widgets import apply_accessible_styles, plain

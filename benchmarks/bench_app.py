@@ -47,10 +47,10 @@ def _deadlines(folder: Path) -> tuple[float, float, int]:
     from sqlmodel import Session
     from streamlit.testing.v1 import AppTest
 
-    from review_flows.access import Viewer
-    from review_flows.db import build_engine
+    from core.access import Viewer
+    from core.db import build_engine
+    from core.roles import Role
     from review_flows.deadlines import deadline_rows
-    from review_flows.roles import Role
 
     url = f"sqlite:///{folder / 'cspr.db'}"
     load_database(url, CASES)
@@ -78,13 +78,13 @@ def _deadlines(folder: Path) -> tuple[float, float, int]:
 def _search(folder: Path) -> tuple[float, float]:
     from streamlit.testing.v1 import AppTest
 
-    from learning.cli import build_encoder
+    from core.access import Viewer
+    from core.roles import Role
     from learning.ingest import ingest_paths
     from learning.library import search_library
+    from learning.runtime import build_encoder
     from learning.search import open_engine
     from learning.search_form import SearchMode
-    from review_flows.access import Viewer
-    from review_flows.roles import Role
 
     index_dir = folder / "index"
     ingest_paths([REPO / "corpus" / "reviews"], index_dir, build_encoder())
@@ -111,7 +111,7 @@ def _search(folder: Path) -> tuple[float, float]:
 
 
 def run() -> list[BenchTable]:
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     with tempfile.TemporaryDirectory(prefix="bench-app-") as name:
         folder = Path(name)

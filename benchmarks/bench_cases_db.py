@@ -24,14 +24,14 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from benchmarks.table import BenchTable
+from core.db import build_engine
+from core.migrations import upgrade_database
+from core.settings import Settings
 from review_flows.calendar import Nation, calendar_for
 from review_flows.case_queries import list_cases, summarise_cases
 from review_flows.case_rows import rulebook_for
-from review_flows.db import build_engine
 from review_flows.events import EventKind
-from review_flows.migrations import upgrade_database
 from review_flows.models import Case, CaseEvent
-from review_flows.settings import Settings
 from review_flows.timeline import compute_milestones
 
 CASES = 100_000

@@ -119,7 +119,7 @@ def measure_speed(data_dir: Path) -> dict[str, Any]:
     import sqlite3
 
     from benchmarks.eval import read_queries
-    from learning.cli import build_encoder
+    from learning.runtime import build_encoder
 
     index_dir = data_dir / "demo" / "index"
     with sqlite3.connect(index_dir / "units.sqlite") as db:
@@ -187,9 +187,9 @@ def measure_one(data_dir: Path, dev_docs: Path) -> dict[str, Any]:
     the development set is the snapshot ``dev_docs`` (the same for every model of a run)."""
     from benchmarks.dev_set import document_ids
     from benchmarks.eval import REVIEWS
-    from learning.cli import build_encoder
+    from core.settings import get_settings
     from learning.encoder import resolve_model_path
-    from review_flows.settings import get_settings
+    from learning.runtime import build_encoder
 
     model_path = resolve_model_path(get_settings().model_path)
     encoder = WatchedEncoder(build_encoder())

@@ -8,7 +8,7 @@ form), clean notes refused, ms per note, load time and memory, for
   ``names-dataset`` (scripts/build_world_names.py) added to the census ones;
 - **Presidio + spaCy alone**: Presidio's analyzer with en_core_web_sm 3.8.0 and its own UK
   recognisers (PERSON, UK_NHS, UK_NINO, UK_POSTCODE, PHONE_NUMBER, EMAIL_ADDRESS);
-- **shipped**: ``review_flows.personal_data`` (Presidio + spaCy with our rules and allow-list).
+- **shipped**: ``core.personal_data`` (Presidio + spaCy with our rules and allow-list).
 
 Each runs in its own process, so load time and memory are its own. ``python -m benchmarks
 guard``; ``python -m benchmarks.bench_guard --misses`` lists the shipped guard's misses on
@@ -76,14 +76,14 @@ def all_notes(scored: dict[str, Path] | None = None) -> list[dict]:
 
 def _old_module(world: bool) -> types.ModuleType:
     source = subprocess.run(
-        ["git", "show", f"{OLD_COMMIT}:review_flows/personal_data.py"],
+        ["git", "show", f"{OLD_COMMIT}:core/personal_data.py"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     module = types.ModuleType("old_personal_data")
     sys.modules[module.__name__] = module  # dataclasses look their module up
     exec(compile(source, "old_personal_data.py", "exec"), module.__dict__)  # noqa: S102
     if world:
-        from review_flows.personal_words import names_list
+        from core.personal_words import names_list
 
         forenames = module._forenames() | names_list("world_forenames.txt")
         surnames = module._surnames() | names_list("world_surnames.txt")
@@ -130,7 +130,7 @@ def _check(name: str) -> Check:
         return lambda text, identifier: bool(old.find_personal_data(text, identifier=identifier))
     if name == "presidio":
         return _presidio()
-    from review_flows.personal_data import find_personal_data
+    from core.personal_data import find_personal_data
 
     def shipped(text: str, identifier: bool) -> bool:
         return bool(find_personal_data(text, identifier=identifier))
@@ -205,7 +205,7 @@ def _table(label: str, items: list[dict], results: dict[str, dict]) -> BenchTabl
 
 
 def _misses() -> None:
-    from review_flows.personal_data import find_personal_data
+    from core.personal_data import find_personal_data
 
     for note in all_notes(LOOKED_AT):  # never the fourth set
         found = find_personal_data(note["text"], identifier=note["field"] == "reference")

@@ -118,7 +118,7 @@ def _start_ingest(data_dir: Path, niceness: int) -> subprocess.Popen[bytes]:
 def measure_contention(work: Path) -> dict[str, list[float]]:
     """Search latencies (ms) idle and during an ingest at normal and at lowered priority."""
     from benchmarks.eval import DEFAULT_DATA_DIR, _ingest_corpus, read_queries
-    from learning.cli import build_encoder
+    from learning.runtime import build_encoder
     from learning.search import open_engine
 
     encoder = build_encoder()

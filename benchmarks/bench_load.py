@@ -306,7 +306,7 @@ def running_system(data: Path, wait_seconds: float = 900) -> Iterator[str]:
     app_port = free_port()
     log = (data.parent / "run.log").open("wb")
     run = subprocess.Popen(
-        [sys.executable, "-m", "review_flows.cli.main", "run", "--app-port", str(app_port)],
+        [sys.executable, "-m", "cspr.cli.main", "run", "--app-port", str(app_port)],
         env=_environment(data), stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
         start_new_session=True, stdin=subprocess.DEVNULL,
         # a background shell starts its jobs with SIGINT ignored; Ctrl-C must reach cspr run

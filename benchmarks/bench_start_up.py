@@ -134,7 +134,7 @@ def measure(data: Path) -> StartUp:
     log = (data.parent / "run.log").open("wb")
     started = time.monotonic()
     run = subprocess.Popen(
-        [sys.executable, "-m", "review_flows.cli.main", "run", "--app-port", str(app_port)],
+        [sys.executable, "-m", "cspr.cli.main", "run", "--app-port", str(app_port)],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True,
         stdin=subprocess.DEVNULL,
     )  # fmt: skip

@@ -19,11 +19,11 @@ from sqlmodel import Session
 
 from benchmarks.bench_cases_db import TODAY, _pure_compute, load_database
 from benchmarks.table import BenchTable
+from core.db import build_engine
+from core.settings import Settings
 from review_flows.case_queries import list_cases
-from review_flows.db import build_engine
 from review_flows.models import Channel, Contact
 from review_flows.notify.channels import InboxChannel
-from review_flows.settings import Settings
 from review_flows.sweep import run_sweep
 
 SIZES = (10_000, 100_000)

@@ -233,7 +233,7 @@ def prefect_stack(work: Path, server_url: str) -> Iterator[Stack]:
 
 
 def _wait_for_api(url: str, seconds: float, process: subprocess.Popen[bytes]) -> None:
-    from review_flows.cli.processes import wait_for_api
+    from cspr.cli.processes import wait_for_api
 
     if not wait_for_api(url, seconds, process):
         raise RuntimeError(f"the Prefect server at {url} did not start; see its log")
@@ -241,7 +241,7 @@ def _wait_for_api(url: str, seconds: float, process: subprocess.Popen[bytes]) ->
 
 _DEPLOY = (
     "import sys; from pathlib import Path; "
-    "from review_flows.flows.deployments import deploy_to_pool; "
+    "from cspr.deployments import deploy_to_pool; "
     "print(deploy_to_pool(sys.argv[1], Path(sys.argv[2]), only={'ingest-batch'}))"
 )
 
@@ -264,7 +264,7 @@ def postgres_server() -> tuple[str, bool]:
 
 
 def create_database(server_url: str, prefix: str) -> str:
-    from review_flows.db import build_engine
+    from core.db import build_engine
 
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = build_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
@@ -275,7 +275,7 @@ def create_database(server_url: str, prefix: str) -> str:
 
 
 def drop_database(server_url: str, url: str) -> None:
-    from review_flows.db import build_engine, get_engine
+    from core.db import build_engine, get_engine
 
     get_engine(url).dispose()
     name = make_url(url).database
@@ -289,7 +289,7 @@ def drop_database(server_url: str, url: str) -> None:
 
 _COORDINATE = """
 import json, sys
-from review_flows.flows.collection import ingest_collection
+from learning.flows.collection import ingest_collection
 result = ingest_collection(
     folder=sys.argv[1], index_dir=sys.argv[2], batch_size=int(sys.argv[3]),
     stall_seconds=float(sys.argv[4]), fake_encoder=True, build=sys.argv[5] == "build",
@@ -327,7 +327,7 @@ def run_collection(
 ) -> RunFigures:
     """Stage ``folder`` with ``workers`` workers (killing the last half-way if asked) through
     the ``ingest-collection`` flow run in a child process; its result and the figures."""
-    from review_flows.migrations import upgrade_database
+    from core.migrations import upgrade_database
 
     upgrade_database(database_url)
     for n in range(1, workers + 1):
@@ -403,7 +403,7 @@ def _flow_runs_of(worker: subprocess.Popen[bytes]) -> set[str]:
 
 def _staged_by(url: str, runs: set[str]) -> int:
     """Documents staged by these flow runs."""
-    from review_flows.db import get_engine
+    from core.db import get_engine
 
     query = text("SELECT count(*) FROM collection_documents WHERE staged_by = ANY(:by)")
     with get_engine(url).connect() as connection:
@@ -413,7 +413,7 @@ def _staged_by(url: str, runs: set[str]) -> int:
 def _staged(url: str) -> dict[str, Any]:
     """Documents accounted for, units staged, and seconds from the first staged document to
     the last, in the staging tables at ``url``."""
-    from review_flows.db import get_engine
+    from core.db import get_engine
 
     query = text(
         "SELECT count(*), coalesce(sum(unit_count), 0), "
@@ -429,7 +429,7 @@ def _staged(url: str) -> dict[str, Any]:
 
 def check_index(index_dir: Path, database_url: str, review_ids: list[str]) -> dict[str, Any]:
     """Every review of the manifest in the index exactly once, with all its staged units."""
-    from review_flows.db import get_engine
+    from core.db import get_engine
 
     with contextlib.closing(sqlite3.connect(index_dir / "units.sqlite")) as index:
         indexed = dict(

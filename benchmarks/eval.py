@@ -142,7 +142,7 @@ def run_evaluation(
     encoder=None,  # noqa: ANN001
 ) -> dict[str, list[QueryScore]]:
     """Ingest the corpus if needed and score every query in every mode (engine options)."""
-    from learning.cli import build_encoder
+    from learning.runtime import build_encoder
 
     encoder = encoder or build_encoder()
     index_dir = _ingest_corpus(data_dir, encoder)

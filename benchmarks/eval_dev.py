@@ -50,8 +50,8 @@ def score(query: ThemeQuery, ranking: Sequence[str]) -> tuple[float, float]:
 
 def run(data_dir: Path, modes: dict[str, dict[str, object]] | None = None) -> dict[str, list]:
     """Ingest the documents if needed and score every theme query in every mode."""
-    from learning.cli import build_encoder
     from learning.ingest import ingest_paths
+    from learning.runtime import build_encoder
     from learning.themes.taxonomy import load_taxonomy
 
     encoder = build_encoder()

@@ -219,7 +219,7 @@ def issue_table(engine: SearchEngine, source: ThemeSource, title: str, *undone: 
 
 
 def run(data_dir: Path, repeats: int) -> list[BenchTable]:
-    from learning.cli import build_encoder
+    from learning.runtime import build_encoder
 
     model = build_encoder()
     index_dir = _ingest_corpus(data_dir, model)

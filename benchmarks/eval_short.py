@@ -136,7 +136,7 @@ def run(
     names: Sequence[str] = (),
     settings: Mapping[str, ScoringParams] | None = None,
 ) -> list[SetResult]:
-    from learning.cli import build_encoder
+    from learning.runtime import build_encoder
 
     encoder = build_encoder()
     settings = settings or engines()

@@ -33,8 +33,8 @@ SHORT_SETS = {name: folder for name, folder in SETS.items() if "short" in folder
 
 def run(data_dir: Path) -> list[tuple[str, ...]]:
     """One row per short set, query type and side: MAP and nDCG@10 before and after."""
-    from learning.cli import build_encoder
     from learning.ingest import ingest_paths
+    from learning.runtime import build_encoder
 
     encoder = build_encoder()
     queries = [query for query in read_queries() if query.type in TYPES]

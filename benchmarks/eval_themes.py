@@ -263,8 +263,8 @@ def cross_validated(
 
 
 def open_workspace(data_dir: Path):  # noqa: ANN201
-    from learning.cli import build_encoder
     from learning.index import open_index
+    from learning.runtime import build_encoder
     from learning.themes.tagging import ThemeWorkspace
     from learning.themes.taxonomy import load_taxonomy
 

@@ -120,7 +120,7 @@ def build_set(
 
 def load_sets(data_dir: Path, min_grade: int = 2) -> list[LabelledSet]:
     """The three labelled sets (the encoder is the product's default)."""
-    from learning.cli import build_encoder
+    from learning.runtime import build_encoder
 
     encoder = build_encoder()
     demo_gold = read_labels(default_labels_path(), min_grade)

@@ -24,6 +24,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from core.labels import AGE_GROUP_LABELS
 from learning.facet_roles import PEOPLE_WORDS, Role, about_the_same_person, roles_named
 from learning.facet_words import (
     AGENCIES,
@@ -40,7 +41,6 @@ from learning.facet_words import (
 from learning.query import words_of
 from learning.themes.scoring import build_phrase_index, content_stems, lexical_scores
 from learning.themes.taxonomy import ThemeSpec
-from review_flows.labels import AGE_GROUP_LABELS
 
 #: At most this many facets a précis (a long précis keeps its first, in the order written).
 MAX_FACETS = 10

@@ -13,13 +13,13 @@ import re
 import string
 from collections.abc import Sequence
 
-from learning.results import PassageHit
-from review_flows.labels import (
+from core.labels import (
     AGE_GROUP_LABELS,
     NATION_LABELS,
     OUTCOME_LABELS,
     REVIEW_TYPE_LABELS,
 )
+from learning.results import PassageHit
 
 _PUNCTUATION = frozenset(string.punctuation)
 _SPACE = re.compile(r"\s+")
@@ -79,7 +79,7 @@ def unit_markdown(number: str | None, text: str, page: int, page_label: str | No
 
 
 def value_label(value: str | None) -> str:
-    """A metadata value in words (:mod:`review_flows.labels`): ``serious_harm`` -> ``Serious
+    """A metadata value in words (:mod:`core.labels`): ``serious_harm`` -> ``Serious
     harm``, ``1_4`` -> ``1\u20134 years``, ``cspr`` -> ``CSPR``; ``None`` -> ``not known``."""
     if value is None or not value.strip():
         return _VALUE_LABELS["unknown"]

@@ -25,7 +25,7 @@ from learning.search_form import MAX_PRECIS_CHARS, SearchMode, check_text
 from learning.themes.values import ThemeTag
 
 if TYPE_CHECKING:
-    from review_flows.settings import Settings
+    from core.settings import Settings
 
 _METADATA_FIELDS = ("nation", "outcome", "age_group", "review_type")
 

@@ -8,11 +8,7 @@ engine searches the précis whole and sentence by sentence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from review_flows.case_queries import CaseOverview
+from core.case_facts import CaseFacts
 
 _CHILD = {
     "under_1": "A baby under one year old",
@@ -36,29 +32,6 @@ _STAGE = {
     "actions": "the review's recommendations are being acted on",
     "closed": "the review is closed",
 }
-
-
-@dataclass(frozen=True)
-class CaseFacts:
-    """The coded facts of a case that a précis may use (values as the case store keeps them)."""
-
-    outcome: str
-    age_group: str
-    looked_after: bool = False
-    child_protection_plan: bool = False
-    stage: str | None = None
-
-
-def facts_of(overview: CaseOverview) -> CaseFacts:
-    """The coded facts of one case of the viewer's case list."""
-    case = overview.case
-    return CaseFacts(
-        outcome=str(case.outcome),
-        age_group=str(case.age_group),
-        looked_after=case.looked_after,
-        child_protection_plan=case.child_protection_plan,
-        stage=str(overview.stage),
-    )
 
 
 def case_precis(facts: CaseFacts) -> str:

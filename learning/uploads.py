@@ -18,10 +18,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.access import Viewer
+from core.flow_runs import flow_run_url
+from core.roles import Role
 from learning.errors import LearningError
-from review_flows.access import Viewer
-from review_flows.flow_runs import flow_run_url
-from review_flows.roles import Role
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ ALLOWED_SUFFIXES = ("pdf", "docx", "html", "htm", "md", "txt")
 TEXT_SUFFIXES = frozenset({"html", "htm", "md", "txt"})
 UPLOAD_ROLES = frozenset({Role.ADMIN, Role.REVIEWER, Role.ANALYST})
 MAX_STEM_CHARS = 80
-INGEST_DEPLOYMENT = "ingest-folder/ingest-folder"  # review_flows.flows.deployments
+INGEST_DEPLOYMENT = "ingest-folder/ingest-folder"  # cspr.deployments
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 

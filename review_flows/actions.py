@@ -7,9 +7,10 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
+from core.columns import read_as
 from review_flows.case_rows import find_case
 from review_flows.errors import ActionNotFound, CaseDataInvalid, EventDateInvalid
-from review_flows.models import Action, ActionCreate, ActionPublic, check_free_text, read_as
+from review_flows.models import Action, ActionCreate, ActionPublic, check_free_text
 
 
 def add_action(

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from review_flows.audit import CHAIN_SCHEME, HeadsUnreadable, SavedHeads, saved_heads
+from core.audit_chain import CHAIN_SCHEME, HeadsUnreadable, SavedHeads, saved_heads
+from core.errors import AuditLogBroken
 from review_flows.audit_log import AuditReport, verify_log
-from review_flows.errors import AuditLogBroken
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def backup_heads(
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from review_flows.db import open_session
+    from core.db import open_session
 
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():

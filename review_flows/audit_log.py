@@ -1,7 +1,7 @@
 """The event log's hash chain in the store: sealing new rows, and verifying every case's chain
 and its case row.
 
-The rules live in :mod:`review_flows.audit` and :mod:`review_flows.audit_facts` (pure); this
+The rules live in :mod:`core.audit_chain` and :mod:`core.audit_facts` (pure); this
 module reads and writes rows.
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlmodel import Session
 
-from review_flows.audit import (
+from core.audit_chain import (
     CHAIN_SCHEME,
     GENESIS,
     BreakKind,
@@ -26,7 +26,7 @@ from review_flows.audit import (
     first_break,
     head_missing,
 )
-from review_flows.audit_facts import (
+from core.audit_facts import (
     CASE_FACTS,
     Fact,
     fact_mismatches,

@@ -14,13 +14,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from review_flows.access import Viewer, may_write_cases
-from review_flows.actions import list_actions
-from review_flows.case_queries import CaseTimeline
-from review_flows.cases import parse_input
-from review_flows.events import EventKind, amendment_marks
-from review_flows.jobs import jobs_of_case, publication_status
-from review_flows.labels import (
+from core.access import Viewer, may_write_cases
+from core.labels import (
     age_group_label,
     channel_label,
     event_label,
@@ -30,6 +25,12 @@ from review_flows.labels import (
     outcome_label,
     stage_label,
 )
+from core.settings import Settings
+from review_flows.actions import list_actions
+from review_flows.case_queries import CaseTimeline
+from review_flows.cases import parse_input
+from review_flows.events import EventKind, amendment_marks
+from review_flows.jobs import jobs_of_case, publication_status
 from review_flows.models import (
     ActionCreate,
     ActionPublic,
@@ -41,7 +42,6 @@ from review_flows.models import (
 from review_flows.notify.store import notices_of_case
 from review_flows.publications import SubmittedReport
 from review_flows.rulebook import Confidence
-from review_flows.settings import Settings
 from review_flows.shortlists import ShortlistEntry, shortlist_of
 from review_flows.timeline import Milestone, MilestoneStatus
 from review_flows.workbench import (

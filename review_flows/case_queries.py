@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from core.columns import read_as
+from core.settings import Settings, get_settings
 from review_flows.amendments import apply_amendments
 from review_flows.calendar import Nation
 from review_flows.case_logs import collector_paused, load_amendments, load_logs
@@ -26,15 +28,8 @@ from review_flows.case_rows import (
 )
 from review_flows.events import Event, EventKind
 from review_flows.lifecycle import Stage, derive_stage
-from review_flows.models import (
-    Case,
-    CaseEvent,
-    CaseEventPublic,
-    CasePublic,
-    read_as,
-)
+from review_flows.models import Case, CaseEvent, CaseEventPublic, CasePublic
 from review_flows.rulebook import Rulebook
-from review_flows.settings import Settings, get_settings
 from review_flows.timeline import (
     PENDING_STATUSES,
     Milestone,

@@ -11,7 +11,9 @@ from pydantic import ValidationError
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from review_flows.access import CaseScope
+from core.access import CaseScope
+from core.columns import read_as
+from core.settings import Settings
 from review_flows.amendments import apply_amendments
 from review_flows.calendar import Nation, WorkingCalendar, calendar_for, load_holiday_overrides
 from review_flows.errors import (
@@ -20,17 +22,11 @@ from review_flows.errors import (
     CaseReferenceAmbiguous,
 )
 from review_flows.events import Event, EventKind
-from review_flows.models import (
-    Case,
-    CaseEvent,
-    CasePublic,
-    read_as,
-)
+from review_flows.models import Case, CaseEvent, CasePublic
 from review_flows.rulebook import (
     Rulebook,
     select_rulebook,
 )
-from review_flows.settings import Settings
 
 
 def find_cases(

@@ -1,6 +1,6 @@
 """Services of the case store: one function per user action, each one transaction.
 
-They take an open :class:`sqlmodel.Session` (``review_flows.db.open_session(url)``), raise the
+They take an open :class:`sqlmodel.Session` (``core.db.open_session(url)``), raise the
 named errors of :mod:`review_flows.errors`, and never print. "Today" is always an argument.
 Nothing derivable is stored: a case's stage comes from :func:`review_flows.lifecycle.derive_stage`
 and its milestones from :func:`review_flows.timeline.compute_milestones`, each time they are read.
@@ -17,6 +17,9 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from core.columns import read_as
+from core.errors import validation_problems
+from core.settings import Settings, get_settings
 from review_flows.amendments import parse_amended_value
 from review_flows.audit_log import record_facts, seal
 from review_flows.calendar import Nation
@@ -36,7 +39,6 @@ from review_flows.errors import (
     DuplicateCaseReference,
     EventDateInvalid,
     InvalidTransition,
-    validation_problems,
 )
 from review_flows.events import Event, EventKind
 from review_flows.jobs_plan import jobs_for_event
@@ -49,14 +51,12 @@ from review_flows.models import (
     CaseEventPublic,
     CasePublic,
     check_username,
-    read_as,
 )
 from review_flows.partnerships import default_ruleset
 from review_flows.rulebook import (
     check_pinned_edition,
     missing_before,
 )
-from review_flows.settings import Settings, get_settings
 from review_flows.timeline import (
     MilestoneStatus,
 )
@@ -221,7 +221,7 @@ def change_owner(
     partnership: str | None = None,
 ) -> CaseEventPublic:
     """Hand a case to another user: an ``amended`` event naming the new owner (who then has
-    access, see :mod:`review_flows.access`), never an update of the row alone."""
+    access, see :mod:`core.access`), never an update of the row alone."""
     (event,) = amend_case(
         session, reference, reason=reason, recorded_by=recorded_by, today=today, owner=owner,
         partnership=partnership,

@@ -9,8 +9,9 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from core.columns import read_as
 from review_flows.errors import CaseDataInvalid, ContactNotFound
-from review_flows.models import Contact, ContactCreate, ContactPublic, ContactRole, read_as
+from review_flows.models import Contact, ContactCreate, ContactPublic, ContactRole
 
 
 def add_contact(session: Session, data: ContactCreate) -> ContactPublic:

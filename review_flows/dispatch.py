@@ -21,7 +21,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from review_flows.settings import Settings, get_settings
+from core.errors import WorkbenchError
+from core.learning_seam import learning_side
+from core.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ def submit_or_run(job_ids: Sequence[int], today: dt.date, *, ingest_here: bool =
 
 
 def _is_publication(job_id: int, settings: Settings) -> bool:
-    from review_flows.db import open_session
+    from core.db import open_session
     from review_flows.jobs import load_job
     from review_flows.models import JobKind
 
@@ -98,7 +100,7 @@ def _submit(job_ids: Sequence[int], settings: Settings) -> None:
     os.environ.setdefault("PREFECT_API_URL", settings.prefect_api_url or "")
     from prefect.deployments import run_deployment
 
-    from review_flows.db import open_session
+    from core.db import open_session
     from review_flows.jobs import load_job
 
     for job_id in job_ids:
@@ -116,8 +118,7 @@ def _submit(job_ids: Sequence[int], settings: Settings) -> None:
 
 
 def run_job_in_process(job_id: int, today: dt.date) -> None:
-    from learning.cli import build_encoder
-    from review_flows.db import open_session
+    from core.db import open_session
     from review_flows.jobs import load_job, run_follow_up
     from review_flows.models import Job, JobKind
     from review_flows.sweep import configured_channels
@@ -129,7 +130,8 @@ def run_job_in_process(job_id: int, today: dt.date) -> None:
         if job is not None and job.kind == JobKind.INGEST_UPLOAD:
             run_upload_job(
                 session, job_id, index_dir=settings.resolved_index_dir,
-                encoder_factory=build_encoder, settings=settings, now=dt.datetime.now(dt.UTC),
+                encoder_factory=learning_side().build_encoder, settings=settings,
+                now=dt.datetime.now(dt.UTC),
             )  # fmt: skip
             return
         kind = load_job(session, job_id).job.kind
@@ -140,8 +142,7 @@ def run_job_in_process(job_id: int, today: dt.date) -> None:
 
 
 def publish_in_process(job_id: int, today: dt.date) -> str:
-    from learning.cli import build_encoder
-    from review_flows.db import open_session
+    from core.db import open_session
     from review_flows.jobs import run_publication
     from review_flows.sweep import configured_channels
 
@@ -149,15 +150,14 @@ def publish_in_process(job_id: int, today: dt.date) -> str:
     with open_session(settings.resolved_database_url) as session:
         return run_publication(
             session, job_id, today=today, channels=configured_channels(settings),
-            index_dir=settings.resolved_index_dir, encoder_factory=build_encoder,
+            index_dir=settings.resolved_index_dir, encoder_factory=learning_side().build_encoder,
             now=dt.datetime.now(dt.UTC),  # the process's edge: its one clock read
         )  # fmt: skip
 
 
 def run_pending_in_process(today: dt.date) -> dict[str, Any]:
     """Every job still pending, done here (the sweep's catch-up); failures stay pending."""
-    from review_flows.db import open_session
-    from review_flows.errors import ReviewFlowsError
+    from core.db import open_session
     from review_flows.jobs import pending_jobs
 
     settings = get_settings()
@@ -169,7 +169,7 @@ def run_pending_in_process(today: dt.date) -> dict[str, Any]:
         try:
             run_job_in_process(job_id, today)
             done += 1
-        except ReviewFlowsError as problem:
+        except WorkbenchError as problem:
             failed.append({"job": job_id, "error": str(problem)})
     return {"done": done, "failed": failed}
 

@@ -3,19 +3,10 @@ flows) turn them into a message that says what to do next."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from core.errors import WorkbenchError
 
 
-def validation_problems(invalid: Any, label: Callable[[tuple[Any, ...]], str]) -> str:
-    """A pydantic ``ValidationError`` as one line: each field's ``label`` and its problem."""
-    return "; ".join(
-        f"{label(tuple(error['loc']))}: {error['msg'].removeprefix('Value error, ')}"
-        for error in invalid.errors()
-    )
-
-
-class ReviewFlowsError(Exception):
+class ReviewFlowsError(WorkbenchError):
     """Base class of every error raised by ``review_flows``."""
 
 
@@ -33,17 +24,6 @@ class RulebookInvalid(ReviewFlowsError):
 
 class RulebookNotFound(ReviewFlowsError):
     """No rulebook has the requested id, or none applies to the nation and incident date."""
-
-
-class PersonalDataFound(ReviewFlowsError, ValueError):
-    """A field holds what looks like personal data (a name, an NHS number, a date of birth, a
-    postcode, contact details); the message names the field, what was found (masked) and what
-    to write instead."""
-
-    def __init__(self, message: str, *, field: str, findings: tuple[object, ...] = ()) -> None:
-        super().__init__(message)
-        self.field = field
-        self.findings = findings
 
 
 # --- case store and lifecycle ------------------------------------------------------------------
@@ -123,10 +103,6 @@ class DuplicateUsername(ReviewFlowsError):
     """A user with this username already exists."""
 
 
-class DatabaseNotReady(ReviewFlowsError):
-    """The database has no tables or an older schema; run `cspr db upgrade`."""
-
-
 class ContactNotFound(ReviewFlowsError, LookupError):
     """No partnership contact with that id."""
 
@@ -135,18 +111,9 @@ class DeliveryFailed(ReviewFlowsError):
     """A notice could not be delivered on its channel (it stays pending and is tried again)."""
 
 
-class AuditLogBroken(ReviewFlowsError):
-    """The event log does not verify (a chain, a saved head or a case row), so its heads are
-    not exported; the message names each case and what broke."""
-
-
 class PartnershipNearDuplicate(ReviewFlowsError, ValueError):
     """A new partnership's name is too like a known one (``existing``) to be another."""
 
     def __init__(self, message: str, *, existing: str) -> None:
         super().__init__(message)
         self.existing = existing
-
-
-class PrefectUnreachable(ReviewFlowsError):
-    """The Prefect server did not answer a read (down, refused, or an error status)."""

@@ -12,11 +12,11 @@ import secrets
 
 from sqlmodel import Session, col, select
 
-from review_flows.access import Viewer
+from core.access import Viewer
+from core.settings import Settings
 from review_flows.deadlines import CalendarFeed as FeedFile
 from review_flows.deadlines import calendar_feed
 from review_flows.models import Role, User
-from review_flows.settings import Settings
 from review_flows.token_models import CalendarFeed
 
 FEED_PATH = "/feeds/{token}.ics"

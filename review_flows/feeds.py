@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 
 from icalendar import Alarm, Calendar, Event, vDuration
 
-from review_flows.labels import stage_label
+from core.labels import stage_label
 from review_flows.timeline import Milestone, MilestoneStatus
 
 PRODID = "-//CSPR workbench//feeds//EN"

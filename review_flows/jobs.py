@@ -16,25 +16,19 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from core.columns import utc_now
+from core.labels import case_link, event_label, stage_label
+from core.learning_seam import error_words, learning_side
+from core.settings import Settings, get_settings
 from review_flows.case_queries import case_timeline
 from review_flows.contacts import list_contacts
 from review_flows.errors import ReviewFlowsError
 from review_flows.events import EventKind
-from review_flows.labels import case_link, event_label, stage_label
-from review_flows.models import (
-    Case,
-    CaseEvent,
-    ContactRole,
-    Job,
-    JobKind,
-    NoticeKind,
-    utc_now,
-)
+from review_flows.models import Case, CaseEvent, ContactRole, Job, JobKind, NoticeKind
 from review_flows.notify.channels import Channels
 from review_flows.notify.notice import OutgoingNotice
 from review_flows.notify.plan import left_or_late
 from review_flows.notify.store import DeliveryReport, deliver_notices
-from review_flows.settings import Settings, get_settings
 from review_flows.timeline import PENDING_STATUSES
 
 logger = logging.getLogger(__name__)
@@ -155,7 +149,7 @@ def run_publication(
         review_id, themes = _ingest_and_tag(job, index_dir, encoder_factory, settings, now)
     except Exception as failed:
         job.attempts += 1
-        job.last_error = f"{type(failed).__name__}: {failed}"[:500]
+        job.last_error = error_words(failed)[:500]
         session.add(job)
         session.commit()
         raise PublicationFailed(
@@ -177,11 +171,6 @@ def _ingest_and_tag(
     settings: Settings,
     now: dt.datetime | None,
 ) -> tuple[str, list[str]]:
-    from learning.index import open_index
-    from learning.ingest import ingest_paths
-    from learning.themes.decisions import load_decisions
-    from learning.themes.tagging import ThemeWorkspace
-    from learning.themes.taxonomy import load_taxonomy, resolve_taxonomy_path
     from review_flows.publications import confined_report
 
     assert job.report_path is not None
@@ -189,22 +178,8 @@ def _ingest_and_tag(
     path = confined_report(job.report_path, settings)
     if not path.is_file():
         raise FileNotFoundError(f"the stored report {path.name} is missing")
-    encoder = encoder_factory()
-    report = ingest_paths([path], index_dir, encoder, now=now)
-    if report.failed:
-        raise PublicationFailed(report.failed[0][1])
-    index = open_index(index_dir)
-    try:
-        document = index.store.document_by_source(str(path))
-        if document is None:
-            raise PublicationFailed(f"{path.name} is not in the index after ingest")
-        taxonomy = load_taxonomy(resolve_taxonomy_path(settings.taxonomy_file, settings.data_dir))
-        decisions = load_decisions(settings.resolved_database_url)
-        workspace = ThemeWorkspace(index, taxonomy, lambda: encoder, decisions=decisions)
-        themes = [tag.label for tag in workspace.tags(document.review_id)]
-        return document.review_id, themes
-    finally:
-        index.close()
+    published = learning_side().publish_report(path, index_dir, encoder_factory, settings, now)
+    return published.review_id, list(published.themes)
 
 
 def _tell_analysts(

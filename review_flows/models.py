@@ -15,22 +15,19 @@ resolution (fastapi/sqlmodel#196).
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import field_validator
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from core.columns import UTCDateTime, enum_column, utc_now
+from core.personal_data import check_personal_data
+from core.roles import Role
 from review_flows.calendar import Nation, parse_nation
 from review_flows.events import EventKind
 from review_flows.notify.kinds import Channel, ContactRole, NoticeKind
-from review_flows.personal_data import check_personal_data
-from review_flows.roles import Role
 
-PublicModel = TypeVar("PublicModel", bound=SQLModel)
-
-ENUM_LENGTH = 40
 NOTE_MAX = 2000
 _REFERENCE = re.compile(r"^[A-Z0-9]+(?:[-/_.][A-Z0-9]+)*$")
 _LETTER_RUN = re.compile(r"[A-Z]{7,}")
@@ -56,39 +53,6 @@ class AgeGroup(StrEnum):
     AGE_15_17 = "15_17"
 
 
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """A timezone-aware UTC timestamp on every backend (SQLite stores it without the zone)."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("timestamps must be timezone-aware (UTC)")
-        return value.astimezone(dt.UTC)
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
-
-
-def enum_column(enum: type[StrEnum]) -> sa.Enum:
-    """A VARCHAR column holding the enum's values (not its member names), no native type."""
-    return sa.Enum(
-        enum,
-        native_enum=False,
-        create_constraint=False,
-        length=ENUM_LENGTH,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
-
-
 def check_reference(value: str) -> str:
     """A pseudonymous case reference such as ``NSH-2026-004``; refuses anything name-like."""
     text = value.strip()
@@ -108,7 +72,7 @@ def check_reference(value: str) -> str:
 
 
 def check_free_text(value: str | None, field: str, max_length: int = NOTE_MAX) -> str | None:
-    """Free text, trimmed; refuses personal data (see ``review_flows.personal_data``) and
+    """Free text, trimmed; refuses personal data (see ``core.personal_data``) and
     over-long text."""
     if value is None:
         return None
@@ -137,20 +101,6 @@ def check_username(value: str) -> str:
             f"username {value!r}: use 2-64 lower-case letters, digits, '.', '_', '-' or '@'"
         )
     return text
-
-
-def read_as(public: type[PublicModel], row: SQLModel) -> PublicModel:
-    """The ``XPublic`` view of a stored row, without validating it again.
-
-    Stored rows were validated when written; re-validating on read would make old rows
-    unreadable if a rule (say, the reference pattern) is tightened later.
-    """
-    return public.model_construct(**{name: getattr(row, name) for name in public.model_fields})
-
-
-def utc_now() -> dt.datetime:
-    """The current time in UTC, for audit stamps (recorded_at, created_at, sent_at)."""
-    return dt.datetime.now(dt.UTC)
 
 
 # --- cases ---------------------------------------------------------------------------------------
@@ -251,7 +201,7 @@ class CaseEvent(CaseEventBase, table=True):
     amended_to: str | None = Field(default=None, max_length=40)
     # a case's first event: the case's facts as canonical JSON, inside its hash (audit_facts)
     case_facts: str | None = Field(default=None, sa_type=sa.Text)
-    # the tamper-evident chain (review_flows.audit): the case's previous hash, and this row's
+    # the tamper-evident chain (core.audit_chain): the case's previous hash, and this row's
     chain_prev: str | None = Field(default=None, max_length=64)
     chain_hash: str | None = Field(default=None, max_length=64)
 

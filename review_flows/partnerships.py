@@ -13,16 +13,10 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
+from core.columns import utc_now
 from review_flows.calendar import Nation
 from review_flows.errors import CaseDataInvalid, PartnershipNearDuplicate, RulebookNotFound
-from review_flows.models import (
-    Case,
-    Contact,
-    PartnershipRulebook,
-    User,
-    check_partnership,
-    utc_now,
-)
+from review_flows.models import Case, Contact, PartnershipRulebook, User, check_partnership
 from review_flows.partnership_names import near_duplicate
 from review_flows.rulebook import check_pinned_edition, load_rulebook
 

@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from review_flows.access import Viewer, may_write_cases
+from core.access import Viewer, may_write_cases
+from core.learning_seam import learning_side
+from core.settings import Settings, get_settings
 from review_flows.errors import CaseDataInvalid, ReviewFlowsError
 from review_flows.events import EventKind
 from review_flows.models import Case
-from review_flows.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -223,12 +224,7 @@ def _store_stream(
 
 
 def _check_format(name: str, size: int, settings: Settings) -> None:
-    from learning.uploads import upload_refusal
-
-    problem = upload_refusal(
-        name, size, max_bytes=settings.max_document_mb * 1024 * 1024,
-        max_text_bytes=settings.max_text_document_mb * 1024 * 1024,
-    )  # fmt: skip
+    problem = learning_side().upload_refusal(name, size, settings)
     if problem:
         raise ReportRefused(f"the report was not taken: {problem}")
 

@@ -1,8 +1,8 @@
 """A rapid review draft in the sections the Panel asks a rapid review to cover: known facts;
 agency involvement; key practice episodes; immediate safety actions; possible improvements;
 context including race, inequalities and disability; the decision and its reason. Then an
-annex of learning from published reviews (:mod:`review_flows.rapid_review_annex`): the case's
-shortlist first, then similar reviews (:mod:`review_flows.rapid_review_library`).
+annex of learning from published reviews (:mod:`learning.case_annex`): the case's
+shortlist first, then similar reviews (:mod:`learning.case_learning`).
 
 Two steps, kept apart: :func:`build_draft` is pure (the case's timeline and the library's
 learning in, sections of paragraphs out); :mod:`review_flows.rapid_review_docx` turns a draft
@@ -18,15 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from review_flows.case_details import case_facts
-from review_flows.events import AMENDING_KINDS, EventKind
-from review_flows.labels import event_label, stage_label
-from review_flows.rapid_review_annex import annex_sections
-from review_flows.rapid_review_docx import edited_draft, render_docx, section_text
-from review_flows.rapid_review_library import LibraryLearning, SimilarSearch, find_learning
-from review_flows.rapid_review_model import (
+from core.draft_model import (
     ANNEX_HEADING,
     SECTION_HEADINGS,
     Paragraph,
@@ -35,6 +29,12 @@ from review_flows.rapid_review_model import (
     Style,
     Table,
 )
+from core.labels import event_label, stage_label
+from core.learning_seam import CaseLearning, learning_side
+from review_flows.case_details import case_facts
+from review_flows.case_facts import timeline_facts
+from review_flows.events import AMENDING_KINDS, EventKind
+from review_flows.rapid_review_docx import edited_draft, render_docx, section_text
 
 if TYPE_CHECKING:
     from review_flows.case_queries import CaseTimeline
@@ -101,21 +101,22 @@ GUIDANCE = {
 def prepare_rapid_review(
     timeline: CaseTimeline,
     shortlist: Sequence[ShortlistEntry],
-    open_search: Callable[[], SimilarSearch] | None,
+    open_search: Callable[[], Any] | None,
     *,
     today: dt.date,
 ) -> RapidReviewDraft:
     """The case's rapid review draft: its facts and chronology, and an annex of the reviews
     saved to its ``shortlist`` first, then the most similar others (Prepare and Regenerate on
     the Case page)."""
-    return build_draft(timeline, find_learning(open_search, timeline, shortlist), today=today)
+    learning = learning_side().case_learning(open_search, timeline_facts(timeline), shortlist)
+    return build_draft(timeline, learning, today=today)
 
 
 # --- the content (pure) ------------------------------------------------------------------------
 
 
 def build_draft(
-    timeline: CaseTimeline, learning: LibraryLearning, *, today: dt.date
+    timeline: CaseTimeline, learning: CaseLearning, *, today: dt.date
 ) -> RapidReviewDraft:
     """The draft's sections from the case's timeline and the library's ``learning`` (may be
     empty, with the reason the library gave none)."""
@@ -129,7 +130,7 @@ def build_draft(
         _improvements(learning),
         _guided(SECTION_HEADINGS[5], "context"),
         _decision(timeline, events),
-        *annex_sections(learning),
+        *learning.annex,
     )
     subtitle = (
         f"{case.reference} · {case.partnership} · draft of {today.isoformat()}. "
@@ -171,10 +172,10 @@ def _safety(timeline: CaseTimeline) -> Section:
     return Section(SECTION_HEADINGS[3], tuple(paragraphs))
 
 
-def _improvements(learning: LibraryLearning) -> Section:
+def _improvements(learning: CaseLearning) -> Section:
     paragraphs = []
-    if learning.reviews:
-        titles = "; ".join(_flat(item.review.title) for item in learning.reviews)
+    if learning.titles:
+        titles = "; ".join(_flat(title) for title in learning.titles)
         paragraphs.append(
             Paragraph(f"Published reviews to compare with (see the annex): {titles}.")
         )

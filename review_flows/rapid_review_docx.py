@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from core.draft_model import Paragraph, RapidReviewDraft, Section, Style, Table
 from review_flows.errors import ReviewFlowsError
-from review_flows.rapid_review_model import Paragraph, RapidReviewDraft, Section, Style, Table
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument

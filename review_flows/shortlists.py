@@ -1,5 +1,5 @@
 """A case's shortlist of similar published reviews: saved from the Similar cases page, shown on
-the Case page. Both services take the signed-in :class:`~review_flows.access.Viewer` and keep to
+the Case page. Both services take the signed-in :class:`~core.access.Viewer` and keep to
 the cases they may see: a case outside their scope reads as "not found", as in
 :mod:`review_flows.workbench`.
 """
@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from review_flows.access import Viewer
-from review_flows.errors import CaseDataInvalid, validation_problems
+from core.access import Viewer
+from core.errors import validation_problems
+from review_flows.errors import CaseDataInvalid
 from review_flows.models import ShortlistItem
 from review_flows.workbench import visible_case
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core.settings import Settings, get_settings
 from review_flows.calendar import Nation
 from review_flows.case_queries import summarise_cases
 from review_flows.case_rows import calendars, rulebook_for
@@ -21,7 +22,6 @@ from review_flows.notify.channels import Channels, InboxChannel, NoticeChannel
 from review_flows.notify.notice import OutgoingNotice
 from review_flows.notify.plan import Recipient, SweepCase, plan_sweep
 from review_flows.notify.store import DeliveryReport, deliver_notices
-from review_flows.settings import Settings, get_settings
 from review_flows.web_sessions import purge_expired
 
 logger = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """When the deadline sweep runs next, from its cron schedule (``CSPR_SWEEP_CRON`` in
-``CSPR_SWEEP_TIMEZONE``, the schedule :mod:`review_flows.flows.deployments` gives Prefect) and
+``CSPR_SWEEP_TIMEZONE``, the schedule :mod:`cspr.deployments` gives Prefect) and
 "now", an argument. Pure: no clock, no Prefect.
 
 The cron is read as Prefect reads it (standard five fields; when both day of month and day of

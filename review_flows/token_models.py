@@ -9,7 +9,7 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
-from review_flows.models import UTCDateTime, utc_now
+from core.columns import UTCDateTime, utc_now
 
 
 class WebSession(SQLModel, table=True):

@@ -18,10 +18,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from review_flows.access import Viewer
+from core.access import Viewer
+from core.columns import utc_now
+from core.learning_seam import LearningFailed, error_words, learning_side
+from core.settings import Settings
 from review_flows.errors import ReviewFlowsError
-from review_flows.models import Job, JobKind, utc_now
-from review_flows.settings import Settings
+from review_flows.models import Job, JobKind
 
 logger = logging.getLogger(__name__)
 
@@ -45,18 +47,16 @@ def hand_over_uploads(
 ) -> UploadHandover:
     """Hand the saved batch in ``folder`` to a worker: a flow run if the Prefect server takes
     it, else a job the sweep does."""
-    from learning.uploads import IngestFlowNotSubmitted, check_may_upload, submit_ingest_flow
-
-    check_may_upload(viewer)
+    learning = learning_side()
+    learning.check_may_upload(viewer)
     why = None
     if settings.prefect_api_url:
-        try:
-            url = submit_ingest_flow(
-                folder, settings.resolved_index_dir, api_url=settings.prefect_api_url
-            )
-            return UploadHandover(flow_url=url)
-        except IngestFlowNotSubmitted as problem:
-            why = str(problem)
+        submitted = learning.submit_ingest(
+            folder, settings.resolved_index_dir, settings.prefect_api_url
+        )
+        if submitted.flow_url is not None:
+            return UploadHandover(flow_url=submitted.flow_url)
+        why = submitted.not_submitted
     job = Job(kind=JobKind.INGEST_UPLOAD, report_path=str(folder))
     session.add(job)
     session.commit()
@@ -82,10 +82,6 @@ def run_upload_job(
     """Ingest a waiting batch (done once); returns how many files went in. Files that cannot
     be read are named in the job's ``last_error`` and not retried; a failure of the run itself
     raises :class:`UploadIngestFailed` and leaves the job pending."""
-    from learning.errors import LearningError
-    from learning.ingest import ingest_paths
-    from learning.reader import shared_reader
-
     job = session.get(Job, job_id)
     if job is None or job.kind != JobKind.INGEST_UPLOAD:
         raise UploadIngestFailed(f"no upload job #{job_id}")
@@ -94,14 +90,10 @@ def run_upload_job(
     try:
         folder = confined_upload_folder(job.report_path or "", settings)
         files = sorted(path for path in folder.iterdir() if path.is_file())
-        report = ingest_paths(
-            files, index_dir, encoder_factory(), now=now,
-            max_bytes=settings.max_document_mb * 1024 * 1024,
-            reader=shared_reader(settings.ingest_memory_mb, settings.ingest_seconds_per_document),
-        )  # fmt: skip
-    except (LearningError, OSError, UploadIngestFailed) as failed:
+        report = learning_side().ingest_batch(files, index_dir, encoder_factory(), settings, now)
+    except (LearningFailed, OSError, UploadIngestFailed) as failed:
         job.attempts += 1
-        job.last_error = f"{type(failed).__name__}: {failed}"[:500]
+        job.last_error = error_words(failed)[:500]
         session.add(job)
         session.commit()
         raise UploadIngestFailed(f"upload job #{job_id} was not done: {failed}") from failed
@@ -111,7 +103,7 @@ def run_upload_job(
     )
     session.add(job)
     session.commit()
-    return report.added + report.updated
+    return report.taken
 
 
 def confined_upload_folder(stored: str, settings: Settings) -> Path:

@@ -16,9 +16,9 @@ import secrets
 
 from sqlmodel import Session, col, delete, select
 
-from review_flows.access import Viewer
+from core.access import Viewer
+from core.settings import Settings
 from review_flows.models import Role, User
-from review_flows.settings import Settings
 from review_flows.token_models import WebSession
 
 COOKIE = "cspr_session"

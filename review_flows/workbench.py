@@ -1,5 +1,5 @@
 """The case services as the workbench calls them: every read and write takes the signed-in
-:class:`~review_flows.access.Viewer` and keeps to what they may see (:func:`case_scope`).
+:class:`~core.access.Viewer` and keeps to what they may see (:func:`case_scope`).
 
 A case outside the viewer's scope raises :class:`CaseNotFound` exactly as a missing one does.
 """
@@ -10,7 +10,9 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from review_flows.access import Viewer, case_scope, may_write_cases
+from core.access import Viewer, case_scope, may_write_cases
+from core.columns import utc_now
+from core.settings import Settings
 from review_flows.actions import add_action
 from review_flows.case_queries import (
     CaseOverview,
@@ -32,11 +34,9 @@ from review_flows.models import (
     CaseEventPublic,
     Contact,
     Notice,
-    utc_now,
 )
 from review_flows.notify.store import inbox, mark_read
 from review_flows.publications import SubmittedReport, stored_report
-from review_flows.settings import Settings
 from review_flows.week import CaseMilestones, DueRow, week_rows
 
 

@@ -1,4 +1,4 @@
-"""Build the name lists the personal-data guard ships (``review_flows/data/forenames.txt`` and
+"""Build the name lists the personal-data guard ships (``core/data/forenames.txt`` and
 ``surnames.txt``). Run by hand when the sources change; the product never reads the sources.
 
 Forenames: the US 1990 census first names (package ``names``, public domain) and, from
@@ -17,7 +17,7 @@ import os
 import re
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "review_flows" / "data"
+OUT = Path(__file__).resolve().parents[1] / "core" / "data"
 # country -> the least frequency (1 rare .. 13 extremely common) that counts there: every name
 # known in Britain and Ireland, the common ones elsewhere
 COUNTRIES = {

@@ -1,4 +1,4 @@
-"""Build the list of NHS bodies the personal-data guard ships (``review_flows/data/
+"""Build the list of NHS bodies the personal-data guard ships (``core/data/
 nhs_bodies.txt``): the names of the NHS trusts, Welsh local health boards, integrated care boards
 and children's hospitals and units of the UK, from the NHS Organisation Data Service (ODS,
 Open Government Licence v3.0) as collected by the Royal College of Paediatrics and Child
@@ -19,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "review_flows" / "data" / "nhs_bodies.txt"
+OUT = Path(__file__).resolve().parents[1] / "core" / "data" / "nhs_bodies.txt"
 TABLES = ("rcpch_organisations", "trust", "local_health_boards", "integrated_care_boards")
 _NAME = re.compile(
     r'"(?:OrganisationName|ParentName|trust_name|health_board|name)":\s*"(?P<name>[^"]+)"'

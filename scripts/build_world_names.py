@@ -1,5 +1,5 @@
 """Build the worldwide name lists the personal-data guard ships beside the census ones
-(``review_flows/data/world_forenames.txt`` and ``world_surnames.txt``), from ``names-dataset``
+(``core/data/world_forenames.txt`` and ``world_surnames.txt``), from ``names-dataset``
 (Philippe Remy, Apache-2.0; names gathered from a public social-network data set, 105 countries).
 
 ``names-dataset`` keeps its data as pickles (``v3/*.pkl.gz``), which the product never loads
@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "review_flows" / "data"
+OUT = Path(__file__).resolve().parents[1] / "core" / "data"
 TOP = 1000
 COUNTRIES = (
     "GB", "IE", "US", "CA", "AU", "PL", "RO", "LT", "LV", "BG", "AL", "IT", "PT", "ES", "FR",

@@ -68,7 +68,7 @@ def postgres_problem(url: str) -> str | None:
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh data folder, set as ``CSPR_DATA_DIR`` with the settings cache cleared."""
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     folder = tmp_path / "data"
     folder.mkdir()

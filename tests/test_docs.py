@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from review_flows.settings import Settings
+from core.settings import Settings
 from tests.conftest import REPO_ROOT
 
 

@@ -13,8 +13,8 @@ import json
 
 import streamlit as st
 
+from core.access import Viewer, may_open
 from review_flows import web_sessions
-from review_flows.access import Viewer, may_open
 from review_flows.auth import SignInRefused, session_expired, sign_in
 from ui.resources import db_session, settings
 

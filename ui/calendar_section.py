@@ -8,7 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
-from review_flows.access import Viewer
+from core.access import Viewer
 from review_flows.deadlines import calendar_feed
 from review_flows.feed_links import feed_url, live_feed, new_feed, revoke_feed
 from ui.resources import db_session, settings

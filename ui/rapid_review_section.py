@@ -13,8 +13,8 @@ import datetime as dt
 
 import streamlit as st
 
+from core.errors import WorkbenchError
 from review_flows.case_details import CaseDetails
-from review_flows.errors import ReviewFlowsError
 from review_flows.rapid_review import (
     RapidReviewDraft,
     edited_draft,
@@ -66,7 +66,7 @@ def _edit_draft(draft: RapidReviewDraft, case_id: int) -> None:
     if saved:
         try:
             edited = edited_draft(draft, [st.session_state.get(key, "") for key in keys])
-        except ReviewFlowsError as problem:
+        except WorkbenchError as problem:
             st.error(f"Not saved: {plain(problem)}")
             return
         st.session_state[DRAFT] = (case_id, edited, render_docx(edited))

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
-from review_flows.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def warm_up() -> threading.Thread:
 @st.cache_resource(show_spinner=False)
 def _prepared_url(url: str) -> str:
     """Migrate an empty database once per process (the CLI does the same on first use)."""
-    from review_flows.migrations import prepare_database
+    from core.migrations import prepare_database
 
     prepare_database(url)
     return url
@@ -60,7 +60,7 @@ def _prepared_url(url: str) -> str:
 @contextmanager
 def db_session() -> Iterator[Session]:
     """A short session for one page run (never kept across reruns)."""
-    from review_flows.db import open_session
+    from core.db import open_session
 
     with open_session(_prepared_url(settings().resolved_database_url)) as session:
         yield session
@@ -98,8 +98,8 @@ def search_engine() -> Any:
     """The learning search engine over the index folder, opened once per process. The model
     behind it loads on the first search that needs it (the Library and Themes pages read the
     index and the cached theme tags only)."""
-    from learning.cli import build_encoder
     from learning.encoder import SentenceTransformerEncoder
+    from learning.runtime import build_encoder
     from learning.search import open_engine
 
     encoder = build_encoder()
@@ -112,7 +112,7 @@ def reviews_being_added() -> bool:
     """Whether an ingest flow run (the demo library, an upload) is under way now."""
     import datetime as dt
 
-    from review_flows.ingest_runs import library_ingests
+    from learning.ingest_runs import library_ingests
 
     return library_ingests(settings().prefect_api_url, now=dt.datetime.now(dt.UTC)).under_way
 

@@ -21,8 +21,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from core.settings import get_settings
 from review_flows import web_sessions
-from review_flows.settings import get_settings
 
 NOT_FOUND = "Not found"
 
@@ -34,14 +34,14 @@ def _now() -> dt.datetime:
 @functools.cache
 def _prepared(url: str) -> str:
     """Migrate an empty database once per process, as the pages do (ui/resources.py)."""
-    from review_flows.migrations import prepare_database
+    from core.migrations import prepare_database
 
     prepare_database(url)
     return url
 
 
 def _session() -> AbstractContextManager[Session]:
-    from review_flows.db import open_session
+    from core.db import open_session
 
     return open_session(_prepared(get_settings().resolved_database_url))
 

@@ -3,7 +3,7 @@ watch them, send again what a lost worker left unstaged, until every document is
 for (staged or failed) in staging.
 
 Workers are reached through a :class:`Dispatcher` (Prefect deployments in
-``review_flows.flows.collection``; a fake in tests) and staging through ``accounted``; the
+``learning.flows.collection``; a fake in tests) and staging through ``accounted``; the
 decisions are the pure functions of :mod:`learning.collection.plan`.
 """
 

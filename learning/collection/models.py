@@ -17,7 +17,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from review_flows.models import UTCDateTime
+from core.columns import UTCDateTime
 
 
 class StagingStatus(StrEnum):

@@ -12,9 +12,9 @@ import re
 
 from sqlmodel import Field, Session, SQLModel, select
 
+from core.columns import UTCDateTime
 from learning.errors import InvalidDecision
 from learning.themes.values import AnalystDecision, Decision
-from review_flows.models import UTCDateTime
 
 NOTE_MAX = 2000
 _NAME = re.compile(r"^\S.{0,119}$")
@@ -110,8 +110,8 @@ def decision_history(
 
 def load_decisions(database_url: str) -> dict[tuple[str, str], AnalystDecision]:
     """The decisions in force in the app database at ``database_url`` (schema made if empty)."""
-    from review_flows.db import open_session
-    from review_flows.migrations import prepare_database
+    from core.db import open_session
+    from core.migrations import prepare_database
 
     prepare_database(database_url)
     with open_session(database_url) as session:
@@ -129,8 +129,8 @@ def save_decision(
     note: str | None = None,
 ) -> AnalystDecision:
     """Record one decision in the app database at ``database_url`` (see :func:`record_decision`)."""
-    from review_flows.db import open_session
-    from review_flows.migrations import prepare_database
+    from core.db import open_session
+    from core.migrations import prepare_database
 
     prepare_database(database_url)
     with open_session(database_url) as session:

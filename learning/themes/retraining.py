@@ -36,9 +36,9 @@ from learning.themes.scoring import ScoringParams
 from learning.themes.values import Decision
 
 if TYPE_CHECKING:
+    from core.settings import Settings
     from learning.themes.tagging import DecisionMap, ThemeWorkspace
     from learning.themes.taxonomy import Taxonomy
-    from review_flows.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -296,9 +296,9 @@ def _decisions_after(database_url: str, after: int) -> tuple[int, int]:
     from sqlalchemy import func
     from sqlmodel import select
 
+    from core.db import open_session
+    from core.migrations import prepare_database
     from learning.themes.decisions import ThemeDecisionRecord
-    from review_flows.db import open_session
-    from review_flows.migrations import prepare_database
 
     prepare_database(database_url)
     record_id = ThemeDecisionRecord.id

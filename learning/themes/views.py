@@ -20,6 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.labels import (
+    AGE_GROUP_LABELS,
+    NATION_LABELS,
+    OUTCOME_LABELS,
+    REVIEW_TYPE_LABELS,
+)
 from learning.encoder import Encoder
 from learning.errors import InvalidDecision
 from learning.themes.decisions import load_decisions, save_decision
@@ -30,15 +36,9 @@ from learning.themes.report import TrendsReport
 from learning.themes.scoring import SCORING_VERSION
 from learning.themes.tagging import ThemeWorkspace
 from learning.themes.values import AnalystDecision, Decision, Evidence
-from review_flows.labels import (
-    AGE_GROUP_LABELS,
-    NATION_LABELS,
-    OUTCOME_LABELS,
-    REVIEW_TYPE_LABELS,
-)
 
 if TYPE_CHECKING:
-    from review_flows.settings import Settings
+    from core.settings import Settings
 
 #: The facts the page groups prevalence by, with their headings.
 DIMENSIONS: dict[str, str] = {

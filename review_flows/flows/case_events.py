@@ -8,15 +8,15 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
+from core.settings import get_settings
 from review_flows.flows.clock import flow_day
-from review_flows.settings import get_settings
 
 
 @task(
     name="follow-up", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=exponential_backoff(5)
 )
 def follow_up(job_id: int, today: str) -> int:
-    from review_flows.db import open_session
+    from core.db import open_session
     from review_flows.jobs import run_follow_up
     from review_flows.sweep import configured_channels
 

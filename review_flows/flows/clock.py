@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from review_flows.settings import get_settings
+from core.settings import get_settings
 
 
 def local_today() -> dt.date:

@@ -9,13 +9,14 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from core.learning_seam import learning_side
+from core.settings import get_settings
 from review_flows.flows.clock import flow_day
-from review_flows.settings import get_settings
 
 
 @task(name="send-reminders", cache_policy=NO_CACHE)
 def send_reminders(today: str, dry_run: bool) -> dict[str, Any]:
-    from review_flows.db import open_session
+    from core.db import open_session
     from review_flows.sweep import run_sweep
 
     settings = get_settings()
@@ -33,9 +34,9 @@ def retry_pending_jobs(today: str) -> dict[str, Any]:
 
 @task(name="export-audit-heads", cache_policy=NO_CACHE)
 def export_audit_heads() -> str:
+    from core.columns import utc_now
+    from core.db import open_session
     from review_flows.audit_heads import export_heads
-    from review_flows.db import open_session
-    from review_flows.models import utc_now
 
     settings = get_settings()
     with open_session(settings.resolved_database_url) as session:
@@ -65,8 +66,7 @@ def deadline_sweep(today: str | None = None, dry_run: bool = False) -> dict[str,
 def _retrain_tagger_if_due() -> dict[str, Any] | None:
     """The learned theme tagger, retrained if enough decisions followed its last training (a
     failure is logged: the sweep's own work is done)."""
-    from review_flows.flows.tagger import retrain_theme_tagger
-
+    retrain_theme_tagger = learning_side().tagger_retraining_flow()
     state = retrain_theme_tagger(only_if_due=True, return_state=True)
     if state.is_failed():
         get_run_logger().warning("theme tagger not retrained: %s", state.message)

@@ -12,10 +12,10 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from core.settings import Settings
 from review_flows.errors import DeliveryFailed
 from review_flows.models import Channel
 from review_flows.notify.notice import OutgoingNotice
-from review_flows.settings import Settings
 
 
 def build_message(notice: OutgoingNotice, sender: str) -> EmailMessage:

@@ -23,8 +23,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from core.labels import case_link, event_label, nation_label, stage_label
 from review_flows.calendar import Nation
-from review_flows.labels import case_link, event_label, nation_label, stage_label
 from review_flows.notify.kinds import Channel, ContactRole, NoticeKind
 from review_flows.notify.notice import OutgoingNotice
 from review_flows.timeline import Milestone, MilestoneStatus

@@ -17,8 +17,9 @@ from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from core.columns import utc_now
 from review_flows.errors import DeliveryFailed
-from review_flows.models import Channel, Notice, utc_now
+from review_flows.models import Channel, Notice
 from review_flows.notify.channels import Channels
 from review_flows.notify.notice import OutgoingNotice
 

@@ -9,7 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import learning.cli
+from cspr.cli import library as library_cli
+import learning.runtime
 from learning.encoder import FakeEncoder
 from tests.learning.factories import CORPUS, write_corpus
 from tests.learning.test_search import PRECIS
@@ -28,16 +29,16 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[FakeEncoder]:
         built.append(FakeEncoder())
         return built[-1]
 
-    monkeypatch.setattr(learning.cli, "build_encoder", build)
+    monkeypatch.setattr(learning.runtime, "build_encoder", build)
     # the test process keeps its priority (lower_priority is tested on its own)
-    monkeypatch.setattr(learning.cli, "lower_priority", lambda niceness: None)
+    monkeypatch.setattr(learning.runtime, "lower_priority", lambda niceness: None)
     return built
 
 
 @pytest.fixture
 def cspr(loads: list[FakeEncoder], data_dir: Path):
     app = typer.Typer()
-    learning.cli.register(app)
+    library_cli.register(app)
     runner = CliRunner()
 
     def invoke(*args: str):
@@ -148,7 +149,7 @@ def test_an_ingest_runs_at_lower_priority() -> None:
     import subprocess
     import sys
 
-    code = "import os, learning.cli; learning.cli.lower_priority(7); print(os.nice(0))"
+    code = "import os, learning.runtime; learning.runtime.lower_priority(7); print(os.nice(0))"
     niceness = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
@@ -281,7 +282,7 @@ def test_data_dir_option(cspr, tmp_path: Path) -> None:
 def test_mismatch_says_rebuild_and_rebuild_fixes_it(
     cspr, ingested: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(learning.cli, "build_encoder", lambda: FakeEncoder(name="new-model"))
+    monkeypatch.setattr(learning.runtime, "build_encoder", lambda: FakeEncoder(name="new-model"))
     result = cspr("search", "baby")
     assert result.exit_code == 2
     assert "run `cspr ingest --rebuild`" in result.stderr

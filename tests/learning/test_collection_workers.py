@@ -19,6 +19,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from core.db import build_engine
+from core.migrations import upgrade_database
 from learning.collection.builder import build_index
 from learning.collection.coordinator import coordinate, list_collection
 from learning.collection.models import CollectionDocument
@@ -44,8 +46,6 @@ from learning.encoder import FakeEncoder
 from learning.models import ExtractedDocument, Page, ReviewMetadata, Unit, UnitKind
 from learning.reader import shared_reader
 from learning.search import open_engine
-from review_flows.db import build_engine
-from review_flows.migrations import upgrade_database
 
 NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -393,8 +393,8 @@ def _leftovers(pid: int) -> list[int]:
 def test_the_batch_flow_stages_its_documents(data_dir: Path) -> None:
     from prefect.logging import disable_run_logger
 
-    from review_flows.flows.collection import ingest_batch
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
+    from learning.flows.collection import ingest_batch
 
     _write_reviews(data_dir / "reviews", 2)
     url = get_settings().resolved_database_url

@@ -30,7 +30,7 @@ def _model_folder(path: Path, dimension: int) -> Path:
 @pytest.fixture
 def model_setting(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     """``CSPR_MODEL_PATH`` unset, with the settings cache cleared before and after."""
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.delenv("CSPR_MODEL_PATH", raising=False)
     get_settings.cache_clear()
@@ -39,8 +39,8 @@ def model_setting(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatc
 
 
 def _configured_encoder(monkeypatch: pytest.MonkeyPatch, folder: Path | None):  # noqa: ANN202
-    from learning.cli import build_encoder
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
+    from learning.runtime import build_encoder
 
     if folder is None:
         monkeypatch.delenv("CSPR_MODEL_PATH", raising=False)

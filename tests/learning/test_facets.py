@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.case_facts import CaseFacts
 from learning.facets import MAX_FACETS, Facet, FacetKind, facet_reader, precis_facets
-from learning.precis import CaseFacts, case_precis
+from learning.precis import case_precis
 from learning.themes.taxonomy import Taxonomy, load_taxonomy
 
 AGE, RISK, AGENCY, FAILURE = FacetKind.AGE, FacetKind.RISK, FacetKind.AGENCY, FacetKind.FAILURE

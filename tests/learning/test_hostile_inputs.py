@@ -103,12 +103,13 @@ def cspr_search(monkeypatch: pytest.MonkeyPatch, data_dir: Path):
     import typer
     from typer.testing import CliRunner
 
-    import learning.cli
+    import cspr.cli.library
+    import learning.runtime
 
-    monkeypatch.setattr(learning.cli, "build_encoder", FakeEncoder)
-    monkeypatch.setattr(learning.cli, "lower_priority", lambda niceness: None)
+    monkeypatch.setattr(learning.runtime, "build_encoder", FakeEncoder)
+    monkeypatch.setattr(learning.runtime, "lower_priority", lambda niceness: None)
     app = typer.Typer()
-    learning.cli.register(app)
+    cspr.cli.library.register(app)
 
     def run(folder: Path, *args: str) -> str:
         runner = CliRunner()

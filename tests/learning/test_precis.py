@@ -9,8 +9,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from learning.precis import CaseFacts, case_precis, facts_of
+from core.case_facts import CaseFacts
+from learning.precis import case_precis
 from learning.query import split_sentences
+from review_flows.case_facts import facts_of
 
 
 @pytest.mark.parametrize(

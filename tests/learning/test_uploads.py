@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from core.access import Viewer
+from core.roles import Role
 from learning.uploads import (
     UploadNotAllowed,
     may_upload,
     safe_file_name,
     save_uploads,
 )
-from review_flows.access import Viewer
-from review_flows.roles import Role
 from tests.learning.factories import CORPUS, review_markdown
 
 NOW = dt.datetime(2026, 3, 31, 9, 30, 5, tzinfo=dt.UTC)

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from review_flows.db import build_engine
+from core.db import build_engine
 
 TODAY = dt.date(2026, 3, 31)
 
@@ -28,8 +28,8 @@ TODAY = dt.date(2026, 3, 31)
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file with every migration applied, built once."""
-    from review_flows.db import get_engine
-    from review_flows.migrations import upgrade_database
+    from core.db import get_engine
+    from core.migrations import upgrade_database
 
     path = tmp_path_factory.mktemp("template") / "cspr.db"
     url = f"sqlite:///{path}"

@@ -16,10 +16,10 @@ from sqlalchemy import text
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from review_flows.audit import GENESIS, BreakKind, ChainedEvent, event_hash, first_break
+from core.audit_chain import GENESIS, BreakKind, ChainedEvent, event_hash, first_break
+from core.db import build_engine
+from core.migrations import alembic_config, upgrade_database
 from review_flows.audit_log import verify_log
-from review_flows.db import build_engine
-from review_flows.migrations import alembic_config, upgrade_database
 
 STAMP = dt.datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=dt.UTC)
 FACTS = '{"reference":"NSH-2026-001","partnership":"Northshire"}'
@@ -122,7 +122,7 @@ def test_an_inserted_row_is_named_even_with_a_valid_hash_of_its_own() -> None:
 
 
 def test_saved_heads_catch_deleted_last_events_and_allow_appended_ones() -> None:
-    from review_flows.audit import head_missing
+    from core.audit_chain import head_missing
 
     events = _chain(4)
     saved = events[2].chain_hash
@@ -261,8 +261,8 @@ def test_an_inserted_row_is_named_in_the_store(session: Session, three_cases: li
 def test_cli_verify_says_intact_then_names_the_row(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from review_flows.cli.main import _register_areas, app
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
+    from cspr.cli.main import _register_areas, app
 
     monkeypatch.setenv("CSPR_DATABASE_URL", db_url)
     get_settings.cache_clear()
@@ -294,8 +294,8 @@ def test_cli_verify_against_saved_heads_finds_a_deleted_last_event_and_a_deleted
     session: Session, three_cases: list, db_url: str, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    from review_flows.cli.main import _register_areas, app
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
+    from cspr.cli.main import _register_areas, app
 
     monkeypatch.setenv("CSPR_DATABASE_URL", db_url)
     get_settings.cache_clear()

@@ -23,8 +23,8 @@ NOW = dt.datetime(2026, 12, 7, 7, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def store(data_dir: Path, migrated_template: Path) -> str:
     """The data folder's database, with one case opened through the service."""
+    from core.db import get_engine, open_session
     from review_flows.cases import create_case, parse_input
-    from review_flows.db import get_engine, open_session
     from review_flows.models import CaseCreate
 
     shutil.copyfile(migrated_template, data_dir / "cspr.db")
@@ -42,7 +42,7 @@ def store(data_dir: Path, migrated_template: Path) -> str:
 
 
 def test_a_backup_holds_its_heads_and_exports_them(store: str, data_dir: Path) -> None:
-    from review_flows.backup import backup
+    from cspr.backup import backup
 
     heads_dir = data_dir / "audit-heads"
     backup(store, data_dir / "index", data_dir / "backup", now=NOW, heads_dir=heads_dir)
@@ -59,7 +59,7 @@ def test_a_backup_holds_its_heads_and_exports_them(store: str, data_dir: Path) -
 def test_cli_backup_exports_heads_that_verify_then_uses_by_default(
     store: str, data_dir: Path
 ) -> None:
-    from review_flows.cli.main import _register_areas, app
+    from cspr.cli.main import _register_areas, app
 
     _register_areas()
     runner = CliRunner()
@@ -80,7 +80,7 @@ def test_the_sweep_exports_the_heads_as_its_last_step(store: str, data_dir: Path
 
 
 def test_an_unreadable_latest_export_is_an_error_not_skipped(tmp_path: Path) -> None:
-    from review_flows.audit import HeadsUnreadable
+    from core.audit_chain import HeadsUnreadable
 
     folder = tmp_path / "heads"
     folder.mkdir()

@@ -19,11 +19,11 @@ from sqlalchemy import text
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from review_flows.audit import BreakKind
+from core.audit_chain import BreakKind
+from core.db import build_engine
+from core.migrations import current_revision, upgrade_database
 from review_flows.audit_heads import export_heads, latest_heads
 from review_flows.audit_log import verify_log
-from review_flows.db import build_engine
-from review_flows.migrations import current_revision, upgrade_database
 from tests.review_flows.test_audit import _events_of, _tamper
 
 NOW = dt.datetime(2026, 12, 7, 7, 0, tzinfo=dt.UTC)
@@ -184,8 +184,8 @@ def _rewrite_chain(
 ) -> None:
     """An attacker with the code and database rights: change the row, then re-seal the case's
     whole chain so that it holds with the new facts."""
-    from review_flows.audit import GENESIS, ChainedEvent, event_hash
-    from review_flows.audit_facts import facts_text
+    from core.audit_chain import GENESIS, ChainedEvent, event_hash
+    from core.audit_facts import facts_text
     from review_flows.audit_log import CASE_ROWS, _stored_events
 
     _update_case(session, reference, **facts)
@@ -231,8 +231,8 @@ def test_a_chain_rewritten_with_unreadable_facts_is_named(session: Session, open
 def test_an_export_is_a_new_owner_only_file_and_refused_once_the_log_breaks(
     session: Session, opened: Any, today: dt.date, tmp_path: Path
 ) -> None:
+    from core.errors import AuditLogBroken
     from review_flows.cases import change_owner
-    from review_flows.errors import AuditLogBroken
 
     folder = tmp_path / "heads"
     first = export_heads(session, folder, now=NOW)
@@ -262,8 +262,8 @@ def test_an_export_is_a_new_owner_only_file_and_refused_once_the_log_breaks(
 
 @pytest.fixture
 def cli(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from review_flows.cli.main import _register_areas, app
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
+    from cspr.cli.main import _register_areas, app
 
     monkeypatch.setenv("CSPR_DATABASE_URL", db_url)
     monkeypatch.setenv("CSPR_AUDIT_HEADS_DIR", str(tmp_path / "heads"))
@@ -369,7 +369,7 @@ def test_the_upgrade_reseals_existing_chains_which_then_verify(blank_url: str) -
 
 
 def test_the_upgrade_refuses_to_reseal_a_chain_already_tampered_with(blank_url: str) -> None:
-    from review_flows.errors import AuditLogBroken
+    from core.errors import AuditLogBroken
 
     _at_0010_with_an_amended_case(blank_url)
     engine = build_engine(blank_url)

@@ -10,14 +10,14 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from core.db import get_engine, open_session
+from core.migrations import upgrade_database
+from cspr.backup import BackupFailed, backup, restore
 from learning.encoder import FakeEncoder
 from learning.ingest import ingest_paths
 from learning.search import open_engine
-from review_flows.backup import BackupFailed, backup, restore
 from review_flows.cases import record_event
-from review_flows.db import get_engine, open_session
 from review_flows.demo import seed_demo
-from review_flows.migrations import upgrade_database
 from review_flows.models import Case, CaseEvent, CaseEventCreate
 from tests.learning.factories import CORPUS, write_corpus
 
@@ -79,7 +79,7 @@ def test_refusals(data_dir: Path) -> None:
 def test_cli_backs_up_and_restores(data_dir: Path) -> None:
     import typer
 
-    from review_flows.cli import backup as cli_backup
+    from cspr.cli import backup as cli_backup
 
     app = typer.Typer()
     cli_backup.register(app)

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from review_flows.access import Viewer
+from core.access import Viewer
+from core.roles import Role
 from review_flows.case_details import (
     case_details,
     job_lines,
@@ -27,7 +28,6 @@ from review_flows.errors import (
 from review_flows.events import EventKind
 from review_flows.models import CaseEvent, Job, JobKind, Notice
 from review_flows.notify.kinds import Channel, NoticeKind
-from review_flows.roles import Role
 from review_flows.shortlists import save_to_shortlist
 from review_flows.timeline import MilestoneStatus
 from review_flows.workbench import NotAllowed

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from core.settings import Settings
 from review_flows import actions, cases, users
 from review_flows.case_queries import case_timeline, get_case, list_cases, summarise_cases
 from review_flows.cases import create_case, parse_input, record_event
@@ -38,7 +39,6 @@ from review_flows.models import (
     User,
     UserCreate,
 )
-from review_flows.settings import Settings
 from review_flows.timeline import MilestoneStatus
 from tests.review_flows.conftest import CaseFactory
 

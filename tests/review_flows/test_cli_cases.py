@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from review_flows.cli import cases as cli_cases
+from cspr.cli import cases as cli_cases
 
 NEW = [
     "case", "new", "--ref", "NSH-2026-004", "--partnership", "Northshire", "--nation", "england",
@@ -206,7 +206,7 @@ def test_db_upgrade_from_any_folder(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from review_flows.migrations import head_revision
+    from core.migrations import head_revision
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -226,7 +226,7 @@ def test_an_older_schema_is_not_upgraded_silently(
 ) -> None:
     from sqlalchemy import text
 
-    from review_flows.db import build_engine
+    from core.db import build_engine
 
     run(cli, app, "db", "upgrade")
     engine = build_engine(f"sqlite:///{(data_dir / 'cspr.db').resolve()}")
@@ -239,17 +239,17 @@ def test_an_older_schema_is_not_upgraded_silently(
 
 
 def test_installed_command_migrates_from_any_folder(tmp_path: Path) -> None:
-    """The real ``cspr`` entry point (``python -m review_flows``), run outside the repository."""
+    """The real ``cspr`` entry point (``python -m cspr``), run outside the repository."""
     import os
     import subprocess
     import sys
 
-    from review_flows.migrations import head_revision
+    from core.migrations import head_revision
 
     env = {**os.environ, "CSPR_DATA_DIR": str(tmp_path / "data")}
     env.pop("CSPR_DATABASE_URL", None)
     done = subprocess.run(
-        [sys.executable, "-m", "review_flows", "db", "upgrade"],
+        [sys.executable, "-m", "cspr", "db", "upgrade"],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -324,7 +324,7 @@ def test_a_bad_setting_is_one_line_not_a_traceback(
 
     env = {**os.environ, "CSPR_LOCAL_TARGETS": value, "CSPR_DATA_DIR": str(data_dir)}
     done = subprocess.run(
-        [sys.executable, "-m", "review_flows", "case", "list"],
+        [sys.executable, "-m", "cspr", "case", "list"],
         capture_output=True, text=True, env=env,
     )  # fmt: skip
     assert done.returncode == 2
@@ -431,7 +431,7 @@ def test_the_operators_report_file_is_copied_into_the_publications_folder(
     copied like an upload, and the job reads only that copy."""
     from sqlmodel import select
 
-    from review_flows.db import open_session
+    from core.db import open_session
     from review_flows.models import Job, JobKind
     from tests.review_flows.test_sweep import PUBLISHED_PATH, REPORT
 

@@ -9,8 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from review_flows.cli.rules import register
-from review_flows.settings import get_settings
+from core.settings import get_settings
+from cspr.cli.rules import register
 
 REQUIRED_KEYS = {"milestone", "due", "done", "status", "rule", "source"}
 

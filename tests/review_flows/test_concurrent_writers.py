@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
+from core.db import build_engine
 from review_flows.audit_log import verify_log
-from review_flows.db import build_engine
 from tests.review_flows.writers import TODAY, record_events, sweep_repeatedly
 
 CASES = 6
@@ -40,7 +40,7 @@ def _cli_writes(url: str, references: list[str]) -> list[tuple[str, str, int]]:
         reference = references[number % len(references)]
         note = f"cli delay {number}"
         result = subprocess.run(
-            [sys.executable, "-m", "review_flows", "case", "event", reference, "delay_recorded",
+            [sys.executable, "-m", "cspr", "case", "event", reference, "delay_recorded",
              TODAY.isoformat(), "--note", note, "--by", "cli", "--today", TODAY.isoformat()],
             env=env, capture_output=True, text=True, timeout=120,
         )  # fmt: skip

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from review_flows.access import Viewer
+from core.access import Viewer
+from core.roles import Role
 from review_flows.deadlines import (
     DeadlineRow,
     calendar_feed,
@@ -21,7 +22,6 @@ from review_flows.deadlines import (
     timeline_summary,
 )
 from review_flows.events import EventKind
-from review_flows.roles import Role
 from review_flows.timeline import MilestoneStatus
 
 S = MilestoneStatus

@@ -13,11 +13,12 @@ import typer
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from review_flows.access import Viewer
+from core.access import Viewer
+from core.roles import Role
+from cspr.cli import cases as cli_cases
+from cspr.cli import demo as cli_demo
 from review_flows.calendar import Nation, calendar_for
 from review_flows.case_queries import list_cases, summarise_cases
-from review_flows.cli import cases as cli_cases
-from review_flows.cli import demo as cli_demo
 from review_flows.contacts import list_contacts
 from review_flows.demo import (
     DEMO_CASES,
@@ -32,7 +33,6 @@ from review_flows.errors import CaseDataInvalid
 from review_flows.events import EventKind
 from review_flows.lifecycle import Stage
 from review_flows.models import ContactRole
-from review_flows.roles import Role
 from review_flows.timeline import MilestoneStatus
 
 WANTED_STATUSES = {
@@ -333,7 +333,7 @@ def test_contacts_are_linked_to_the_demo_users(session: Session, today: dt.date)
 
 
 def test_the_sweep_fills_the_demo_inboxes(session: Session, today: dt.date) -> None:
-    from review_flows.settings import Settings
+    from core.settings import Settings
     from review_flows.sweep import run_sweep
     from review_flows.workbench import inbox_of
 
@@ -350,7 +350,7 @@ def test_the_sweep_fills_the_demo_inboxes(session: Session, today: dt.date) -> N
 def test_demo_command_prints_the_usernames_never_the_password(
     app: typer.Typer, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("CSPR_DEMO_PASSWORD", DEMO_PASSWORD)
     get_settings.cache_clear()

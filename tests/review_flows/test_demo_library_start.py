@@ -48,9 +48,9 @@ def test_the_demo_library_is_asked_for_only_while_it_is_incomplete(
 ) -> None:
     from prefect.settings import PREFECT_API_URL
 
-    from review_flows.cli.processes import _demo_library
-    from review_flows.flows.deployments import deployments
-    from review_flows.settings import Settings
+    from core.settings import Settings
+    from cspr.cli.processes import _demo_library
+    from cspr.deployments import deployments
 
     for name in ("PREFECT_API_URL", "PREFECT_HOME", "DO_NOT_TRACK"):
         monkeypatch.setenv(name, os.environ.get(name, ""))  # restored after the test

@@ -14,13 +14,13 @@ from icalendar import Calendar
 from sqlmodel import Session
 from typer.testing import CliRunner
 
+from core.labels import stage_label
+from cspr.cli import cases as cli_cases
+from cspr.cli import feeds as cli_feeds
 from review_flows.case_queries import case_timeline, summarise_cases
 from review_flows.cases import record_event
-from review_flows.cli import cases as cli_cases
-from review_flows.cli import feeds as cli_feeds
 from review_flows.events import EventKind
 from review_flows.feeds import event_uid, feed_entries, milestones_calendar, owned_by
-from review_flows.labels import stage_label
 from review_flows.models import CaseEventCreate
 from review_flows.timeline import MilestoneStatus
 from tests.review_flows.conftest import CaseFactory

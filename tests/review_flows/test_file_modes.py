@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from core.db import get_engine, open_session
+from core.migrations import upgrade_database
+from cspr.backup import backup, restore
 from learning.encoder import FakeEncoder
 from learning.ingest import ingest_paths
-from review_flows.backup import backup, restore
-from review_flows.db import get_engine, open_session
-from review_flows.migrations import upgrade_database
 from tests.learning.factories import CORPUS, write_corpus
 
 NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)

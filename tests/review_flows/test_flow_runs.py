@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from review_flows.flow_runs import NO_SERVER, FlowRunsView, case_flow_runs, flow_run_url
+from core.flow_runs import NO_SERVER, FlowRunsView, case_flow_runs, flow_run_url
 from tests.review_flows.test_flows import prefect_server  # noqa: F401
 
 UNREACHABLE = "http://127.0.0.1:9/api"

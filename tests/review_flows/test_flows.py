@@ -31,7 +31,7 @@ def prefect_server() -> Iterator[None]:
 
 @pytest.fixture
 def flow_settings(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("CSPR_DATABASE_URL", db_url)
     monkeypatch.setenv("CSPR_DATA_DIR", str(tmp_path))
@@ -91,7 +91,7 @@ def test_a_failing_publication_is_retried_by_prefect_then_succeeds(
             raise OSError("the report's file share is not mounted yet")
         from learning.encoder import FakeEncoder
 
-        monkeypatch.setattr("learning.cli.build_encoder", FakeEncoder)
+        monkeypatch.setattr("learning.runtime.build_encoder", FakeEncoder)
         return real_publish(job_id, today)
 
     monkeypatch.setattr(dispatch, "publish_in_process", flaky)
@@ -117,7 +117,7 @@ def test_a_real_server_runs_the_scheduled_sweep(db_url: str, tmp_path: Path) -> 
     }
     env.pop("PREFECT_API_URL", None)
     env.pop("CSPR_PREFECT_API_URL", None)
-    cspr = [sys.executable, "-m", "review_flows.cli.main"]
+    cspr = [sys.executable, "-m", "cspr.cli.main"]
     logs = tmp_path / "logs"
     logs.mkdir()
     children = []
@@ -130,7 +130,7 @@ def test_a_real_server_runs_the_scheduled_sweep(db_url: str, tmp_path: Path) -> 
             )  # fmt: skip
             children.append(child)
             if command == ["server"]:
-                from review_flows.cli.processes import wait_for_api
+                from cspr.cli.processes import wait_for_api
 
                 assert wait_for_api(f"http://127.0.0.1:{port}/api", 120, children[0]), (
                     logs / "server.log"
@@ -138,7 +138,7 @@ def test_a_real_server_runs_the_scheduled_sweep(db_url: str, tmp_path: Path) -> 
         state = _wait_for_completed_sweep(f"http://127.0.0.1:{port}/api", 240)
         assert state == "COMPLETED", (logs / "serve.log").read_text()[-3000:]
     finally:
-        from review_flows.cli.processes import _stop
+        from cspr.cli.processes import _stop
 
         _stop(children)
     assert all(child.poll() is not None for child in children)
@@ -173,11 +173,11 @@ def test_ingest_folder_flow_runs_one_task_per_document_and_caches_by_content(
     prefect_server: None, flow_settings: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from learning.encoder import FakeEncoder
+    from learning.flows.ingest import ingest_folder
     from learning.index import open_index
-    from review_flows.flows.ingest import ingest_folder
     from tests.learning.factories import write_corpus
 
-    monkeypatch.setattr("learning.cli.build_encoder", FakeEncoder)
+    monkeypatch.setattr("learning.runtime.build_encoder", FakeEncoder)
     folder = tmp_path / "reviews"
     write_corpus(folder)
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
@@ -205,15 +205,15 @@ def test_the_theme_tagger_is_retrained_by_its_flow_once_decisions_accumulate(
 ) -> None:  # fmt: skip
     """A real SQLite database and a real small index (the data folder's): the flow trains
     nothing before the setting's number of decisions, then stores a head the tags use."""
+    from core.settings import get_settings
     from learning.encoder import FakeEncoder
+    from learning.flows.tagger import retrain_theme_tagger
     from learning.themes.head_store import head_path
     from learning.themes.retraining import retrain_check
-    from review_flows.flows.tagger import retrain_theme_tagger
-    from review_flows.settings import get_settings
     from tests.learning.themes.conftest import build_index
     from tests.learning.themes.test_learned_tagger import DOCS, decide_all
 
-    monkeypatch.setattr("learning.cli.build_encoder", FakeEncoder)
+    monkeypatch.setattr("learning.runtime.build_encoder", FakeEncoder)
     monkeypatch.setenv("CSPR_TAGGER_RETRAIN_AFTER", "8")
     get_settings.cache_clear()
     index_dir = build_index(tmp_path / "index", DOCS, FakeEncoder())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from review_flows.ingest_runs import (
+from learning.ingest_runs import (
     DEMO_LIBRARY_RUN,
     IngestRun,
     IngestView,
@@ -115,7 +115,7 @@ def test_an_ingest_run_records_its_progress_and_the_page_reads_it(
     from prefect.settings import PREFECT_API_URL
 
     from learning.encoder import FakeEncoder
-    from review_flows.flows.ingest import ingest_folder
+    from learning.flows.ingest import ingest_folder
     from tests.learning.factories import write_corpus
 
     made: list[FakeEncoder] = []
@@ -124,7 +124,7 @@ def test_an_ingest_run_records_its_progress_and_the_page_reads_it(
         made.append(FakeEncoder())
         return made[-1]
 
-    monkeypatch.setattr("learning.cli.build_encoder", build_encoder)
+    monkeypatch.setattr("learning.runtime.build_encoder", build_encoder)
     monkeypatch.setattr("os.nice", lambda increment: 0)  # this test process keeps its priority
     write_corpus(tmp_path / "reviews")
     total = len(list((tmp_path / "reviews").iterdir()))

@@ -1,4 +1,4 @@
-"""Human labels (review_flows.labels): every stored code has one, and the notices a real sweep
+"""Human labels (core.labels): every stored code has one, and the notices a real sweep
 and a real follow-up write say what to do in the app, in words, with no raw ids or commands."""
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from core import labels
+from core.settings import Settings
 from learning.metadata import AGE_GROUPS, NATIONS, OUTCOMES, REVIEW_TYPES
-from review_flows import labels
 from review_flows.calendar import Nation
 from review_flows.events import EventKind
 from review_flows.lifecycle import Stage
 from review_flows.models import AgeGroup, Channel, JobKind, Notice, NoticeKind, Outcome
 from review_flows.notify.channels import InboxChannel
-from review_flows.settings import Settings
 from review_flows.sweep import run_sweep
 
 CODES: dict[str, tuple[Iterable[str], Mapping[str, str]]] = {

@@ -13,17 +13,17 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Integer, MetaData, Table, inspect, text
 
-from review_flows.db import build_engine
-from review_flows.errors import DatabaseNotReady
-from review_flows.migrations import (
+from core.db import build_engine
+from core.errors import DatabaseNotReady
+from core.migrations import (
     MIGRATIONS_DIR,
     alembic_config,
     current_revision,
     head_revision,
-    load_models,
     prepare_database,
     upgrade_database,
 )
+from cspr.schema import load_models
 
 STORE_TABLES = {
     "actions",

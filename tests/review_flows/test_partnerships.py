@@ -61,7 +61,7 @@ def test_cli_shows_sets_and_clears_a_partnerships_rulebook(data_dir) -> None:  #
     import typer
     from typer.testing import CliRunner
 
-    from review_flows.cli import rules
+    from cspr.cli import rules
 
     app = typer.Typer()
     rules.register(app)

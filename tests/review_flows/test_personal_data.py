@@ -1,5 +1,5 @@
 """The personal-data guard: what it refuses, what it lets through, how it says so, and how well
-it does on 258 realistic notes (tests/review_flows/data/personal_data_notes.jsonl), on the
+it does on 258 realistic notes (tests/core/data/personal_data_notes.jsonl), on the
 510-note labelled set written blind to its rules (benchmarks/data/personal_data_notes.jsonl) and
 on the 505-note second set and the 435-note third set, each written blind and scored blind once
 before its misses were read (benchmarks/data/personal_data_holdout.jsonl, _final.jsonl)."""
@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from review_flows.errors import PersonalDataFound
-from review_flows.models import CaseCreate, UserCreate, check_free_text, check_reference
-from review_flows.personal_data import (
+from core.errors import PersonalDataFound
+from core.personal_data import (
     Kind,
     check_personal_data,
     find_personal_data,
     mask_personal_data,
 )
+from review_flows.models import CaseCreate, UserCreate, check_free_text, check_reference
 
 NOTES = Path(__file__).parent / "data" / "personal_data_notes.jsonl"
 BLIND_SET = Path(__file__).parents[2] / "benchmarks" / "data" / "personal_data_notes.jsonl"
@@ -185,7 +185,7 @@ def test_a_display_name_may_name_the_staff_member_but_not_hold_contact_details()
 def test_the_guard_opens_no_network_connection(monkeypatch: pytest.MonkeyPatch) -> None:
     # The pipeline is loaded afresh with every socket refused: spaCy loads from the installed
     # package, and no recogniser fetches (Presidio's e-mail/URL ones would, via tldextract).
-    from review_flows import personal_evidence, personal_places, personal_recogniser
+    from core import personal_evidence, personal_places, personal_recogniser
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError(f"the guard tried to connect: {args}")

@@ -1,4 +1,4 @@
-"""The guard's general mechanisms for names (review_flows/personal_places.py), on invented text:
+"""The guard's general mechanisms for names (core/personal_places.py), on invented text:
 a place the gazetteer knows passes unless a person's context names someone; what people do,
 own or are called makes a word a name; lower-case and capitals names are read again."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from review_flows.personal_data import Kind, find_personal_data
-from review_flows.personal_places import places, recase
+from core.personal_data import Kind, find_personal_data
+from core.personal_places import places, recase
 
 
 def _names(text: str) -> list[str]:

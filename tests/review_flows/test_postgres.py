@@ -34,8 +34,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
-from review_flows.db import build_engine, get_engine
-from review_flows.migrations import prepare_database, upgrade_database
+from core.db import build_engine, get_engine
+from core.migrations import prepare_database, upgrade_database
 
 # The same tests as on SQLite, collected here again with the PostgreSQL fixtures below.
 from tests.review_flows import test_audit, test_feeds
@@ -205,8 +205,8 @@ def test_a_pg_dump_backup_taken_while_writers_write_restores_every_case_and_even
 
     from sqlmodel import select
 
-    from review_flows.backup import restore
-    from review_flows.db import open_session
+    from core.db import open_session
+    from cspr.backup import restore
     from review_flows.demo import seed_demo
     from review_flows.models import Case, CaseEvent
     from tests.review_flows.test_backup import (

@@ -15,7 +15,7 @@ import pytest
 
 CHILD = """
 import signal, sys, time
-from review_flows.cli.processes import stop_on_signals
+from cspr.cli.processes import stop_on_signals
 stop_on_signals()
 try:
     print("ready", flush=True)
@@ -70,9 +70,9 @@ def test_cspr_runs_start_up_asks_prefect_for_a_sweep_run(
 ) -> None:
     """`cspr run`'s start-up step, on a real Prefect API: with the sweep deployment served, one
     flow run of it is created at once (the serving process then runs it); none before."""
-    from review_flows.cli.processes import _catch_up_sweep
-    from review_flows.flows.deployments import CATCH_UP_RUN, deployments
-    from review_flows.settings import Settings
+    from core.settings import Settings
+    from cspr.cli.processes import _catch_up_sweep
+    from cspr.deployments import CATCH_UP_RUN, deployments
 
     for name in ("PREFECT_API_URL", "PREFECT_HOME", "DO_NOT_TRACK"):
         monkeypatch.setenv(name, os.environ.get(name, ""))  # restored after the test

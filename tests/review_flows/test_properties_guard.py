@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from review_flows.errors import PersonalDataFound
-from review_flows.personal_data import Kind, check_personal_data, find_personal_data
+from core.errors import PersonalDataFound
+from core.personal_data import Kind, check_personal_data, find_personal_data
 
 
 @settings(max_examples=400, deadline=None)
@@ -104,7 +104,7 @@ def test_a_phone_number_beside_another_number_is_flagged(phone: str, number: int
 
 
 def _names_file(name: str) -> frozenset[str]:
-    path = Path(__file__).parents[2] / "review_flows" / "data" / name
+    path = Path(__file__).parents[2] / "core" / "data" / name
     return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
 
 

@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+from core.access import Viewer
+from core.roles import Role
+from core.settings import Settings
 from learning.encoder import FakeEncoder
 from learning.index import open_index
-from review_flows.access import Viewer
 from review_flows.case_details import record_next_event
 from review_flows.errors import CaseNotFound
 from review_flows.jobs import PublicationFailed, pending_jobs, run_publication
@@ -30,8 +32,6 @@ from review_flows.publications import (
     ReportRefused,
     ReportUpload,
 )
-from review_flows.roles import Role
-from review_flows.settings import Settings
 from review_flows.upload_jobs import (
     UploadIngestFailed,
     hand_over_uploads,
@@ -356,8 +356,8 @@ def test_an_apps_publication_waits_for_the_sweep_without_a_server(
     session: Session, sent_ref: str, settings: Settings, db_url: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
+    from core.settings import get_settings
     from review_flows.dispatch import submit_or_run
-    from review_flows.settings import get_settings
 
     event = _publish(session, PANEL, sent_ref, settings, ReportUpload("r.md", REPORT.encode()))
     monkeypatch.setenv("CSPR_DATABASE_URL", db_url)

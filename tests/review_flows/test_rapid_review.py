@@ -13,11 +13,20 @@ import pytest
 from docx import Document
 from sqlmodel import Session
 
+from core.case_facts import CaseFacts
+from learning.case_annex import case_view, cite, labelled
+from learning.case_learning import (
+    AnnexReview,
+    LibraryLearning,
+    draft_precis,
+    find_learning,
+)
 from learning.errors import IndexNotFound, InvalidFilter
 from learning.filters import Filters
 from learning.highlight import page_of
-from learning.precis import CaseFacts, case_precis
+from learning.precis import case_precis
 from learning.results import PassageHit, SimilarReview
+from review_flows.case_facts import timeline_facts
 from review_flows.case_queries import CaseTimeline, case_timeline
 from review_flows.cases import record_event
 from review_flows.events import EventKind
@@ -33,14 +42,7 @@ from review_flows.rapid_review import (
     render_docx,
     section_text,
 )
-from review_flows.rapid_review_annex import cite, labelled
 from review_flows.rapid_review_docx import DraftEditsMismatch, edited_section
-from review_flows.rapid_review_library import (
-    AnnexReview,
-    LibraryLearning,
-    draft_precis,
-    find_learning,
-)
 from review_flows.shortlists import ShortlistEntry
 
 K = EventKind
@@ -179,14 +181,14 @@ def _annex_titles(draft: RapidReviewDraft) -> list[str]:
 
 
 def test_the_draft_has_the_panels_sections_in_order_then_the_annex(timeline: CaseTimeline) -> None:
-    draft = build_draft(timeline, _learning(BABY), today=TODAY)
+    draft = build_draft(timeline, case_view(_learning(BABY)), today=TODAY)
 
     assert [s.heading for s in draft.sections if s.level == 1] == [*SECTION_HEADINGS, ANNEX_HEADING]
     assert draft.title == "Rapid review: NSH-2026-007"
 
 
 def test_the_docx_headings_facts_and_chronology(timeline: CaseTimeline) -> None:
-    data = render_docx(build_draft(timeline, _learning(BABY), today=TODAY))
+    data = render_docx(build_draft(timeline, case_view(_learning(BABY)), today=TODAY))
 
     paragraphs = [(p.style.name, p.text) for p in Document(io.BytesIO(data)).paragraphs]
     assert [text for style, text in paragraphs if style == "Heading 1"] == [
@@ -213,7 +215,7 @@ def test_the_docx_headings_facts_and_chronology(timeline: CaseTimeline) -> None:
 def test_unknown_sections_carry_guidance_and_the_due_dates_in_words(
     timeline: CaseTimeline,
 ) -> None:
-    draft = build_draft(timeline, LibraryLearning(), today=TODAY)
+    draft = build_draft(timeline, case_view(LibraryLearning()), today=TODAY)
 
     for section in draft.sections[1:7]:
         assert any(p.style is Style.GUIDANCE for p in section.paragraphs), section.heading
@@ -239,7 +241,7 @@ def test_a_recorded_decision_and_its_reason_are_filled_in(
             note="two or more agencies could have worked better together")  # fmt: skip
     decided = case_timeline(session, "NSH-2026-007", today=today, partnership="Northshire")
 
-    [section] = [s for s in build_draft(decided, LibraryLearning(), today=today).sections
+    [section] = [s for s in build_draft(decided, case_view(LibraryLearning()), today=today).sections
                  if s.heading == SECTION_HEADINGS[6]]  # fmt: skip
 
     assert [p.text for p in section.paragraphs] == [
@@ -256,8 +258,10 @@ def test_the_shortlisted_review_leads_the_annex_whatever_the_search_ranks_first(
 ) -> None:
     engine = _Engine([BABY, TEEN, MEN])
 
-    learning = find_learning(lambda: engine, timeline, [_entry(MEN.review_id, "men unseen")])
-    draft = build_draft(timeline, learning, today=TODAY)
+    learning = find_learning(
+        lambda: engine, timeline_facts(timeline), [_entry(MEN.review_id, "men unseen")]
+    )
+    draft = build_draft(timeline, case_view(learning), today=TODAY)
 
     assert [(r.review.review_id, r.shortlisted) for r in learning.reviews] == [
         (MEN.review_id, True), (BABY.review_id, False), (TEEN.review_id, False),
@@ -274,7 +278,7 @@ def test_similar_reviews_of_the_cases_age_group_lead_over_a_better_ranked_teenag
     # the search ranks a teenager's stabbing first; the case is a baby who died
     engine = _Engine([TEEN, OLD_BABY, MEN, BABY])
 
-    learning = find_learning(lambda: engine, timeline, [], k=3)
+    learning = find_learning(lambda: engine, timeline_facts(timeline), [], k=3)
 
     assert [r.review.review_id for r in learning.reviews] == [
         BABY.review_id, OLD_BABY.review_id, MEN.review_id,  # same nation first, then "mixed"
@@ -284,7 +288,7 @@ def test_similar_reviews_of_the_cases_age_group_lead_over_a_better_ranked_teenag
     assert [asked[2] for asked in engine.asked] == [
         Filters(age_group=("under_1",), outcome=("death",)), Filters(age_group=("under_1",)), None,
     ]  # fmt: skip
-    assert {asked[0] for asked in engine.asked} == {draft_precis(timeline)}
+    assert {asked[0] for asked in engine.asked} == {draft_precis(timeline_facts(timeline))}
 
 
 def test_enough_reviews_of_the_age_group_and_outcome_need_no_wider_search(
@@ -292,7 +296,9 @@ def test_enough_reviews_of_the_age_group_and_outcome_need_no_wider_search(
 ) -> None:
     engine = _Engine([TEEN, BABY, OLD_BABY])
 
-    learning = find_learning(lambda: engine, timeline, [_entry(TEEN.review_id)], k=2)
+    learning = find_learning(
+        lambda: engine, timeline_facts(timeline), [_entry(TEEN.review_id)], k=2
+    )
 
     assert [r.review.review_id for r in learning.reviews] == [
         TEEN.review_id, BABY.review_id, OLD_BABY.review_id,
@@ -303,13 +309,15 @@ def test_enough_reviews_of_the_age_group_and_outcome_need_no_wider_search(
 def test_a_shortlisted_review_no_longer_in_the_library_is_counted_not_named(
     timeline: CaseTimeline,
 ) -> None:
-    learning = find_learning(lambda: _Engine([BABY]), timeline, [_entry("r99-gone-2020")])
-    annex = build_draft(timeline, learning, today=TODAY).sections[7]
+    learning = find_learning(
+        lambda: _Engine([BABY]), timeline_facts(timeline), [_entry("r99-gone-2020")]
+    )
+    annex = build_draft(timeline, case_view(learning), today=TODAY).sections[7]
 
     assert learning.missing == ("r99-gone-2020",)
     assert "One review saved to this case's shortlist is no longer in the library. The " \
         "shortlist on the Case page names them." in [p.text for p in annex.paragraphs]  # fmt: skip
-    assert "r99" not in build_draft(timeline, learning, today=TODAY).all_text()
+    assert "r99" not in build_draft(timeline, case_view(learning), today=TODAY).all_text()
 
 
 def test_the_precis_is_the_similar_cases_pages_from_the_coded_facts(
@@ -317,8 +325,8 @@ def test_the_precis_is_the_similar_cases_pages_from_the_coded_facts(
 ) -> None:
     facts = CaseFacts("death", "under_1", looked_after=True, stage="rapid_review")
 
-    assert draft_precis(timeline) == case_precis(facts)
-    assert "chronologies" not in draft_precis(timeline)  # event notes stay out
+    assert draft_precis(timeline_facts(timeline)) == case_precis(facts)
+    assert "chronologies" not in draft_precis(timeline_facts(timeline))  # event notes stay out
 
 
 @pytest.mark.parametrize(
@@ -336,20 +344,21 @@ def test_a_library_that_cannot_be_searched_is_said_in_words_without_paths_or_com
     def broken() -> Any:
         raise problem
 
-    learning = find_learning(broken, timeline, [_entry(BABY.review_id)])
-    annex = build_draft(timeline, learning, today=TODAY).sections[-1]
+    learning = find_learning(broken, timeline_facts(timeline), [_entry(BABY.review_id)])
+    annex = build_draft(timeline, case_view(learning), today=TODAY).sections[-1]
 
     assert learning.unavailable == says
     assert (annex.heading, [p.text for p in annex.paragraphs]) == (
         ANNEX_HEADING, [f"The library of published reviews could not be searched: {says}."],
     )  # fmt: skip
-    assert find_learning(None, timeline, []).unavailable == (
+    assert find_learning(None, timeline_facts(timeline), []).unavailable == (
         "the library of published reviews is not set up here"
     )
 
 
 def test_no_review_found_says_so(timeline: CaseTimeline) -> None:
-    annex = build_draft(timeline, find_learning(lambda: _Engine([]), timeline, []), today=TODAY)
+    learning = find_learning(lambda: _Engine([]), timeline_facts(timeline), [])
+    annex = build_draft(timeline, case_view(learning), today=TODAY)
 
     texts = _texts(render_docx(annex))
     assert texts[-2:] == [ANNEX_HEADING, "No similar published review was found in the library."]
@@ -359,7 +368,7 @@ def test_no_review_found_says_so(timeline: CaseTimeline) -> None:
 
 
 def test_each_citation_is_the_printed_page_the_app_shows(timeline: CaseTimeline) -> None:
-    texts = _texts(render_docx(build_draft(timeline, _learning(MEN, BABY), today=TODAY)))
+    texts = _texts(render_docx(build_draft(timeline, case_view(_learning(MEN, BABY)), today=TODAY)))
 
     [passage] = MEN.passages
     assert page_of(passage.page, passage.page_label) == "12"  # what Search shows
@@ -391,7 +400,7 @@ def test_a_passage_is_labelled_once(kind: str, number: str | None, text: str, la
 
 
 def test_no_label_is_repeated_anywhere_in_the_draft(timeline: CaseTimeline) -> None:
-    texts = _texts(render_docx(build_draft(timeline, _learning(MEN, BABY), today=TODAY)))
+    texts = _texts(render_docx(build_draft(timeline, case_view(_learning(MEN, BABY)), today=TODAY)))
 
     assert "Finding 3: Fathers and partners were not seen." in texts
     assert "Recommendation 4: Agencies should escalate missed visits." in texts
@@ -428,7 +437,7 @@ def test_the_draft_names_no_internal_file_rule_or_code(
 
 
 def test_each_sections_text_reads_back_as_the_same_section(timeline: CaseTimeline) -> None:
-    draft = build_draft(timeline, _learning(MEN, BABY), today=TODAY)
+    draft = build_draft(timeline, case_view(_learning(MEN, BABY)), today=TODAY)
 
     for section in draft.sections:
         assert edited_section(section, section_text(section)) == section
@@ -439,7 +448,7 @@ def test_each_sections_text_reads_back_as_the_same_section(timeline: CaseTimelin
 
 
 def test_edited_texts_replace_the_paragraphs_and_go_into_the_docx(timeline: CaseTimeline) -> None:
-    draft = build_draft(timeline, _learning(BABY), today=TODAY)
+    draft = build_draft(timeline, case_view(_learning(BABY)), today=TODAY)
     texts = [section_text(section) for section in draft.sections]
     texts[1] = "Health visiting and the GP knew the family.\n\n- Police: two call-outs"
 
@@ -465,7 +474,7 @@ def test_a_passage_that_repeats_one_before_it_is_shown_once(timeline: CaseTimeli
                        ("finding", "8", 16, "13", "Records did not link.")],
     )  # fmt: skip
 
-    [section] = [s for s in build_draft(timeline, _learning(twice), today=TODAY).sections
+    [section] = [s for s in build_draft(timeline, case_view(_learning(twice)), today=TODAY).sections
                  if s.level == 2]  # fmt: skip
 
     assert [p.text for p in section.paragraphs if p.style is Style.BULLET] == [

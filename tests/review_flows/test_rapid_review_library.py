@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
+from learning.case_annex import case_view
+from learning.case_learning import draft_precis, find_learning
 from learning.encoder import FakeEncoder
 from learning.ingest import ingest_paths
 from learning.search import SearchEngine, open_engine
+from review_flows.case_facts import timeline_facts
 from review_flows.case_queries import CaseTimeline, case_timeline
 from review_flows.rapid_review import build_draft
-from review_flows.rapid_review_library import draft_precis, find_learning
 from review_flows.shortlists import ShortlistEntry
 from tests.learning.factories import CORPUS, write_corpus
 
@@ -45,7 +47,7 @@ def _saved(*review_ids: str) -> list[ShortlistEntry]:
 def test_a_baby_who_died_learns_from_babies_first(
     library: SearchEngine, baby_died: CaseTimeline
 ) -> None:
-    learning = find_learning(lambda: library, baby_died, [], k=3)
+    learning = find_learning(lambda: library, timeline_facts(baby_died), [], k=3)
 
     found = [item.review.review_id for item in learning.reviews]
     # both reviews of babies who died, the English one first (the case's nation), then one more
@@ -57,8 +59,12 @@ def test_a_baby_who_died_learns_from_babies_first(
 def test_the_shortlisted_teenagers_review_leads_then_the_babies(
     library: SearchEngine, baby_died: CaseTimeline
 ) -> None:
-    learning = find_learning(lambda: library, baby_died, _saved("r-exploitation", "r-gone"), k=2)
-    draft = build_draft(learning=learning, timeline=baby_died, today=dt.date(2026, 3, 31))
+    learning = find_learning(
+        lambda: library, timeline_facts(baby_died), _saved("r-exploitation", "r-gone"), k=2
+    )
+    draft = build_draft(
+        learning=case_view(learning), timeline=baby_died, today=dt.date(2026, 3, 31)
+    )
 
     assert [(item.review.review_id, item.shortlisted) for item in learning.reviews] == [
         ("r-exploitation", True), ("r-infant-bruising", False), ("r-safe-sleep", False),
@@ -73,7 +79,7 @@ def test_the_shortlisted_teenagers_review_leads_then_the_babies(
 def test_a_shortlisted_review_shows_the_passages_the_similar_search_shows(
     library: SearchEngine, baby_died: CaseTimeline
 ) -> None:
-    precis = draft_precis(baby_died)
+    precis = draft_precis(timeline_facts(baby_died))
     searched = {hit.review_id: hit for hit in library.similar_cases(precis, k=5)}
 
     named = library.reviews_matching(["r-neglect", "r-none", "r-neglect"], precis)

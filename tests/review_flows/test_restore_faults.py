@@ -25,13 +25,13 @@ import typer
 from click.testing import Result
 from typer.testing import CliRunner
 
+from core.db import get_engine, open_session
+from core.migrations import upgrade_database
+from cspr.backup import BackupFailed, backup, restore
+from cspr.cli import backup as cli_backup
 from learning.encoder import FakeEncoder
 from learning.ingest import ingest_paths
-from review_flows.backup import BackupFailed, backup, restore
-from review_flows.cli import backup as cli_backup
-from review_flows.db import get_engine, open_session
 from review_flows.demo import seed_demo
-from review_flows.migrations import upgrade_database
 from tests.learning.factories import CORPUS, write_corpus
 
 NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
@@ -347,7 +347,7 @@ PG_FAULTS: list[tuple[str, Fault, str]] = [
 def _pg_state(url: str) -> dict[str, object]:
     from sqlalchemy import text
 
-    from review_flows.restore_checks import sql_contents
+    from cspr.restore_checks import sql_contents
 
     engine = get_engine(url)
     with engine.connect() as connection:
@@ -382,7 +382,7 @@ def pg_golden(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
 def pg_live(
     pg_golden: tuple[str, Path], data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[str, Path, Path]:
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     url, golden = pg_golden
     shutil.copytree(golden / "index", data_dir / "index")
@@ -447,7 +447,7 @@ def test_a_pg_restore_checks_in_a_scratch_database_and_keeps_the_replaced_data(
             golden / "B", url, tmp_path / "index", force=True, now=NOW + dt.timedelta(1)
         )
         assert not first.previous.exists() and second.previous.exists()
-        from review_flows.restore_checks import pg_dsn, run_tool
+        from cspr.restore_checks import pg_dsn, run_tool
 
         run_tool(
             ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from review_flows.access import Viewer
+from core.access import Viewer
+from core.roles import Role
 from review_flows.case_details import case_details, visible_partnerships
 from review_flows.errors import CaseNotFound, CaseReferenceAmbiguous
 from review_flows.models import Case, CaseEventCreate
-from review_flows.roles import Role
 from review_flows.shortlists import save_to_shortlist, shortlist_of
 from review_flows.workbench import next_event_kinds, record_event_as, visible_timeline
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from review_flows.access import Viewer
+from core.access import Viewer
+from core.roles import Role
 from review_flows.errors import CaseDataInvalid, CaseNotFound
 from review_flows.models import ShortlistItem
-from review_flows.roles import Role
 from review_flows.shortlists import save_to_shortlist, shortlist_of
 
 PANEL = Viewer("pat", Role.PANEL_MEMBER, partnership="Northshire")

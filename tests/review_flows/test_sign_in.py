@@ -18,13 +18,13 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from core.settings import Settings
+from cspr.cli.processes import demo_password
 from review_flows import users
 from review_flows.auth import SignInRefused, sign_in, wait_after
-from review_flows.cli.processes import demo_password
 from review_flows.demo import seed_demo
 from review_flows.errors import CaseDataInvalid
 from review_flows.models import User, UserCreate
-from review_flows.settings import Settings
 
 NOW = dt.datetime(2026, 3, 31, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from core.settings import Settings
 from review_flows.cases import record_event
 from review_flows.models import CaseEventCreate, Channel, Job, JobKind, Notice
 from review_flows.notify.channels import InboxChannel
-from review_flows.settings import Settings
 from review_flows.sweep import configured_channels, run_sweep
 
 D = dt.date

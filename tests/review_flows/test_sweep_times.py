@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from review_flows.settings import Settings
+from core.settings import Settings
 from review_flows.sweep_times import InvalidSchedule, describe_next_sweep, next_sweep
 
 LONDON = ZoneInfo("Europe/London")

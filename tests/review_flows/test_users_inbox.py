@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from review_flows.access import Viewer
+from core.access import Viewer
+from core.settings import Settings, get_settings
 from review_flows.auth import AccountLocked, SignInRefused, session_expired, sign_in
 from review_flows.contacts import add_contact
 from review_flows.errors import CaseDataInvalid, DuplicateUsername, UserNotFound
@@ -23,7 +24,6 @@ from review_flows.notify.channels import InboxChannel
 from review_flows.notify.kinds import NoticeKind
 from review_flows.notify.notice import OutgoingNotice
 from review_flows.notify.store import deliver_notices, inbox, mark_read
-from review_flows.settings import Settings, get_settings
 from review_flows.sweep import run_sweep
 from review_flows.users import (
     create_user,

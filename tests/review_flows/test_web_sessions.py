@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from core.settings import Settings
 from review_flows import users, web_sessions
 from review_flows.models import UserCreate
-from review_flows.settings import Settings
 from review_flows.token_models import WebSession
 
 NOW = dt.datetime(2026, 3, 31, 9, 0, tzinfo=dt.UTC)

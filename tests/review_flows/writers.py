@@ -12,6 +12,8 @@ import traceback
 
 from sqlmodel import Session
 
+from core.errors import WorkbenchError
+
 TODAY = dt.date(2026, 3, 31)
 NOTIFIED_ON = dt.date(2026, 1, 7)
 
@@ -19,9 +21,8 @@ NOTIFIED_ON = dt.date(2026, 1, 7)
 def record_events(url: str, name: str, references: list[str], delays: int, seed: int) -> dict:
     """Try ``notified`` on every case (only one writer may succeed per case) and record
     ``delays`` delay notes spread over the cases; report what succeeded and any failure."""
+    from core.db import build_engine
     from review_flows.cases import record_event
-    from review_flows.db import build_engine
-    from review_flows.errors import ReviewFlowsError
     from review_flows.models import CaseEventCreate
 
     engine = build_engine(url)
@@ -49,7 +50,7 @@ def record_events(url: str, name: str, references: list[str], delays: int, seed:
                     today=TODAY,
                 )
             recorded.append((reference, kind, note, event.id))
-        except ReviewFlowsError as refusal:
+        except WorkbenchError as refusal:
             refused.append(f"{reference} {kind}: {refusal}")
         except Exception:  # noqa: BLE001 - the test reports every unexpected failure
             failures.append(traceback.format_exc(limit=3))
@@ -59,7 +60,7 @@ def record_events(url: str, name: str, references: list[str], delays: int, seed:
 
 def sweep_repeatedly(url: str, rounds: int) -> dict:
     """Run the deadline sweep (inbox only) ``rounds`` times, as the scheduled flow does."""
-    from review_flows.db import build_engine
+    from core.db import build_engine
     from review_flows.notify.channels import InboxChannel
     from review_flows.notify.kinds import Channel
     from review_flows.sweep import run_sweep

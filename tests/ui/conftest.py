@@ -16,8 +16,8 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from review_flows.access import Viewer
-from review_flows.roles import Role
+from core.access import Viewer
+from core.roles import Role
 from tests.conftest import REPO_ROOT
 
 NORTHSHIRE = "Northshire Safeguarding Children Partnership"
@@ -33,9 +33,9 @@ VIEWERS = (PANEL, REVIEWER, ANALYST, ADMIN)
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file with the demo cases (as of today) and one user per role."""
-    from review_flows.db import get_engine, open_session
+    from core.db import get_engine, open_session
+    from core.migrations import upgrade_database
     from review_flows.demo import seed_demo
-    from review_flows.migrations import upgrade_database
     from review_flows.models import UserCreate
     from review_flows.users import create_user
 

@@ -16,8 +16,8 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from review_flows.access import Viewer
-from review_flows.roles import Role
+from core.access import Viewer
+from core.roles import Role
 from tests.conftest import REPO_ROOT
 from tests.ui.conftest import ANALYST, PANEL, AppFactory
 
@@ -37,7 +37,7 @@ TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "text", 
 @pytest.fixture
 def swept(db_url: str) -> str:
     """Today's sweep run on the demo store, so the inboxes hold notices about the cases."""
-    from review_flows.db import open_session
+    from core.db import open_session
     from review_flows.models import Channel
     from review_flows.notify.channels import InboxChannel
     from review_flows.sweep import run_sweep

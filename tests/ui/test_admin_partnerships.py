@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from review_flows.db import open_session
+from core.db import open_session
 from review_flows.models import Contact, User
 from tests.ui.conftest import ADMIN, NORTHSHIRE, AppFactory
 

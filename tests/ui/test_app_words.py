@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from review_flows.access import PAGES, Viewer
-from review_flows.db import open_session
+from core.access import PAGES, Viewer
+from core.db import open_session
 from review_flows.events import EventKind
 from review_flows.models import Action, AgeGroup, Case, Outcome
 from tests.ui.conftest import PANEL, REVIEWER, VIEWERS, AppFactory
 from tests.ui.test_access_matrix import _shown
 
 COMMAND = re.compile(r"\bcspr [a-z]|(?:^|[\s(`])--[a-z]")
-#: Stored codes that have a label (review_flows.labels): shown as they are, they are a defect.
+#: Stored codes that have a label (core.labels): shown as they are, they are a defect.
 CODES = sorted(
     {str(c) for c in (*EventKind, *Outcome, *AgeGroup) if "_" in str(c)}, key=len, reverse=True
 )

@@ -13,7 +13,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from review_flows.db import open_session
+from core.db import open_session
 from review_flows.models import CaseEventCreate
 from review_flows.workbench import record_event_as
 from tests.ui.conftest import PANEL, AppFactory
@@ -87,8 +87,8 @@ def test_a_new_address_retires_the_old_and_a_stopped_one_reads_as_never_made(
 
 
 def test_a_session_token_becomes_a_cookie_once(server: TestClient, db_url: str) -> None:
+    from core.settings import get_settings
     from review_flows import web_sessions
-    from review_flows.settings import get_settings
 
     with open_session(db_url) as session:
         token = web_sessions.issue(session, PANEL.username, now=dt.datetime.now(dt.UTC),

@@ -14,9 +14,9 @@ import streamlit as st
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from review_flows import flow_runs
-from review_flows.db import open_session
-from review_flows.flow_runs import FlowRunLine, FlowRunsView
+from core import flow_runs
+from core.db import open_session
+from core.flow_runs import FlowRunLine, FlowRunsView
 from review_flows.models import Case, Job, JobKind
 from tests.ui.conftest import NORTHSHIRE, PANEL, AppFactory
 
@@ -34,7 +34,7 @@ def _run(state: str, ended: bool) -> FlowRunLine:
 def answers(db_url: str, monkeypatch: pytest.MonkeyPatch) -> list[FlowRunsView]:
     """A server configured, a job of the case not done yet; what the server answers, in turn
     (the last answer again once they run out), and every question asked."""
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     with open_session(db_url) as session:
         case = session.exec(select(Case).where(Case.reference == REFERENCE)).one()

@@ -13,11 +13,11 @@ from sqlmodel import select
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from review_flows.access import Viewer
-from review_flows.db import open_session
+from core.access import Viewer
+from core.db import open_session
+from core.roles import Role
 from review_flows.events import EventKind
 from review_flows.models import Case, CaseEvent
-from review_flows.roles import Role
 from review_flows.shortlists import save_to_shortlist
 from tests.conftest import REPO_ROOT
 from tests.ui.conftest import ADMIN, ANALYST, NORTHSHIRE, PANEL, PASSWORD, AppFactory
@@ -328,8 +328,8 @@ def test_flow_runs_are_asked_of_prefect_once_per_while_and_on_refresh(
 ) -> None:
     """Every click reruns the case page; the Prefect server is asked again only when the user
     refreshes (or the cached answer is old), not on each rerun."""
-    from review_flows import flow_runs
-    from review_flows.settings import get_settings
+    from core import flow_runs
+    from core.settings import get_settings
 
     asked: list[tuple[str, str, str | None]] = []
 

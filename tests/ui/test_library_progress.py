@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from review_flows.ingest_runs import IngestRun, IngestView
+from learning.ingest_runs import IngestRun, IngestView
 from tests.ui.conftest import ANALYST, PANEL, REVIEWER, AppFactory
 from tests.ui.test_search_similar_library import index_dir  # noqa: F401
 
@@ -23,7 +23,7 @@ DEMO = "The demo library (the published reviews the demo comes with)"
 def ingests(app_data: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[IngestView]]:
     """A Prefect server configured; what the page reads of its ingest runs is the last view
     put in the list (and each api_url asked is checked)."""
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     views: list[IngestView] = []
     api = "http://127.0.0.1:9/api"
@@ -33,7 +33,7 @@ def ingests(app_data: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[In
         return views[-1]
 
     monkeypatch.setenv("CSPR_PREFECT_API_URL", api)
-    monkeypatch.setattr("review_flows.ingest_runs.library_ingests", read)
+    monkeypatch.setattr("learning.ingest_runs.library_ingests", read)
     get_settings.cache_clear()
     yield views
     get_settings.cache_clear()

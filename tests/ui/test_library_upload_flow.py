@@ -14,11 +14,11 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from core.db import open_session
 from learning.encoder import FakeEncoder
 from learning.index import open_index
+from learning.ingest_runs import IngestView
 from learning.uploads import INGEST_DEPLOYMENT
-from review_flows.db import open_session
-from review_flows.ingest_runs import IngestView
 from review_flows.models import Job, JobKind
 from tests.ui.conftest import REVIEWER, AppFactory
 from tests.ui.test_search_similar_library import LIBRARY, _button, _page
@@ -30,7 +30,7 @@ REVIEW = b"# Child Q: a review\n\nLearning about neglect and the school's referr
 @pytest.fixture
 def with_server(app_data: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
     """``CSPR_PREFECT_API_URL`` set; the submissions the page makes, recorded."""
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     submitted: list[dict[str, Any]] = []
 
@@ -41,7 +41,7 @@ def with_server(app_data: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[lis
     monkeypatch.setenv("CSPR_PREFECT_API_URL", API_URL)
     monkeypatch.setattr("learning.uploads._run_deployment", run_deployment)
     # what the page reads of the server's ingest runs: nothing under way (test_library_progress)
-    monkeypatch.setattr("review_flows.ingest_runs.library_ingests", lambda *a, **k: IngestView())
+    monkeypatch.setattr("learning.ingest_runs.library_ingests", lambda *a, **k: IngestView())
     get_settings.cache_clear()
     yield submitted
     get_settings.cache_clear()
@@ -87,7 +87,7 @@ def test_without_a_server_an_upload_waits_as_a_job_and_the_sweep_adds_it(
     from review_flows.dispatch import run_pending_in_process
 
     monkeypatch.delenv("CSPR_PREFECT_API_URL", raising=False)
-    monkeypatch.setattr("learning.cli.build_encoder", FakeEncoder)
+    monkeypatch.setattr("learning.runtime.build_encoder", FakeEncoder)
     at = _page(app, REVIEWER, LIBRARY)
     at.file_uploader[0].set_value([("Child Q.md", REVIEW, "text/markdown")])
     _button(at, "Add to the library").click().run()
@@ -132,7 +132,7 @@ def test_a_server_that_does_not_take_it_leaves_a_job_for_the_sweep(
 def test_a_text_upload_over_its_cap_is_refused_saying_what_to_do(
     app: AppFactory, app_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("CSPR_MAX_TEXT_DOCUMENT_MB", "1")
     get_settings.cache_clear()

@@ -20,8 +20,8 @@ from google.protobuf import json_format
 from streamlit.emojis import ALL_EMOJIS
 from streamlit.testing.v1 import AppTest
 
+from core.access import Viewer, pages_for
 from learning.encoder import FakeEncoder
-from review_flows.access import Viewer, pages_for
 from tests.learning.factories import write_corpus
 from tests.ui.conftest import ADMIN, PANEL, AppFactory
 
@@ -52,10 +52,10 @@ def with_library(
 
     import streamlit as st
 
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     shutil.copytree(small_index, app_data / "index")
-    monkeypatch.setattr("learning.cli.build_encoder", FakeEncoder)
+    monkeypatch.setattr("learning.runtime.build_encoder", FakeEncoder)
     get_settings.cache_clear()
     st.cache_resource.clear()
     yield

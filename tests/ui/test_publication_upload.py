@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from review_flows.db import open_session
+from core.db import open_session
 from review_flows.events import EventKind
 from review_flows.models import Case, CaseEvent, Job, JobKind
 from tests.review_flows.test_sweep import REPORT
@@ -75,7 +75,7 @@ def test_a_drop_folder_name_is_offered_only_when_an_admin_set_one_up_and_escapes
     app: AppFactory, app_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     dispatched: list[dict[str, Any]],
 ) -> None:  # fmt: skip
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     drop = tmp_path / "drop"
     drop.mkdir()

@@ -14,10 +14,10 @@ from sqlmodel import select
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from core.db import open_session
 from learning.errors import IndexNotFound
 from learning.filters import Filters
 from learning.results import PassageHit, SimilarReview
-from review_flows.db import open_session
 from review_flows.models import Case
 from review_flows.rapid_review import ANNEX_HEADING, SECTION_HEADINGS
 from review_flows.shortlists import save_to_shortlist

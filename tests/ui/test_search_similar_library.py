@@ -1,7 +1,7 @@
 """The Search, Similar cases and Library pages, run by AppTest over a tiny index.
 
 The index is the learning tests' corpus (plus a review paged by form feeds) ingested with the
-hashing :class:`FakeEncoder`; the app's engine loads it through ``learning.cli.build_encoder``,
+hashing :class:`FakeEncoder`; the app's engine loads it through ``cspr.cli.library.build_encoder``,
 patched to the same encoder, from the data folder's ``index/``. ``st.cache_resource`` is
 cleared around each test so no test sees another's engine.
 """
@@ -17,18 +17,19 @@ import streamlit as st
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from core.access import Viewer
+from core.case_facts import CaseFacts
+from core.db import open_session
+from core.roles import Role
 from learning.encoder import FakeEncoder
 from learning.index import open_index
 from learning.ingest import ingest_paths
 from learning.library import ThemeSource
-from learning.precis import CaseFacts, case_precis
+from learning.precis import case_precis
 from learning.search import open_engine
 from learning.similar_facets import similar_by_facets
 from learning.themes.taxonomy import SHIPPED_TAXONOMY
-from review_flows.access import Viewer
-from review_flows.db import open_session
 from review_flows.models import Case, ShortlistItem
-from review_flows.roles import Role
 from tests.learning.factories import CORPUS, review_markdown
 from tests.learning.test_library import write_library
 from tests.ui.conftest import NORTHSHIRE, PANEL, REVIEWER, AppFactory
@@ -47,7 +48,7 @@ GARBAGE_PDF = b"garbage bytes, not a PDF \x00\x01\x02"
 @pytest.fixture
 def index_dir(app_data: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The tiny library ingested into the data folder's index; the app's encoder patched."""
-    monkeypatch.setattr("learning.cli.build_encoder", FakeEncoder)
+    monkeypatch.setattr("learning.runtime.build_encoder", FakeEncoder)
     folder = app_data / "index"
     ingest_paths([write_library(app_data.parent / "reviews")], folder, FakeEncoder())
     st.cache_resource.clear()

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from review_flows.access import Viewer
+from core.access import Viewer
+from core.db import open_session
+from core.roles import Role
 from review_flows.cases import create_case, parse_input
-from review_flows.db import open_session
 from review_flows.models import CaseCreate
-from review_flows.roles import Role
 from tests.ui.conftest import ADMIN, NORTHSHIRE, PANEL, AppFactory
 
 CASE = "ui/pages/case.py"

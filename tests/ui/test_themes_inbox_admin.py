@@ -18,8 +18,8 @@ import streamlit as st
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from core.access import Viewer
 from learning.encoder import FakeEncoder
-from review_flows.access import Viewer
 from review_flows.demo import NORTHSHIRE, WESTMERE, contact_email
 from review_flows.models import Channel, ContactRole, NoticeKind, Role
 from tests.conftest import REPO_ROOT
@@ -38,9 +38,9 @@ DA_LABEL = "Domestic abuse and coercive control"
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file with the demo (as of today) and the demo users, built once."""
-    from review_flows.db import get_engine, open_session
+    from core.db import get_engine, open_session
+    from core.migrations import upgrade_database
     from review_flows.demo import seed_demo
-    from review_flows.migrations import upgrade_database
 
     path = tmp_path_factory.mktemp("demo-store") / "cspr.db"
     url = f"sqlite:///{path}"
@@ -78,12 +78,12 @@ def index_dir(
     db_url: str, corpus_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """This test's copy of the index (``CSPR_INDEX_DIR``); the app's encoder is the fake."""
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     folder = tmp_path / "index"
     shutil.copytree(corpus_index, folder)
     monkeypatch.setenv("CSPR_INDEX_DIR", str(folder))
-    monkeypatch.setattr("learning.cli.build_encoder", FakeEncoder)
+    monkeypatch.setattr("learning.runtime.build_encoder", FakeEncoder)
     get_settings.cache_clear()
     return folder
 
@@ -105,7 +105,7 @@ def texts(at: AppTest) -> str:
 def deliver(db_url: str, *notices: tuple[str, ...]) -> None:
     """Store ``(recipient, subject[, partnership])`` inbox notices (Northshire's unless named),
     in that order."""
-    from review_flows.db import open_session
+    from core.db import open_session
     from review_flows.notify.channels import InboxChannel
     from review_flows.notify.notice import OutgoingNotice
     from review_flows.notify.store import deliver_notices
@@ -245,7 +245,7 @@ def test_an_analyst_sees_only_analyst_notices_newest_first(notices: str) -> None
 
 
 def test_marking_read_persists_and_unread_only_hides_it(notices: str) -> None:
-    from review_flows.db import open_session
+    from core.db import open_session
     from review_flows.workbench import inbox_of
 
     at = open_page("ui/pages/inbox.py", ANALYST)
@@ -268,7 +268,7 @@ def test_the_inbox_says_when_the_next_sweep_runs(
     notices: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """From the sweep's schedule in the settings: a daily 06:15 UTC run is today or tomorrow."""
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("CSPR_SWEEP_CRON", "15 6 * * *")
     monkeypatch.setenv("CSPR_SWEEP_TIMEZONE", "UTC")
@@ -304,8 +304,8 @@ def fill_user(at: AppTest, username: str, password: str = "a long enough passwor
 
 
 def test_an_admin_adds_a_user(db_url: str) -> None:
+    from core.db import open_session
     from review_flows.auth import sign_in
-    from review_flows.db import open_session
 
     at = fill_user(open_page("ui/pages/admin.py", ADMIN), "new.analyst")
 
@@ -332,7 +332,7 @@ def test_an_admin_adds_a_user(db_url: str) -> None:
 def test_a_refused_user_shows_the_reason(
     db_url: str, username: str, password: str, reason: str
 ) -> None:
-    from review_flows.db import open_session
+    from core.db import open_session
     from review_flows.users import list_users
 
     at = fill_user(open_page("ui/pages/admin.py", ADMIN), username, password)
@@ -352,8 +352,8 @@ def fill_contact(at: AppTest, email: str) -> AppTest:
 
 
 def test_an_admin_adds_a_contact(db_url: str) -> None:
+    from core.db import open_session
     from review_flows.contacts import list_contacts
-    from review_flows.db import open_session
 
     at = fill_contact(open_page("ui/pages/admin.py", ADMIN), "second.analyst@example.org")
 
@@ -367,8 +367,8 @@ def test_an_admin_adds_a_contact(db_url: str) -> None:
 
 
 def test_a_bad_email_is_refused_with_the_reason(db_url: str) -> None:
+    from core.db import open_session
     from review_flows.contacts import list_contacts
-    from review_flows.db import open_session
 
     at = fill_contact(open_page("ui/pages/admin.py", ADMIN), "not-an-address")
 
@@ -384,7 +384,7 @@ def test_a_bad_email_is_refused_with_the_reason(db_url: str) -> None:
 
 
 def test_an_admin_disables_a_user_and_sees_the_rulebooks(db_url: str) -> None:
-    from review_flows.db import open_session
+    from core.db import open_session
     from review_flows.users import get_user
 
     at = open_page("ui/pages/admin.py", ADMIN)
@@ -401,7 +401,7 @@ def test_an_admin_disables_a_user_and_sees_the_rulebooks(db_url: str) -> None:
 
 
 def test_an_admin_sets_a_partnerships_rulebook(db_url: str) -> None:
-    from review_flows.db import open_session
+    from core.db import open_session
     from review_flows.partnerships import partnership_rulebooks
 
     at = open_page("ui/pages/admin.py", ADMIN)
@@ -417,7 +417,7 @@ def test_an_admin_sets_a_partnerships_rulebook(db_url: str) -> None:
 def test_an_admin_verifies_the_event_log_and_sees_a_tampered_row(db_url: str) -> None:
     from sqlalchemy import text
 
-    from review_flows.db import build_engine
+    from core.db import build_engine
 
     at = open_page("ui/pages/admin.py", ADMIN).button(key="audit_verify").click().run()
     (intact,) = [s.value for s in at.success if "event log is intact" in s.value]
@@ -437,9 +437,9 @@ def test_an_admin_verifies_against_the_latest_export_by_default_and_a_cut_off_ev
 ) -> None:
     from sqlalchemy import text
 
+    from core.db import build_engine, open_session
     from review_flows.audit_heads import export_heads
     from review_flows.audit_log import verify_log
-    from review_flows.db import build_engine, open_session
     from ui.widgets import plain
 
     at = open_page("ui/pages/admin.py", ADMIN).button(key="audit_verify").click().run()

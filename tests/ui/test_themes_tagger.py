@@ -25,7 +25,7 @@ def test_a_decision_retrains_the_tagger_and_the_page_says_so(
     db_url: str,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("CSPR_TAGGER_RETRAIN_AFTER", "1")
     get_settings.cache_clear()
@@ -50,7 +50,7 @@ def test_the_setting_takes_the_page_back_to_the_zero_shot_tagger(
     index_dir: Path,  # noqa: F811 - the imported fixture
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("CSPR_THEME_TAGGER", "zero-shot")
     get_settings.cache_clear()

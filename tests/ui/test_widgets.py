@@ -10,8 +10,8 @@ import html
 import pytest
 from markdown_it import MarkdownIt
 
-from review_flows.access import Viewer
-from review_flows.roles import Role
+from core.access import Viewer
+from core.roles import Role
 from tests.ui.conftest import NORTHSHIRE, AppFactory
 from ui.widgets import plain
 

@@ -10,12 +10,13 @@ import json
 import pandas as pd
 import streamlit as st
 
-from review_flows.audit import HeadsUnreadable, saved_heads
+from core.audit_chain import HeadsUnreadable, saved_heads
+from core.errors import WorkbenchError
 from review_flows.audit_heads import latest_heads
 from review_flows.audit_log import AuditReport, verify_log
 from review_flows.cases import parse_input
 from review_flows.contacts import add_contact, list_contacts, remove_contact
-from review_flows.errors import CaseDataInvalid, ReviewFlowsError
+from review_flows.errors import CaseDataInvalid
 from review_flows.models import (
     Channel,
     ContactCreate,
@@ -115,7 +116,7 @@ def _users(users: list[UserPublic], partnerships: list[str], me: str) -> None:
             }  # fmt: skip
             with db_session() as session:
                 created = create_user(session, parse_input(UserCreate, data))
-        except ReviewFlowsError as refused:
+        except WorkbenchError as refused:
             st.error(f"User not added: {plain(refused)}", icon=":material/error:")
         else:
             _done(f"Added {created.username} ({_words(created.role)}).")
@@ -137,7 +138,7 @@ def _user_state(users: list[UserPublic], me: str) -> None:
         try:
             with db_session() as session:
                 set_disabled(session, chosen, not disabled)
-        except ReviewFlowsError as refused:
+        except WorkbenchError as refused:
             st.error(f"Not changed: {plain(refused)}", icon=":material/error:")
         else:
             _done(f"{chosen} is now {'enabled' if disabled else 'disabled'}.")
@@ -156,7 +157,7 @@ def _reset_password(users: list[UserPublic]) -> None:
     try:
         with db_session() as session:
             set_password(session, chosen, password)
-    except ReviewFlowsError as refused:
+    except WorkbenchError as refused:
         st.error(f"Password not reset: {plain(refused)}", icon=":material/error:")
     else:
         _done(f"Password of {chosen} reset (any lock-out lifted); tell them by a safe route.")
@@ -209,7 +210,7 @@ def _contacts(contacts: list[ContactPublic], partnerships: list[str], users: lis
             }  # fmt: skip
             with db_session() as session:
                 added = add_contact(session, parse_input(ContactCreate, data))
-        except ReviewFlowsError as refused:
+        except WorkbenchError as refused:
             st.error(f"Contact not added: {plain(refused)}", icon=":material/error:")
         else:
             _done(f"Added {added.email} as {_words(added.role)} of {added.partnership}.")
@@ -227,7 +228,7 @@ def _remove_contact(contacts: list[ContactPublic]) -> None:
         try:
             with db_session() as session:
                 removed = remove_contact(session, chosen)
-        except ReviewFlowsError as refused:
+        except WorkbenchError as refused:
             st.error(f"Not removed: {plain(refused)}", icon=":material/error:")
         else:
             _done(f"Removed {removed.email} ({_words(removed.role)} of {removed.partnership}).")
@@ -320,7 +321,7 @@ def _partnership_rulebooks(names: list[str], by: str) -> None:
                 clear_partnership_rulebook(session, partnership)
             else:
                 set_partnership_rulebook(session, partnership, ruleset, by=by)
-    except (ReviewFlowsError, ValueError) as refused:
+    except (WorkbenchError, ValueError) as refused:
         st.error(f"Not saved: {plain(refused)}")
         return
     st.session_state[FLASH] = f"{partnership}: rulebook saved."

@@ -9,8 +9,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from core.access import Viewer
+from core.errors import WorkbenchError
+from core.flow_runs import FlowRunsView, case_flow_runs
+from core.labels import event_choice, event_label
 from learning.uploads import ALLOWED_SUFFIXES
-from review_flows.access import Viewer
 from review_flows.case_details import (
     CaseDetails,
     add_case_action,
@@ -19,9 +22,6 @@ from review_flows.case_details import (
     visible_partnerships,
 )
 from review_flows.dispatch import dispatch_event_jobs
-from review_flows.errors import ReviewFlowsError
-from review_flows.flow_runs import FlowRunsView, case_flow_runs
-from review_flows.labels import event_choice, event_label
 from review_flows.models import JobKind
 from review_flows.publications import (
     DroppedReport,
@@ -119,7 +119,7 @@ def _record_form(details: CaseDetails, viewer: Viewer, reference: str, today: dt
             )  # fmt: skip
             # what the event sets going starts now; a publication goes to a worker, never here
             jobs = dispatch_event_jobs(session, event.id, settings(), ingest_here=False)
-    except ReviewFlowsError as refused:
+    except WorkbenchError as refused:
         st.error(f"Not recorded: {plain(refused)}")
         return
     _recent_flow_runs.clear()
@@ -187,7 +187,7 @@ def _action_form(details: CaseDetails, viewer: Viewer, reference: str, today: dt
                 recommendation=recommendation, owner=owner, due=due,
                 partnership=details.timeline.case.partnership,
             )  # fmt: skip
-    except ReviewFlowsError as refused:
+    except WorkbenchError as refused:
         st.error(f"Not added: {plain(refused)}")
         return
     st.session_state[NOTICE] = f"Added the action on {ref.strip()}."
@@ -326,7 +326,7 @@ def _load(viewer: Viewer, reference: str, partnership: str | None, today: dt.dat
                 session, viewer, reference, today=today, partnership=partnership,
                 settings=settings(),
             )  # fmt: skip
-    except ReviewFlowsError as problem:
+    except WorkbenchError as problem:
         # one message for a missing case and one out of scope; the echoed reference is escaped
         st.error(f"{plain(problem)}. Choose one of your cases above.")
         st.stop()

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import altair as alt
 import streamlit as st
 
+from core.errors import WorkbenchError
 from review_flows.case_details import MilestoneLine, milestone_lines
 from review_flows.deadlines import (
     DeadlineRow,
@@ -19,7 +20,6 @@ from review_flows.deadlines import (
     several_partnerships,
     timeline_summary,
 )
-from review_flows.errors import ReviewFlowsError
 from review_flows.workbench import visible_timeline
 from ui.auth import require_page
 from ui.calendar_section import calendar_section
@@ -204,7 +204,7 @@ if charted:
                 session, viewer, picked.reference, today=today, partnership=picked.partnership,
                 settings=settings(),
             )  # fmt: skip
-    except ReviewFlowsError as problem:
+    except WorkbenchError as problem:
         st.error(f"Cannot chart {plain(charted)}: {plain(problem)}")
     else:
         lines = milestone_lines(timeline.milestones)

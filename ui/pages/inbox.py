@@ -10,8 +10,8 @@ import datetime as dt
 
 import streamlit as st
 
-from review_flows.errors import ReviewFlowsError
-from review_flows.labels import notice_kind_label
+from core.errors import WorkbenchError
+from core.labels import notice_kind_label
 from review_flows.sweep_times import describe_next_sweep, next_sweep
 from review_flows.workbench import inbox_of, mark_read_as
 from ui.auth import require_page
@@ -23,7 +23,7 @@ st.title("Inbox")
 now = dt.datetime.now(dt.UTC)
 try:
     upcoming = next_sweep(settings().sweep_cron, settings().sweep_timezone, now)
-except ReviewFlowsError as problem:
+except WorkbenchError as problem:
     st.warning(f"When the next sweep runs is unknown: {problem}")
 else:
     st.caption(

@@ -10,9 +10,9 @@ import streamlit as st
 
 from learning.errors import IndexNotFound, LearningError
 from learning.highlight import escape_markdown, value_label
+from learning.ingest_runs import IngestView, library_ingests
 from learning.library import LibraryListing, ThemeSource, library_listing
 from learning.uploads import ALLOWED_SUFFIXES, may_upload, save_uploads
-from review_flows.ingest_runs import IngestView, library_ingests
 from review_flows.upload_jobs import UploadHandover, hand_over_uploads, waiting_uploads
 from ui.auth import now, require_page
 from ui.resources import db_session, search_engine, settings

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.errors import WorkbenchError
+from core.personal_data import find_personal_data, mask_personal_data
 from learning.errors import LearningError
 from learning.facets import FACET_KIND_LABELS, Facet, FacetKind
 from learning.highlight import escape_markdown, highlight_markdown, passage_location, value_label
 from learning.library import ThemeSource
-from learning.precis import case_precis, facts_of
+from learning.precis import case_precis
 from learning.results import FacetedReview
 from learning.search import SearchEngine
 from learning.search_form import MAX_PRECIS_CHARS
 from learning.similar_facets import FacetedSearch, similar_by_facets
+from review_flows.case_facts import facts_of
 from review_flows.case_queries import CaseOverview
-from review_flows.errors import ReviewFlowsError
-from review_flows.personal_data import find_personal_data, mask_personal_data
 from review_flows.shortlists import save_to_shortlist
 from review_flows.workbench import visible_cases
 from ui.auth import now, require_page
@@ -102,7 +103,7 @@ def _save_form(hit: FacetedReview, case: CaseOverview | None) -> None:
                 session, viewer, reference, hit.review_id, note.strip() or None,
                 partnership=case.case.partnership,
             )  # fmt: skip
-    except ReviewFlowsError as problem:
+    except WorkbenchError as problem:
         st.error(f"Not saved: {plain(problem)}")
     else:
         st.success(f"Saved to the shortlist of {reference}.")

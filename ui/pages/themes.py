@@ -64,7 +64,7 @@ TOP_COMBINATIONS = 15
 
 def _encoder() -> Encoder:
     """The search model, looked up when called: only needed when scores are not cached."""
-    from learning.cli import build_encoder
+    from learning.runtime import build_encoder
 
     return build_encoder()
 

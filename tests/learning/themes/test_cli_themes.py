@@ -11,8 +11,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import learning.cli
-import learning.themes.cli
+from cspr.cli import library as library_cli
+from cspr.cli import themes as themes_cli
+import learning.runtime
 from learning.encoder import FakeEncoder
 from tests.learning.factories import write_corpus
 
@@ -69,16 +70,16 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[FakeEncoder]:
         built.append(FakeEncoder())
         return built[-1]
 
-    monkeypatch.setattr(learning.cli, "build_encoder", build)
-    monkeypatch.setattr(learning.cli, "lower_priority", lambda niceness: None)
+    monkeypatch.setattr(learning.runtime, "build_encoder", build)
+    monkeypatch.setattr(learning.runtime, "lower_priority", lambda niceness: None)
     return built
 
 
 @pytest.fixture
 def cspr(loads: list[FakeEncoder], data_dir: Path):
     app = typer.Typer()
-    learning.cli.register(app)
-    learning.themes.cli.register(app)
+    library_cli.register(app)
+    themes_cli.register(app)
     runner = CliRunner()
 
     def invoke(*args: object):
@@ -240,7 +241,7 @@ def test_no_index_and_bad_taxonomy(cspr, data_dir: Path, monkeypatch: pytest.Mon
     bad = data_dir / "bad.yaml"
     bad.write_text("themes:\n  - id: Bad Id\n")
     monkeypatch.setenv("CSPR_TAXONOMY_FILE", str(bad))
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     get_settings.cache_clear()
     result = cspr("themes", "list")

@@ -14,15 +14,16 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import learning.cli
-import learning.themes.cli
+from cspr.cli import library as library_cli
+from cspr.cli import themes as themes_cli
+import learning.runtime
+from core.settings import Settings
 from learning.encoder import FakeEncoder
 from learning.themes.decisions import load_decisions, save_decision
 from learning.themes.head_store import head_path
 from learning.themes.learned_head import TaggerChoice, zero_shot_version
 from learning.themes.retraining import retrain_check, retrain_if_due, train_workspace
 from learning.themes.scoring import ScoringParams
-from review_flows.settings import Settings
 from tests.learning.themes.conftest import Doc, F, P, build_index
 
 AT = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
@@ -174,11 +175,11 @@ def test_retraining_is_due_after_the_settings_number_of_decisions(
 @pytest.fixture
 def cspr(data_dir: Path, fake_encoder: FakeEncoder, monkeypatch: pytest.MonkeyPatch):
     build_index(data_dir / "index", DOCS, fake_encoder)
-    monkeypatch.setattr(learning.cli, "build_encoder", FakeEncoder)
+    monkeypatch.setattr(learning.runtime, "build_encoder", FakeEncoder)
     monkeypatch.setenv("CSPR_TAGGER_RETRAIN_AFTER", "100")
     app = typer.Typer()
-    learning.cli.register(app)
-    learning.themes.cli.register(app)
+    library_cli.register(app)
+    themes_cli.register(app)
     runner = CliRunner()
     return lambda *args: runner.invoke(app, [str(arg) for arg in args])
 
@@ -214,7 +215,7 @@ def test_the_cli_retrains_and_goes_back_to_the_zero_shot_tagger(cspr, data_dir: 
 def test_the_setting_is_a_way_back_too(
     cspr, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from review_flows.settings import get_settings
+    from core.settings import get_settings
 
     trained = cspr("themes", "retrain", "--labels", write_labels(tmp_path / "labels.csv"))
     assert trained.exit_code == 0, trained.output

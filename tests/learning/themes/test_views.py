@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from learning.encoder import FakeEncoder
 from learning.errors import IndexNotFound, InvalidDecision, ReviewNotIndexed, ThemeNotFound
 from learning.themes.decisions import load_decisions
@@ -31,7 +32,6 @@ from learning.themes.views import (
     tag_review,
     theme_choices,
 )
-from review_flows.settings import Settings
 from tests.learning.themes.conftest import Doc, F, R, build_index
 
 DA = "Domestic abuse and coercive control by the father were not recognised."

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.loopback import answers, free_port
-from review_flows.ingest_runs import DEMO_LIBRARY_RUN
+from learning.ingest_runs import DEMO_LIBRARY_RUN
 from tests.conftest import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -70,7 +70,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     RUNNING["run_log"] = str(data.parent / "run.log")
     RUNNING["started_at"] = dt.datetime.now(dt.UTC).isoformat()
     run = subprocess.Popen(
-        [sys.executable, "-m", "review_flows.cli.main", "run", "--app-port", str(app_port)],
+        [sys.executable, "-m", "cspr.cli.main", "run", "--app-port", str(app_port)],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{app_port}"

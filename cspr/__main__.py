@@ -1,0 +1,3 @@
+from cspr.cli.main import main
+
+main()

@@ -1,0 +1,294 @@
+"""``cspr rules list|show`` and ``cspr timeline``: the rulebooks, and milestones for a
+hypothetical case (nothing is stored).
+
+Bad input ends with a one-line message on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from core.errors import WorkbenchError
+from core.settings import get_settings
+from review_flows.calendar import Nation, calendar_with_overrides_file, parse_nation
+from review_flows.events import Event, EventKind
+from review_flows.lifecycle import validate_event
+from review_flows.rulebook import Rulebook, list_rulebooks, load_rulebook, select_rulebook
+from review_flows.timeline import Milestone, compute_milestones, describe_rule, milestone_to_dict
+
+rules_app = typer.Typer(
+    name="rules", help="Statutory rulebooks: editions, rules, sources.", no_args_is_help=True
+)
+
+_NATIONS = ", ".join(nation.value for nation in Nation)
+_KINDS = ", ".join(kind.value for kind in EventKind if kind is not EventKind.CORRECTION)
+_STATUS_STYLE = {
+    "overdue": "bold red",
+    "due_soon": "yellow",
+    "done_late": "magenta",
+    "done_on_time": "green",
+    "no_time_limit": "cyan",
+    "not_applicable": "dim",
+    "not_started": "dim",
+}
+
+
+def register(app: typer.Typer) -> None:
+    """Mount ``rules`` and ``timeline`` on the ``cspr`` app."""
+    app.add_typer(rules_app, name="rules")
+    app.command("timeline")(timeline)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _parse_date(value: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        _fail(f"{what}: {value!r} is not a date; write YYYY-MM-DD")
+
+
+def _parse_event(text: str, position: int) -> Event:
+    kind_text, separator, day_text = text.partition("=")
+    if not separator:
+        _fail(f"--event {text!r}: write KIND=YYYY-MM-DD, e.g. --event aware=2024-03-01")
+    kind_text = kind_text.strip().lower()
+    try:
+        kind = EventKind(kind_text)
+    except ValueError:
+        _fail(f"--event {text!r}: unknown event kind {kind_text!r}; use one of {_KINDS}")
+    if kind is EventKind.CORRECTION:
+        _fail("--event correction: give the corrected date of the event itself instead")
+    return Event(kind=kind, on=_parse_date(day_text, f"--event {kind.value}"), id=position)
+
+
+def _parse_nation(value: str) -> Nation:
+    try:
+        return parse_nation(value)
+    except ValueError:
+        _fail(f"--nation {value!r}: unknown nation; use one of {_NATIONS}")
+
+
+def _print_json(payload: Any) -> None:
+    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+@rules_app.command("list")
+def list_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the rulebooks with the incident dates each applies to."""
+    try:
+        books = list_rulebooks()
+    except WorkbenchError as problem:
+        _fail(str(problem))
+    if as_json:
+        _print_json([_summary(book) for book in books])
+        return
+    table = Table(title="Rulebooks")
+    for header in ("id", "title", "nation", "type", "incidents from", "to", "rules"):
+        # Ids and dates are what users copy: never cut or wrap them.
+        table.add_column(header, no_wrap=header in {"id", "nation", "incidents from", "to"})
+    for book in books:
+        row = _summary(book)
+        table.add_row(
+            book.id,
+            book.title,
+            book.nation.value,
+            book.review_type,
+            row["in_force_from"] or "-",
+            row["in_force_to"] or "-",
+            str(len(book.rules)),
+        )
+    Console().print(table)
+
+
+def _summary(book: Rulebook) -> dict[str, Any]:
+    return {
+        "id": book.id,
+        "title": book.title,
+        "nation": book.nation.value,
+        "review_type": book.review_type,
+        "in_force_from": book.in_force_from.isoformat() if book.in_force_from else None,
+        "in_force_to": book.in_force_to.isoformat() if book.in_force_to else None,
+        "rules": len(book.rules),
+    }
+
+
+@rules_app.command("show")
+def show_command(
+    ruleset: Annotated[str, typer.Argument(help="Rulebook id, e.g. england-cspr-2023.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show a rulebook's rules with their sources and confidence."""
+    try:
+        book = load_rulebook(ruleset)
+    except WorkbenchError as problem:
+        _fail(f"{problem} (see `cspr rules list`)")
+    if as_json:
+        _print_json(_book_payload(book))
+        return
+    table = Table(title=f"{book.title} ({book.id})", show_lines=True)
+    for header in ("milestone", "rule", "done by", "responsible", "confidence", "source"):
+        table.add_column(header, overflow="fold")
+    for rule in book.rules:
+        table.add_row(
+            rule.milestone,
+            describe_rule(rule),
+            ", ".join(kind.value for kind in rule.done_by) or "(time passing)",
+            rule.responsible,
+            rule.confidence.value,
+            book.source_text(rule),
+        )
+    console = Console()
+    console.print(table)
+    for note in book.notes:
+        console.print(f"Note: {note}")
+
+
+def _book_payload(book: Rulebook) -> dict[str, Any]:
+    payload = book.model_dump(mode="json")
+    for rule, dumped in zip(book.rules, payload["rules"], strict=True):
+        dumped["rule"] = describe_rule(rule)
+        dumped["source"] = book.source_text(rule)
+    return payload
+
+
+def timeline(
+    event: Annotated[
+        list[str] | None,
+        typer.Option("--event", "-e", help="KIND=YYYY-MM-DD, repeatable, e.g. aware=2024-03-01."),
+    ] = None,
+    rules: Annotated[
+        str | None, typer.Option("--rules", help="Rulebook id; default: chosen by nation + date.")
+    ] = None,
+    nation: Annotated[str, typer.Option("--nation", help=f"One of {_NATIONS}.")] = "england",
+    incident: Annotated[
+        str | None, typer.Option("--incident", help="Incident date; default the aware date.")
+    ] = None,
+    today: Annotated[str | None, typer.Option("--today", help="As-of date; default today.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Milestones for a hypothetical case from its events (nothing is stored)."""
+    events = [_parse_event(text, position) for position, text in enumerate(event or [], start=1)]
+    chosen_nation = _parse_nation(nation)
+    as_of = _parse_date(today, "--today") if today else dt.date.today()
+    incident_date = _parse_date(incident, "--incident") if incident else _default_incident(events)
+    settings = get_settings()
+    events = _checked_events(events, incident_date, as_of)
+    try:
+        book = select_rulebook(chosen_nation, incident_date, pinned=rules)
+        calendar = calendar_with_overrides_file(book.nation, settings.holiday_overrides_file)
+        milestones = compute_milestones(
+            events,
+            book,
+            calendar,
+            as_of,
+            due_soon_working_days=settings.due_soon_working_days,
+            local_targets=settings.local_targets,
+            stalled_after=settings.stalled_after_working_days,
+        )
+    except WorkbenchError as problem:
+        _fail(str(problem))
+    if as_json:
+        _print_json([milestone_to_dict(milestone) for milestone in milestones])
+        return
+    _print_timeline(book, milestones, as_of)
+
+
+def _checked_events(events: list[Event], incident_date: dt.date, as_of: dt.date) -> list[Event]:
+    """The events in date order, checked as a case checks them (a first ``aware``, the steps
+    in order, nothing twice that happens once)."""
+    ordered = [
+        replace(event, id=position, note=event.note or "(timeline)")
+        for position, event in enumerate(sorted(events, key=lambda e: e.on), start=1)
+    ]
+    for place, event in enumerate(ordered):
+        try:
+            validate_event(ordered[:place], event, incident_date, as_of)
+        except WorkbenchError as problem:
+            _fail(f"--event {event.kind.value}={event.on.isoformat()}: {problem}")
+    return ordered
+
+
+def _default_incident(events: list[Event]) -> dt.date:
+    if not events:
+        _fail("give at least one --event KIND=YYYY-MM-DD, e.g. --event aware=2024-03-01")
+    aware = [e.on for e in events if e.kind is EventKind.AWARE]
+    return min(aware) if aware else min(e.on for e in events)
+
+
+def _print_timeline(book: Rulebook, milestones: list[Milestone], as_of: dt.date) -> None:
+    table = Table(
+        title=f"{book.title}: milestones as of {as_of.isoformat()}",
+        caption="* the later of two readings of the guidance; alerts follow the earlier one",
+    )
+    for header in ("milestone", "due", "done", "status", "days", "rule", "confidence"):
+        table.add_column(
+            header, overflow="fold", no_wrap=header in {"milestone", "due", "done", "status"}
+        )
+    for milestone in milestones:
+        status = milestone.status.value
+        table.add_row(
+            milestone.milestone + ("" if milestone.alert else " *"),
+            milestone.due.isoformat() if milestone.due else "-",
+            milestone.done.isoformat() if milestone.done else "-",
+            f"[{_STATUS_STYLE.get(status, '')}]{status}[/]" if status in _STATUS_STYLE else status,
+            _days_cell(milestone),
+            milestone.rule,
+            milestone.confidence.value,
+        )
+    Console().print(table)
+
+
+def _days_cell(milestone: Milestone) -> str:
+    if milestone.working_days_remaining is not None:
+        days = milestone.working_days_remaining
+        return f"{days} WD left" if days >= 0 else f"{-days} WD late"
+    if milestone.elapsed_working_days is not None:
+        return f"{milestone.elapsed_working_days} WD elapsed"
+    return "-"
+
+
+@rules_app.command("partnership")
+def partnership_command(
+    partnership: Annotated[str, typer.Argument(help="Partnership name.")],
+    ruleset: Annotated[
+        str | None, typer.Argument(help="Rulebook id for its new cases (`cspr rules list`).")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Back to the edition in force.")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Who sets it.")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Data folder for this command.")
+    ] = None,
+) -> None:
+    """Show or set the edition a partnership's new cases take where it can govern them."""
+    from cspr.cli.cases import _refusals, _session, _user
+    from review_flows.partnerships import (
+        clear_partnership_rulebook,
+        partnership_rulebooks,
+        set_partnership_rulebook,
+    )
+
+    with _refusals(), _session(data_dir) as session:
+        if clear:
+            done = clear_partnership_rulebook(session, partnership)
+            typer.echo(f"{partnership}: {'back to' if done else 'already on'} the edition in force")
+            return
+        if ruleset is not None:
+            row = set_partnership_rulebook(session, partnership, ruleset, by=_user(by))
+            typer.echo(f"{row.partnership}: new cases take {row.ruleset_id} where it applies")
+            return
+        chosen = {row.partnership: row.ruleset_id for row in partnership_rulebooks(session)}
+    typer.echo(f"{partnership}: {chosen.get(partnership.strip(), 'the edition in force')}")

@@ -1,3 +1,0 @@
-from review_flows.cli.main import main
-
-main()
