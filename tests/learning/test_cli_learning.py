@@ -9,8 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from cspr.cli import library as library_cli
 import learning.runtime
+from cspr.cli import library as library_cli
 from learning.encoder import FakeEncoder
 from tests.learning.factories import CORPUS, write_corpus
 from tests.learning.test_search import PRECIS

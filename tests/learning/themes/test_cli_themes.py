@@ -11,9 +11,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+import learning.runtime
 from cspr.cli import library as library_cli
 from cspr.cli import themes as themes_cli
-import learning.runtime
 from learning.encoder import FakeEncoder
 from tests.learning.factories import write_corpus
 

@@ -14,10 +14,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from cspr.cli import library as library_cli
-from cspr.cli import themes as themes_cli
 import learning.runtime
 from core.settings import Settings
+from cspr.cli import library as library_cli
+from cspr.cli import themes as themes_cli
 from learning.encoder import FakeEncoder
 from learning.themes.decisions import load_decisions, save_decision
 from learning.themes.head_store import head_path
