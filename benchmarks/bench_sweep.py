@@ -22,8 +22,9 @@ from benchmarks.table import BenchTable
 from core.db import build_engine
 from core.settings import Settings
 from review_flows.case_queries import list_cases
-from review_flows.models import Channel, Contact
 from review_flows.notify.channels import InboxChannel
+from review_flows.notify.kinds import Channel
+from review_flows.partnership_models import Contact
 from review_flows.sweep import run_sweep
 
 SIZES = (10_000, 100_000)

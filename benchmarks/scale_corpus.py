@@ -22,11 +22,21 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from benchmarks.synthetic_text import (
+    PASSAGE_WORDS,
+    Context,
+    NoSourceText,
+    Pools,
+    compose_passage,
+    load_pools,
+    random_letters,
+    random_place,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "corpus"
@@ -34,17 +44,12 @@ NOTICE = (
     "This is a synthetic document generated for load testing the CSPR Workbench. It does "
     "not describe any real child, family, professional or case."
 )
-PASSAGE_WORDS = (120, 180)
 RECOMMENDATION_WORDS = (40, 90)
 DOCUMENT_PASSAGES = (20, 70)
 
 
 class CorpusPathRefused(ValueError):
     """The output folder is inside corpus/, where synthetic documents must never go."""
-
-
-class NoSourceText(RuntimeError):
-    """The demo corpus has no paragraphs to recombine."""
 
 
 @dataclass(frozen=True)
@@ -57,109 +62,6 @@ class SyntheticDocument:
     passages: int
 
 
-@dataclass(frozen=True)
-class _Pools:
-    general: tuple[str, ...]
-    findings: tuple[str, ...]
-    recommendations: tuple[str, ...]
-
-
-_SYNONYMS = {
-    "practitioners": "professionals",
-    "agencies": "services",
-    "assessment": "evaluation",
-    "concerns": "worries",
-    "health visitor": "public health nurse",
-    "recorded": "documented",
-    "social worker": "social care practitioner",
-    "referral": "request for support",
-    "considered": "weighed",
-    "identified": "recognised",
-    "significant": "substantial",
-    "however": "nevertheless",
-    "ensure": "make sure",
-    "meeting": "discussion",
-    "home visit": "visit to the home",
-    "school": "education setting",
-    "GP": "family doctor",
-    "children's social care": "the local authority's children's services",
-    "was not": "wasn't",
-    "did not": "didn't",
-    "opportunity": "chance",
-    "review": "inquiry",
-    "missed": "overlooked",
-    "escalate": "raise",
-    "understand": "grasp",
-    "needed": "required",
-}
-_SYNONYMS.update({value: key for key, value in list(_SYNONYMS.items())})
-_SYNONYMS.update({k[0].upper() + k[1:]: v[0].upper() + v[1:] for k, v in list(_SYNONYMS.items())})
-
-
-def _trie_pattern(words: list[str]) -> str:
-    """One regex for many words, as a trie: far faster than a plain alternation."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(trie)
-
-
-_SYNONYM_PATTERN = re.compile(r"\b" + _trie_pattern(list(_SYNONYMS)) + r"\b")
-_PLACES = (
-    "Northshire",
-    "Westmere",
-    "Eastbridge",
-    "Kingsford",
-    "Ashdown",
-    "Dyfnant",
-    "Riverton",
-    "Millbrook",
-    "Harlow Vale",
-    "Glenmorven",
-    "Castlegate",
-    "Lowfield",
-    "Belmoray",
-)
-# places, child labels, years and small numbers, replaced in one pass
-_DETAIL_PATTERN = re.compile(
-    r"\b(?:(?P<place>" + "|".join(_PLACES) + r")|(?P<child>Child|Baby|Family|Sibling) [A-Z]{1,2}"
-    r"|(?P<year>19[89]\d|20[0-3]\d)|(?P<number>\d{1,3}))\b"
-)
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
-_LEADING_NUMBER = re.compile(r"^(\d+(\.\d+)*\.?|[-*•]|R\d+[.:]?)\s+")
-_SYLLABLES = (
-    "ash",
-    "brook",
-    "dale",
-    "fen",
-    "glen",
-    "holm",
-    "ley",
-    "mar",
-    "nor",
-    "ock",
-    "pen",
-    "ross",
-    "stan",
-    "thorn",
-    "wick",
-    "wold",
-    "by",
-    "cot",
-    "ham",
-    "mere",
-)
 _ERAS = (
     ("scr", "england", 2012, 2019, "{} Local Safeguarding Children Board"),
     ("cspr", "england", 2019, 2026, "{} Safeguarding Children Partnership"),
@@ -201,22 +103,22 @@ def check_output_dir(out: Path, corpus_dir: Path = CORPUS_DIR) -> Path:
 
 def generate_documents(n_passages: int, seed: int = 0) -> Iterator[SyntheticDocument]:
     """Documents holding ``n_passages`` passages in total, one at a time, deterministic per seed."""
-    pools = _load_pools(CORPUS_DIR)
+    pools = load_pools(CORPUS_DIR)
     remaining, index = n_passages, 0
     while remaining > 0:
         rng = random.Random(f"{seed}:{index}")
         size = min(remaining, rng.randint(*DOCUMENT_PASSAGES))
-        yield _document(rng, pools, index, size)
+        yield synthetic_document(rng, pools, index, size)
         remaining -= size
         index += 1
 
 
 def generate_passages(n: int, seed: int = 0) -> list[str]:
     """``n`` perturbed passages without document structure (for benchmarks of passages alone)."""
-    pools = _load_pools(CORPUS_DIR)
+    pools = load_pools(CORPUS_DIR)
     rng = random.Random(f"{seed}:passages")
-    context = _Context(rng, _random_place(rng), _random_letters(rng), rng.randint(2012, 2026))
-    return [_passage(context, pools.general, PASSAGE_WORDS) for _ in range(n)]
+    context = Context(rng, random_place(rng), random_letters(rng), rng.randint(2012, 2026))
+    return [compose_passage(context, pools.general, PASSAGE_WORDS) for _ in range(n)]
 
 
 def write_documents(n_passages: int, out: Path, seed: int = 0, fmt: str = "md") -> tuple[int, int]:
@@ -232,19 +134,12 @@ def write_documents(n_passages: int, out: Path, seed: int = 0, fmt: str = "md") 
     return count, size
 
 
-@dataclass
-class _Context:
-    """What stays the same within one document: its random source, place, child, year."""
-
-    rng: random.Random
-    place: str
-    child: str
-    year: int
-
-
-def _document(rng: random.Random, pools: _Pools, index: int, size: int) -> SyntheticDocument:
+def synthetic_document(
+    rng: random.Random, pools: Pools, index: int, size: int
+) -> SyntheticDocument:
+    """The ``index``-th document of a collection, of ``size`` passages, drawn with ``rng``."""
     review_type, nation, first, last, board = rng.choice(_ERAS)
-    context = _Context(rng, _random_place(rng), _random_letters(rng), rng.randint(first, last))
+    context = Context(rng, random_place(rng), random_letters(rng), rng.randint(first, last))
     kind = rng.choice(("Child", "Baby")) if size % 3 else "Child"
     title = f"{_TYPE_TITLES[review_type]}: {kind} {context.child}"
     review_id = (
@@ -270,7 +165,7 @@ def _document(rng: random.Random, pools: _Pools, index: int, size: int) -> Synth
     )
 
 
-def _body(context: _Context, pools: _Pools, size: int) -> str:
+def _body(context: Context, pools: Pools, size: int) -> str:
     recommendations = max(1, round(size * 0.15)) if size >= 2 else 0
     findings = max(1, round(size * 0.15)) if size >= 3 else 0
     general = size - recommendations - findings
@@ -282,18 +177,18 @@ def _body(context: _Context, pools: _Pools, size: int) -> str:
         title = _SECTION_TITLES[(section - 1) % len(_SECTION_TITLES)]
         lines.append(f"## {section}. {title}\n")
         for number in range(1, count + 1):
-            lines.append(f"{section}.{number} {_passage(context, pools.general)}\n")
+            lines.append(f"{section}.{number} {compose_passage(context, pools.general)}\n")
         general -= count
     if findings:
         section += 1
         lines.append(f"## {section}. Findings\n")
         for number in range(1, findings + 1):
-            text = _passage(context, pools.findings)
+            text = compose_passage(context, pools.findings)
             lines.append(f"### Finding {number}: {_headline(text)}\n\n{text}\n")
     if recommendations:
         lines.append(f"## {section + 1}. Recommendations\n")
         items = (
-            _passage(context, pools.recommendations, RECOMMENDATION_WORDS)
+            compose_passage(context, pools.recommendations, RECOMMENDATION_WORDS)
             for _ in range(recommendations)
         )
         lines.append("\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1)) + "\n")
@@ -305,59 +200,6 @@ def _headline(text: str) -> str:
     return " ".join(words).rstrip(",;:")
 
 
-def _passage(
-    context: _Context, pool: tuple[str, ...], words: tuple[int, int] = PASSAGE_WORDS
-) -> str:
-    """Sentences from random paragraphs of ``pool``, perturbed, between ``words`` long."""
-    rng = context.rng
-    sentences: list[str] = []
-    total = 0
-    low, high = words
-    for _ in range(50):  # bounded: a pool of very long sentences cannot loop for ever
-        taken = _SENTENCE_SPLIT.split(rng.choice(pool))
-        if rng.random() < 0.5:
-            rng.shuffle(taken)
-        for sentence in taken:
-            length = len(sentence.split())
-            if total + length > high and total >= low // 2:
-                break
-            sentences.append(sentence)
-            total += length
-        if total >= low or total + 5 > high:
-            break
-    return _perturb(context, " ".join(sentences))
-
-
-def _perturb(context: _Context, text: str) -> str:
-    rng = context.rng
-
-    def swap(match: re.Match[str]) -> str:
-        word = match.group(0)
-        if rng.random() < 0.5:
-            return word
-        return _SYNONYMS[word]
-
-    def detail(match: re.Match[str]) -> str:
-        if match.group("place"):
-            return context.place
-        if match.group("child"):
-            return f"{match.group('child')} {context.child}"
-        if match.group("year"):
-            return str(context.year - rng.randint(0, 3))
-        return str(rng.randint(1, max(3, int(match.group("number")) * 2)))
-
-    return _DETAIL_PATTERN.sub(detail, _SYNONYM_PATTERN.sub(swap, text))
-
-
-def _random_place(rng: random.Random) -> str:
-    return "".join(rng.choice(_SYLLABLES) for _ in range(2)).capitalize()
-
-
-def _random_letters(rng: random.Random) -> str:
-    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-    return rng.choice(letters) * rng.choice((1, 1, 2))
-
-
 def _as_plain_text(markdown: str) -> str:
     """The same document with Markdown heading marks turned into plain headings."""
     return re.sub(
@@ -366,48 +208,6 @@ def _as_plain_text(markdown: str) -> str:
         markdown,
         flags=re.MULTILINE,
     )
-
-
-@cache
-def _load_pools(corpus_dir: Path) -> _Pools:
-    """Paragraphs of the demo corpus, by the kind of section they come from."""
-    pools: dict[str, list[str]] = {"general": [], "findings": [], "recommendations": []}
-    paths = sorted((corpus_dir / "src").glob("*.md")) + sorted(
-        p for p in (corpus_dir / "reviews").glob("*") if p.suffix in (".md", ".txt")
-    )
-    for path in paths:
-        for kind, paragraph in _paragraphs(path.read_text(encoding="utf-8")):
-            pools[kind].append(paragraph)
-    if not pools["general"]:
-        raise NoSourceText(f"no paragraphs found under {corpus_dir}/src or {corpus_dir}/reviews")
-    pools["findings"] = pools["findings"] or pools["general"]
-    pools["recommendations"] = pools["recommendations"] or pools["general"]
-    return _Pools(*(tuple(pools[k]) for k in ("general", "findings", "recommendations")))
-
-
-def _paragraphs(text: str) -> Iterator[tuple[str, str]]:
-    """(section kind, paragraph) for each prose block of a review with front matter."""
-    body = text.split("\n---\n", 1)[-1] if text.startswith("---") else text
-    kind = "general"
-    for block in re.split(r"\n\s*\n", body):
-        block = block.strip()
-        first = block.splitlines()[0] if block else ""
-        if first.startswith("#") or (first.isupper() and len(first) < 90):
-            lowered = first.lower()
-            kind = (
-                "recommendations"
-                if "recommend" in lowered
-                else "findings"
-                if re.search(r"finding|learning|lesson", lowered)
-                else "general"
-            )
-            continue
-        if first.startswith("|") or "fictional" in block:
-            continue
-        for item in re.split(r"\n(?=\d+[.)]\s|[-*]\s)", block):
-            item = _LEADING_NUMBER.sub("", " ".join(item.split()))
-            if len(item.split()) >= (12 if kind == "recommendations" else 25):
-                yield kind, item
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,12 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from core.audit_facts import FactMismatch
+from core.audit_facts import FactMismatch, RowValues
 
 GENESIS = ""
 #: The hash scheme of the chains (and of exported heads): 2 covers the case's facts.
@@ -56,7 +56,7 @@ class ChainedEvent:
     chain_hash: str | None = None
 
     @classmethod
-    def of(cls, values: Mapping[str, Any]) -> ChainedEvent:
+    def of(cls, values: RowValues) -> ChainedEvent:
         """From a stored row's columns (a mapping, or ``{name: getattr(row, name)}``); an
         unsaved row has no id yet (0), and an enum kind becomes its value."""
         fields = {name: values[name] for name in cls.__dataclass_fields__ if name in values}

@@ -16,7 +16,10 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from sqlalchemy import RowMapping
 
 #: The case row's columns that the creation event records, in a fixed order.
 CASE_FACTS: tuple[str, ...] = (
@@ -34,6 +37,9 @@ CASE_FACTS: tuple[str, ...] = (
 _FLAGS = frozenset({"looked_after", "child_protection_plan"})
 
 Fact = str | bool | None
+#: A stored row's columns by name: a plain mapping, or a row read with ``.mappings()``
+#: (SQLAlchemy's ``RowMapping``, also keyed by column objects, so no ``Mapping[str, Any]``).
+RowValues: TypeAlias = "Mapping[str, Any] | RowMapping"
 
 
 def fact_value(field: str, value: Any) -> Fact:
@@ -53,12 +59,12 @@ def fact_value(field: str, value: Any) -> Fact:
     return str(value)
 
 
-def facts_of(row: Mapping[str, Any]) -> dict[str, Fact]:
+def facts_of(row: RowValues) -> dict[str, Fact]:
     """The facts of a case row (a mapping of its columns), canonical."""
     return {field: fact_value(field, row.get(field)) for field in CASE_FACTS}
 
 
-def facts_text(row: Mapping[str, Any]) -> str:
+def facts_text(row: RowValues) -> str:
     """What a creation event stores and hashes: the row's facts as canonical JSON text."""
     return json.dumps(facts_of(row), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 

@@ -7,9 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, create_engine
+from sqlalchemy.orm import class_mapper
+from sqlmodel import Session, SQLModel, create_engine
 
 
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -60,3 +61,13 @@ def get_engine(url: str) -> Engine:
 def open_session(url: str) -> Session:
     """A short-lived session on the engine for ``url`` (use it in a ``with`` block)."""
     return Session(get_engine(url), expire_on_commit=False)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The ``Table`` of a table model, for Core statements (bulk updates, counts, joins on
+    columns): SQLModel sets ``__table__`` on a ``table=True`` class but does not declare it, so
+    the mapper's table is read and its type checked here once."""
+    table = class_mapper(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table

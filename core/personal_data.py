@@ -44,11 +44,6 @@ from core.personal_patterns import find_patterns
 from core.personal_places import more_names, recase, recased_tokens, without_places
 from core.personal_recogniser import Reading, read_text
 
-__all__ = [
-    "ADVICE", "Finding", "Kind", "check_personal_data", "find_personal_data",
-    "mask_personal_data",
-]  # fmt: skip
-
 _PRESIDIO_KINDS = {"UK_NHS": Kind.NHS_NUMBER, "UK_NINO": Kind.NI_NUMBER}
 
 

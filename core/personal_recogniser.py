@@ -75,7 +75,9 @@ def _analyzer() -> tuple[Any, Any]:
     engine = SpacyNlpEngine(
         models=[{"lang_code": "en", "model_name": MODEL}], ner_model_configuration=labels
     )
-    engine.nlp = {"en": nlp}  # loaded above from the package: load() could download
+    # loaded above from the package: load() could download. (Presidio's __init__ sets nlp to
+    # None before load() fills it, so its inferred type is None.)
+    engine.nlp = {"en": nlp}  # type: ignore[assignment]
     registry = RecognizerRegistry(supported_languages=["en"])
     registry.add_recognizer(SpacyRecognizer(supported_entities=["PERSON"]))
     registry.add_recognizer(NhsRecognizer())

@@ -31,7 +31,6 @@ from sqlalchemy.engine import make_url
 from core.db import get_engine
 from cspr.backup_manifest import (
     INDEX_FOLDER,
-    MANIFEST,
     PG_DUMP_FILE,
     SQLITE_FILE,
     BackupFailed,
@@ -54,9 +53,6 @@ from cspr.restore_checks import (
     sqlite_contents,
 )
 from review_flows.models import Case, CaseEvent
-
-__all__ = ["MANIFEST", "BackupFailed", "BackupManifest", "Restored", "backup", "read_manifest",
-           "restore"]  # fmt: skip
 
 STAGING = ".cspr-restore-staging"
 PREVIOUS = "restore-previous-"

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from core.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from prefect import Flow
+    from prefect.client.schemas.objects import FlowRun
 
 ENTRYPOINTS = {
     "deadline-sweep": "review_flows/flows/sweep.py:deadline_sweep",
@@ -77,8 +81,12 @@ def run_sweep_now(wait_seconds: float = 120) -> str:
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            run = run_deployment(
-                SWEEP_DEPLOYMENT, flow_run_name=CATCH_UP_RUN, tags=["catch-up"], timeout=0
+            # outside an event loop it runs synchronously; async_dispatch types it as a union
+            run = cast(
+                "FlowRun",
+                run_deployment(
+                    SWEEP_DEPLOYMENT, flow_run_name=CATCH_UP_RUN, tags=["catch-up"], timeout=0
+                ),
             )
             return str(run.id)
         except ObjectNotFound:
@@ -106,10 +114,11 @@ def run_demo_library_now(folder: Path, index_dir: Path, wait_seconds: float = 12
     parameters = {"folder": str(folder), "index_dir": str(index_dir)}
     while True:
         try:
-            run = run_deployment(
+            # outside an event loop it runs synchronously; async_dispatch types it as a union
+            run = cast("FlowRun", run_deployment(
                 INGEST_DEPLOYMENT, parameters=parameters, flow_run_name=DEMO_LIBRARY_RUN,
                 tags=[DEMO_LIBRARY_TAG], timeout=0,
-            )  # fmt: skip
+            ))  # fmt: skip
             return str(run.id)
         except ObjectNotFound:
             if time.monotonic() > deadline:
@@ -133,7 +142,8 @@ def deploy_to_pool(
     for name, entrypoint in ENTRYPOINTS.items():
         if only is not None and name not in only:
             continue
-        loaded = flow.from_source(source=str(source), entrypoint=entrypoint)
+        # outside an event loop it runs synchronously; async_dispatch types it as a union
+        loaded = cast("Flow[..., Any]", flow.from_source(source=str(source), entrypoint=entrypoint))
         schedules = [sweep_schedule(settings)] if name == "deadline-sweep" else None
         loaded.deploy(name=name, work_pool_name=pool, schedules=schedules, build=False, push=False)
         names.append(f"{loaded.name}/{name}")

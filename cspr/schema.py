@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 
 MODEL_MODULES: tuple[str, ...] = (
     "review_flows.models",
+    "review_flows.partnership_models",
     "review_flows.token_models",
     "learning.themes.decisions",
     "learning.collection.models",
@@ -22,5 +23,3 @@ def load_models() -> MetaData:
     for name in MODEL_MODULES:
         importlib.import_module(name)
     return SQLModel.metadata
-
-

@@ -311,7 +311,9 @@ class FacetReader:
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 (one reader per taxonomy, kept)
     def _phrase_scores(self, text: str) -> np.ndarray:
-        return lexical_scores([text], self._phrases)[0]  # each theme's phrases in ``text``
+        # each theme's phrases in ``text``
+        scores: np.ndarray = lexical_scores([text], self._phrases)[0]
+        return scores
 
     def _weight(self, stem: str) -> float:
         """A word's weight: how few themes use it; one no theme uses weighs most."""

@@ -14,11 +14,10 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from learning.encoder import Encoder
 from learning.errors import LearningError, UnreadableDocument
@@ -33,6 +32,7 @@ from learning.index import (
 )
 from learning.index.vectors import HNSW_THRESHOLD
 from learning.index.writer_lock import WaitCallback, writer_lock
+from learning.ingest_report import IngestProgress, IngestReport, ProgressCallback
 from learning.models import ExtractedDocument, Unit
 from learning.reader import DocumentReader, shared_reader
 from learning.sources import clashing_claims, find_documents
@@ -48,39 +48,6 @@ ENCODE_GROUP_UNITS = 512
 
 
 @dataclass(frozen=True)
-class IngestReport:
-    """What one ingest run did. ``failed`` pairs each refused file with the reason;
-    ``warnings`` each ingested file with what could not be used of it (a metadata value, a page
-    without text), which never refuses the file."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    failed: tuple[tuple[Path, str], ...] = ()
-    warnings: tuple[tuple[Path, str], ...] = ()
-    # indexed files under the folders ingested that are gone (kept without --remove-missing)
-    missing: tuple[Path, ...] = ()
-    units_added: int = 0
-    seconds: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "removed": self.removed,
-            "failed": [{"path": str(path), "reason": reason} for path, reason in self.failed],
-            "warnings": [
-                {"path": str(path), "warning": warning} for path, warning in self.warnings
-            ],
-            "missing": [str(path) for path in self.missing],
-            "units_added": self.units_added,
-            "seconds": round(self.seconds, 3),
-        }
-
-
-@dataclass(frozen=True)
 class Checkpoints:
     """When a run commits what it has done so far: after ``units`` embedded units or
     ``seconds`` of work, whichever comes first, and at the end. A crash loses only the work
@@ -89,20 +56,6 @@ class Checkpoints:
     units: int = CHECKPOINT_UNITS
     seconds: float = CHECKPOINT_SECONDS
     hnsw_threshold: int = HNSW_THRESHOLD
-
-
-@dataclass(frozen=True)
-class IngestProgress:
-    """Reported after each file: ``outcome`` is added, updated, unchanged or failed."""
-
-    done: int
-    total: int
-    path: Path
-    outcome: str
-    units: int = 0  # units read so far in this run
-
-
-ProgressCallback = Callable[[IngestProgress], None]
 
 
 @dataclass(frozen=True)

@@ -28,65 +28,13 @@ from typing import Any
 
 import yaml
 
+from learning.metadata_vocabulary import VOCABULARY, normalise_value, slug
 from learning.models import ReviewMetadata
+from learning.safe_yaml import load_yaml
 from learning.title_page import implied_nation, infer_from_text
 
 logger = logging.getLogger(__name__)
 
-NATIONS = ("england", "wales", "scotland", "northern_ireland")
-REVIEW_TYPES = ("scr", "cspr", "national", "cpr", "susr", "learning_review", "cmr")
-# "other" and "near miss" are incident levels of the Panel's own statistics
-OUTCOMES = ("death", "serious_harm", "other", "near_miss")
-AGE_GROUPS = ("under_1", "1_4", "5_9", "10_14", "15_17", "mixed")
-
-_SYNONYMS: dict[str, dict[str, str]] = {
-    "nation": {
-        "ni": "northern_ireland",
-        "n ireland": "northern_ireland",
-        "cymru": "wales",
-        "eng": "england",
-    },
-    "review_type": {
-        "serious case review": "scr",
-        "lcspr": "cspr",
-        "child safeguarding practice review": "cspr",
-        "local child safeguarding practice review": "cspr",
-        "national review": "national",
-        "national child safeguarding practice review": "national",
-        "ncspr": "national",
-        "child practice review": "cpr",
-        "concise child practice review": "cpr",
-        "extended child practice review": "cpr",
-        "single unified safeguarding review": "susr",
-        "learning review": "learning_review",
-        "case management review": "cmr",
-    },
-    "outcome": {
-        "died": "death",
-        "fatal": "death",
-        "child death": "death",
-        "harm": "serious_harm",
-        "serious injury": "serious_harm",
-        "nearmiss": "near_miss",
-    },
-    "age_group": {
-        "under 1": "under_1",
-        "<1": "under_1",
-        "infant": "under_1",
-        "1 to 4": "1_4",
-        "5 to 9": "5_9",
-        "10 to 14": "10_14",
-        "15 to 17": "15_17",
-        "multiple": "mixed",
-        "siblings": "mixed",
-    },
-}
-_VOCAB = {
-    "nation": NATIONS,
-    "review_type": REVIEW_TYPES,
-    "outcome": OUTCOMES,
-    "age_group": AGE_GROUPS,
-}
 _ALIASES = {
     "area": "partnership",
     "type": "review_type",
@@ -101,57 +49,6 @@ MAX_REVIEW_ID_CHARS = 120
 _SAFE_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_REVIEW_ID_CHARS - 1}}}")
 _MAX_SLUG_CHARS = 40
 _FIELDS = ("review_id", "title", "year", "partnership", "nation", "review_type", "outcome")
-
-
-class YamlAliasRefused(yaml.MarkedYAMLError):
-    """Review metadata used a YAML alias (``*name``): refused, since a few hundred bytes of
-    aliases can expand to gigabytes ("billion laughs")."""
-
-
-class _YamlLoader(yaml.SafeLoader):
-    """Safe YAML without aliases, and without YAML 1.1's reading of ``1_4`` as the integer 14
-    (age groups stay text)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: ANN401 - PyYAML's types
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise YamlAliasRefused(
-                None, None, "YAML aliases (*name) are not allowed in metadata", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
-_YamlLoader.yaml_implicit_resolvers = {
-    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:int"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
-)
-
-
-def _scalar_or_text(loader: _YamlLoader, node: yaml.ScalarNode, tag: str) -> Any:  # noqa: ANN401
-    """The scalar as PyYAML reads it, or as text where PyYAML's own reading raises ValueError:
-    a date that is not one (``2021-02-30``), an integer of over 4,300 digits."""
-    try:
-        return yaml.SafeLoader.yaml_constructors[tag](loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int"):
-    _YamlLoader.add_constructor(
-        _tag, lambda loader, node, tag=_tag: _scalar_or_text(loader, node, tag)
-    )
-
-
-def load_yaml(text: str) -> Any:
-    """Safe YAML load in which ``1_4`` is text, not 14, and aliases are refused
-    (:class:`YamlAliasRefused`). Every problem is a ``yaml.YAMLError``."""
-    try:
-        return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
-    except RecursionError:
-        raise yaml.YAMLError("the YAML is nested too deeply") from None
 
 
 @dataclass(frozen=True)
@@ -318,7 +215,7 @@ def _normalise(
     year_key = next((k for k in _YEAR_KEYS if _present(data.get(k))), None)
     if year_key:
         _keep(out, "year", _year(where, year_key, data[year_key], warnings))
-    for key in _VOCAB:
+    for key in VOCABULARY:
         if _present(data.get(key)):
             _keep(out, key, _vocabulary_value(where, key, data[key], warnings))
     age_key = next((k for k in _AGE_KEYS if _present(data.get(k))), None)
@@ -344,22 +241,6 @@ def _scalar_text(value: Any) -> str | None:
     return text if len(text) <= _MAX_VALUE_CHARS else None
 
 
-def normalise_value(field: str, value: Any) -> str | None:
-    """The vocabulary value a metadata value plainly means ("Northern Ireland" ->
-    northern_ireland, "SCR" -> scr, "Serious harm" -> serious_harm); ``None`` if none."""
-    text = " ".join(re.sub(r"[-_/]", " ", str(value)).lower().split())
-    for candidate in (text.replace(" ", "_"), _SYNONYMS[field].get(text)):
-        if candidate in _VOCAB[field]:
-            return candidate
-    return None
-
-
-def slug(value: str) -> str:
-    """A free value as it is kept and filtered: lower case, runs of other characters as one
-    underscore ("Significant harm" -> significant_harm)."""
-    return re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
-
-
 def _vocabulary_value(where: str, field: str, value: Any, warnings: list[str]) -> str | None:
     """A known value, else the value itself as a slug (with a warning), else ``None``."""
     text = _scalar_text(value)
@@ -367,7 +248,7 @@ def _vocabulary_value(where: str, field: str, value: Any, warnings: list[str]) -
     if known is not None:
         return known
     kept = slug(text) if text is not None else ""
-    allowed = ", ".join(_VOCAB[field])
+    allowed = ", ".join(VOCABULARY[field])
     if kept and len(kept) <= _MAX_SLUG_CHARS:
         warnings.append(f"{where}: {field} {text!r} is not one of {allowed}; kept as {kept!r}")
         return kept

@@ -142,4 +142,5 @@ def centroids(unit_vectors: np.ndarray, context_of_unit: np.ndarray, count: int)
         np.add.at(sums, context_of_unit, unit_vectors)
     norms = np.linalg.norm(sums, axis=1)
     norms[norms == 0] = 1.0
-    return sums / norms[:, None]
+    normalised: np.ndarray = sums / norms[:, None]
+    return normalised

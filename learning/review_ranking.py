@@ -143,7 +143,7 @@ def _top(
     positive: bool = False,
 ) -> dict[str, float]:
     order = np.argsort(-scores, kind="stable")
-    chosen: dict[int, float] = {}
+    chosen: dict[str, float] = {}
     for context in order:
         if len(chosen) >= limit or (positive and scores[context] <= 0):
             break

@@ -75,7 +75,8 @@ class LibrarySide:
             )  # fmt: skip
         except LearningError as failed:
             raise LearningFailed(str(failed), kind=type(failed).__name__) from failed
-        return IngestedBatch(report.added + report.updated, tuple(report.failed))
+        refused = tuple((str(path), reason) for path, reason in report.failed)
+        return IngestedBatch(report.added + report.updated, refused)
 
     def publish_report(
         self,

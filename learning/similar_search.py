@@ -9,7 +9,7 @@ theme profile).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -18,13 +18,50 @@ from learning.filters import Filters
 from learning.fusion import fuse_rrf
 from learning.index.store import UnitRow
 from learning.models import UnitKind
-from learning.query import extract_terms, split_sentences
+from learning.query import QueryTerms, extract_terms, split_sentences
 from learning.results import PassageHit, SimilarReview, passage_hit, review_dict
 
 if TYPE_CHECKING:
-    from learning.search import SearchEngine
+    from learning.encoder import Encoder
+    from learning.index import LearningIndex
+    from learning.search import AllowedUnits
+    from learning.themes.signals import ThemeSignals
 
 _MATCH_KINDS = (str(UnitKind.FINDING), str(UnitKind.RECOMMENDATION))
+
+
+class _Engine(Protocol):
+    """What the mixin's methods use of :class:`learning.search.SearchEngine`: their self-type
+    (a mixin's self cannot be its subclass, so mypy checks the engine against this)."""
+
+    index: LearningIndex
+    encoder: Encoder
+    weights: tuple[float, float]
+    pool: int
+    themes: bool
+
+    def _theme_signals(self) -> ThemeSignals: ...
+
+    def _allowed(self, filters: Filters | None) -> AllowedUnits | None: ...
+
+    def _allowed_reviews(self, allowed: AllowedUnits | None) -> set[str] | None: ...
+
+    def _dense(
+        self, vector: np.ndarray, limit: int, allowed: AllowedUnits | None
+    ) -> dict[int, float]: ...
+
+    def _keyword(
+        self, terms: QueryTerms, limit: int, allowed: AllowedUnits | None
+    ) -> dict[int, float]: ...
+
+    def _matches(
+        self,
+        review_id: str,
+        queries: list[str],
+        vectors: np.ndarray,
+        filters: Filters | None,
+        per_review: int,
+    ) -> tuple[tuple[PassageHit, ...], float]: ...
 
 
 class SimilarCases:
@@ -32,7 +69,7 @@ class SimilarCases:
 
     @serialised
     def closest_in_reviews(
-        self: SearchEngine, review_ids: Sequence[str], vectors: np.ndarray, limit: int
+        self: _Engine, review_ids: Sequence[str], vectors: np.ndarray, limit: int
     ) -> dict[str, list[list[tuple[UnitRow, float]]]]:
         """Per review, for each row of ``vectors`` (queries'), the review's ``limit`` units
         closest in meaning and their cosines, best first: where a review says what a query
@@ -52,7 +89,7 @@ class SimilarCases:
 
     @serialised
     def similar_cases(
-        self: SearchEngine,
+        self: _Engine,
         precis: str,
         k: int = 5,
         filters: Filters | None = None,
@@ -107,7 +144,7 @@ class SimilarCases:
 
     @serialised
     def reviews_matching(
-        self: SearchEngine, review_ids: Sequence[str], precis: str, per_review: int = 3
+        self: _Engine, review_ids: Sequence[str], precis: str, per_review: int = 3
     ) -> list[SimilarReview]:
         """Named reviews (those a reviewer saved to a case) as :meth:`similar_cases` shows
         them for ``precis``: their best matching findings and recommendations, in the order
@@ -134,7 +171,7 @@ class SimilarCases:
         return results
 
     def _matches(
-        self: SearchEngine,
+        self: _Engine,
         review_id: str,
         queries: list[str],
         vectors: np.ndarray,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.columns import read_as
 from review_flows.case_rows import find_case
@@ -52,5 +52,5 @@ def list_actions(
 ) -> list[ActionPublic]:
     """The case's actions, by due date."""
     case = find_case(session, reference, partnership)
-    rows = session.exec(select(Action).where(Action.case_id == case.id).order_by(Action.due))
+    rows = session.exec(select(Action).where(Action.case_id == case.id).order_by(col(Action.due)))
     return [read_as(ActionPublic, row) for row in rows]

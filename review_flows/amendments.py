@@ -38,6 +38,8 @@ def amended_fields(amendments: Iterable[tuple[str, str]]) -> dict[str, Any]:
     return {field: parse_amended_value(field, value) for field, value in amendments}
 
 
-def apply_amendments(fields: Mapping[str, Any], amendments: Iterable[tuple[str, str]]) -> dict:
+def apply_amendments(
+    fields: Mapping[str, Any], amendments: Iterable[tuple[str, str]]
+) -> dict[str, Any]:
     """``fields`` of a case row with its amendments applied."""
     return {**fields, **amended_fields(amendments)}

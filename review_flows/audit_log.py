@@ -29,12 +29,14 @@ from core.audit_chain import (
 from core.audit_facts import (
     CASE_FACTS,
     Fact,
+    RowValues,
     fact_mismatches,
     facts_of,
     facts_text,
     read_facts,
     replay_facts,
 )
+from core.db import table_of
 from review_flows.events import EventKind
 from review_flows.models import Case, CaseEvent
 
@@ -163,7 +165,7 @@ def verify_log(
 
 
 def _check_case(
-    chain: list[ChainedEvent], row: Mapping[str, object] | None, saved: SavedHeads
+    chain: list[ChainedEvent], row: RowValues | None, saved: SavedHeads
 ) -> tuple[str, list[ChainBreak]]:
     """The case's name (``partnership/reference`` as its log says, else as its row does) and
     what does not hold: its chain, its saved head, its row."""
@@ -204,7 +206,7 @@ def _as_saved(saved: SavedHeads | Mapping[str, str] | None) -> SavedHeads:
 
 
 def _stored_events(session: Session) -> Iterator[ChainedEvent]:
-    table = CaseEvent.__table__
+    table = table_of(CaseEvent)
     query = select(table).order_by(table.c.case_id, table.c.id).execution_options(yield_per=5000)
     for row in session.execute(query).mappings():
         yield ChainedEvent.of(row)

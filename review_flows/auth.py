@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from core.access import Viewer
+from core.roles import Role
 from core.settings import Settings, get_settings
 from review_flows.errors import ReviewFlowsError
-from review_flows.models import Role, User
+from review_flows.partnership_models import User
 from review_flows.users import check_password, decoy_hash, hash_password, needs_rehash
 
 logger = logging.getLogger(__name__)

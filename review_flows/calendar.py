@@ -203,7 +203,9 @@ def _build_calendar(nation: Nation, extra: frozenset[dt.date]) -> WorkingCalenda
 
 @lru_cache(maxsize=4)
 def _statutory_holidays(subdivision: str) -> tuple[tuple[dt.date, str], ...]:
-    table = holidays.UK(subdiv=subdivision, years=range(FIRST_YEAR, LAST_YEAR + 1))
+    table = holidays.country_holidays(
+        "GB", subdiv=subdivision, years=range(FIRST_YEAR, LAST_YEAR + 1)
+    )
     return tuple(sorted(table.items()))
 
 

@@ -31,6 +31,7 @@ from review_flows.case_queries import CaseTimeline
 from review_flows.cases import parse_input
 from review_flows.events import EventKind, amendment_marks
 from review_flows.jobs import jobs_of_case, publication_status
+from review_flows.milestones import Milestone, MilestoneStatus
 from review_flows.models import (
     ActionCreate,
     ActionPublic,
@@ -43,7 +44,6 @@ from review_flows.notify.store import notices_of_case
 from review_flows.publications import SubmittedReport
 from review_flows.rulebook import Confidence
 from review_flows.shortlists import ShortlistEntry, shortlist_of
-from review_flows.timeline import Milestone, MilestoneStatus
 from review_flows.workbench import (
     add_action_as,
     next_event_kinds,

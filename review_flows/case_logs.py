@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.engine import Connection
 
+from core.db import table_of
 from review_flows.events import Event, EventKind
 from review_flows.models import Case, CaseEvent
 
@@ -22,8 +23,8 @@ from review_flows.models import Case, CaseEvent
 def load_logs(connection: Connection, cases: Select[Any]) -> dict[int, tuple[Event, ...]]:
     """Light events (kind, date, id, corrects) of the cases ``cases`` selects, by case id, in
     recording order. Notes and recorders are left out: stage and milestones do not need them."""
-    ids = cases.with_only_columns(Case.__table__.c.id).order_by(None)
-    events = CaseEvent.__table__.c
+    ids = cases.with_only_columns(table_of(Case).c.id).order_by(None)
+    events = table_of(CaseEvent).c
     # The kind as its stored string, looked up below: SQLAlchemy's per-row enum processing
     # is a third of the load time at 500,000 events.
     query = (
@@ -44,8 +45,8 @@ def load_logs(connection: Connection, cases: Select[Any]) -> dict[int, tuple[Eve
 
 def load_amendments(connection: Connection, cases: Select[Any]) -> dict[int, list[tuple[str, str]]]:
     """``(field, value)`` amendments of the cases ``cases`` selects, by case id, in order."""
-    ids = cases.with_only_columns(Case.__table__.c.id).order_by(None)
-    events = CaseEvent.__table__.c
+    ids = cases.with_only_columns(table_of(Case).c.id).order_by(None)
+    events = table_of(CaseEvent).c
     query = (
         select(events.case_id, events.amends, events.amended_to)
         .where(events.case_id.in_(ids), type_coerce(events.kind, String) == EventKind.AMENDED.value)

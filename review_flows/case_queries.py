@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from core.columns import read_as
+from core.db import table_of
 from core.settings import Settings, get_settings
 from review_flows.amendments import apply_amendments
 from review_flows.calendar import Nation
@@ -28,14 +29,10 @@ from review_flows.case_rows import (
 )
 from review_flows.events import Event, EventKind
 from review_flows.lifecycle import Stage, derive_stage
+from review_flows.milestones import PENDING_STATUSES, Milestone, MilestoneStatus
 from review_flows.models import Case, CaseEvent, CaseEventPublic, CasePublic
 from review_flows.rulebook import Rulebook
-from review_flows.timeline import (
-    PENDING_STATUSES,
-    Milestone,
-    MilestoneStatus,
-    compute_milestones,
-)
+from review_flows.timeline import compute_milestones
 from review_flows.week import CaseMilestones, DueRow, week_rows
 
 # From most to least in need of attention; a case's worst status is the first it has.
@@ -106,7 +103,7 @@ def list_cases(
     open_only: bool = False,
 ) -> list[CaseRecord]:
     """Cases ordered by partnership and reference, filtered; events loaded in one query."""
-    table = Case.__table__
+    table = table_of(Case)
     cases = select(*table.columns).order_by(table.c.partnership, table.c.reference)
     if partnership is not None:
         cases = cases.where(table.c.partnership == partnership)

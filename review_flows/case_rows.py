@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 
 from pydantic import ValidationError
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.access import CaseScope
 from core.columns import read_as
@@ -75,13 +75,13 @@ def lock_case(session: Session, case: Case) -> None:
     SQLite a no-op write first, which takes the database's write lock (waiting out the busy
     timeout) before the log is read, where a deferred transaction would read first."""
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(update(Case).where(Case.id == case.id).values(id=case.id))
+        session.execute(update(Case).where(col(Case.id) == case.id).values(id=case.id))
     else:
         session.exec(select(Case.id).where(Case.id == case.id).with_for_update()).first()
 
 
 def event_rows(session: Session, case_id: int | None) -> list[CaseEvent]:
-    query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+    query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id))
     return list(session.exec(query))
 
 
@@ -115,10 +115,17 @@ def case_and_rows(
 def public_case(case: Case, rows: Iterable[CaseEvent] = ()) -> CasePublic:
     """The case as it now reads: its row with the amendments among ``rows`` applied."""
     public = read_as(CasePublic, case)
-    changes = [(r.amends, r.amended_to) for r in rows if r.kind == EventKind.AMENDED]
+    changes = [_amendment(r) for r in rows if r.kind == EventKind.AMENDED]
     if not changes:
         return public
     return public.model_copy(update=apply_amendments({}, changes))
+
+
+def _amendment(row: CaseEvent) -> tuple[str, str]:
+    """An ``amended`` event's field and new value (the service records both, never one)."""
+    if row.amends is None or row.amended_to is None:
+        raise CaseDataInvalid(f"amended event {row.id} names no field or no value")
+    return row.amends, row.amended_to
 
 
 def calendars(settings: Settings) -> Callable[[Nation], WorkingCalendar]:

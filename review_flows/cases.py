@@ -40,9 +40,10 @@ from review_flows.errors import (
     EventDateInvalid,
     InvalidTransition,
 )
+from review_flows.event_validation import validate_event, validate_log
 from review_flows.events import Event, EventKind
 from review_flows.jobs_plan import jobs_for_event
-from review_flows.lifecycle import validate_event, validate_log
+from review_flows.milestones import MilestoneStatus
 from review_flows.models import (
     Case,
     CaseCreate,
@@ -56,9 +57,6 @@ from review_flows.partnerships import default_ruleset
 from review_flows.rulebook import (
     check_pinned_edition,
     missing_before,
-)
-from review_flows.timeline import (
-    MilestoneStatus,
 )
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 
 from core.columns import read_as
 from review_flows.errors import CaseDataInvalid, ContactNotFound
-from review_flows.models import Contact, ContactCreate, ContactPublic, ContactRole
+from review_flows.notify.kinds import ContactRole
+from review_flows.partnership_models import Contact, ContactCreate, ContactPublic
 
 
 def add_contact(session: Session, data: ContactCreate) -> ContactPublic:

@@ -18,7 +18,7 @@ from core.access import Viewer, case_scope
 from core.settings import Settings
 from review_flows.case_queries import STATUS_SEVERITY, CaseOverview
 from review_flows.feeds import feed_entries, milestones_calendar, owned_by
-from review_flows.timeline import MilestoneStatus
+from review_flows.milestones import MilestoneStatus
 from review_flows.workbench import visible_cases
 
 

@@ -19,11 +19,14 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from core.errors import WorkbenchError
 from core.learning_seam import learning_side
 from core.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import FlowRun
 
 logger = logging.getLogger(__name__)
 
@@ -106,13 +109,17 @@ def _submit(job_ids: Sequence[int], settings: Settings) -> None:
     for job_id in job_ids:
         with open_session(settings.resolved_database_url) as session:
             context = load_job(session, job_id)
-        run = run_deployment(
-            DEPLOYMENTS[context.job.kind],
-            parameters={"job_id": job_id},
-            flow_run_name=f"{context.case.reference} {context.event.kind}",
-            tags=[context.case.partnership, context.job.kind],
-            idempotency_key=f"cspr-job-{job_id}",
-            timeout=0,
+        # outside an event loop it runs synchronously; async_dispatch types it as a union
+        run = cast(
+            "FlowRun",
+            run_deployment(
+                DEPLOYMENTS[context.job.kind],
+                parameters={"job_id": job_id},
+                flow_run_name=f"{context.case.reference} {context.event.kind}",
+                tags=[context.case.partnership, context.job.kind],
+                idempotency_key=f"cspr-job-{job_id}",
+                timeout=0,
+            ),
         )
         logger.info("job %s submitted as flow run %s", job_id, run.id)
 

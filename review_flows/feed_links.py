@@ -13,10 +13,11 @@ import secrets
 from sqlmodel import Session, col, select
 
 from core.access import Viewer
+from core.roles import Role
 from core.settings import Settings
 from review_flows.deadlines import CalendarFeed as FeedFile
 from review_flows.deadlines import calendar_feed
-from review_flows.models import Role, User
+from review_flows.partnership_models import User
 from review_flows.token_models import CalendarFeed
 
 FEED_PATH = "/feeds/{token}.ics"

@@ -19,7 +19,7 @@ from typing import Protocol, TypeVar
 from icalendar import Alarm, Calendar, Event, vDuration
 
 from core.labels import stage_label
-from review_flows.timeline import Milestone, MilestoneStatus
+from review_flows.milestones import Milestone, MilestoneStatus
 
 PRODID = "-//CSPR workbench//feeds//EN"
 TIMEZONE = "Europe/London"

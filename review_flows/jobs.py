@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.columns import utc_now
 from core.labels import case_link, event_label, stage_label
@@ -24,12 +24,13 @@ from review_flows.case_queries import case_timeline
 from review_flows.contacts import list_contacts
 from review_flows.errors import ReviewFlowsError
 from review_flows.events import EventKind
-from review_flows.models import Case, CaseEvent, ContactRole, Job, JobKind, NoticeKind
+from review_flows.milestones import PENDING_STATUSES
+from review_flows.models import Case, CaseEvent, Job, JobKind
 from review_flows.notify.channels import Channels
+from review_flows.notify.kinds import ContactRole, NoticeKind
 from review_flows.notify.notice import OutgoingNotice
 from review_flows.notify.plan import left_or_late
 from review_flows.notify.store import DeliveryReport, deliver_notices
-from review_flows.timeline import PENDING_STATUSES
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def load_job(session: Session, job_id: int) -> JobContext:
 
 def pending_jobs(session: Session, *, kind: JobKind | None = None) -> list[Job]:
     """Jobs not yet done, oldest first."""
-    query = select(Job).where(Job.done_at.is_(None)).order_by(Job.id)  # type: ignore[union-attr]
+    query = select(Job).where(col(Job.done_at).is_(None)).order_by(col(Job.id))
     if kind is not None:
         query = query.where(Job.kind == kind)
     return list(session.exec(query))

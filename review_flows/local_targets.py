@@ -20,8 +20,7 @@ def local_target_problems(settings: Settings) -> str | None:
         book, _, milestone = key.partition(":")
         if book not in known:
             return (
-                f"CSPR_LOCAL_TARGETS: {key!r}: no rulebook {book!r}; "
-                f"rulebooks: {', '.join(known)}"
+                f"CSPR_LOCAL_TARGETS: {key!r}: no rulebook {book!r}; rulebooks: {', '.join(known)}"
             )
         if milestone not in known[book]:
             return (

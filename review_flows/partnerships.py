@@ -16,7 +16,8 @@ from sqlmodel import Session, select
 from core.columns import utc_now
 from review_flows.calendar import Nation
 from review_flows.errors import CaseDataInvalid, PartnershipNearDuplicate, RulebookNotFound
-from review_flows.models import Case, Contact, PartnershipRulebook, User, check_partnership
+from review_flows.models import Case, check_partnership
+from review_flows.partnership_models import Contact, PartnershipRulebook, User
 from review_flows.partnership_names import near_duplicate
 from review_flows.rulebook import check_pinned_edition, load_rulebook
 
@@ -27,7 +28,9 @@ def set_partnership_rulebook(
     """Choose the edition a partnership's new cases take where it can govern them."""
     name = check_partnership(partnership)
     load_rulebook(ruleset_id)  # RulebookNotFound names the known ones
-    row = session.get(PartnershipRulebook, name) or PartnershipRulebook(partnership=name)
+    row = session.get(PartnershipRulebook, name)
+    if row is None:
+        row = PartnershipRulebook(partnership=name, ruleset_id=ruleset_id, set_by=by)
     row.ruleset_id, row.set_by, row.set_at = ruleset_id, by, utc_now()
     session.add(row)
     session.commit()

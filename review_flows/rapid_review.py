@@ -21,7 +21,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from core.draft_model import (
-    ANNEX_HEADING,
     SECTION_HEADINGS,
     Paragraph,
     RapidReviewDraft,
@@ -34,27 +33,11 @@ from core.learning_seam import CaseLearning, learning_side
 from review_flows.case_details import case_facts
 from review_flows.case_facts import timeline_facts
 from review_flows.events import AMENDING_KINDS, EventKind
-from review_flows.rapid_review_docx import edited_draft, render_docx, section_text
 
 if TYPE_CHECKING:
     from review_flows.case_queries import CaseTimeline
     from review_flows.models import CaseEventPublic
     from review_flows.shortlists import ShortlistEntry
-
-__all__ = [
-    "ANNEX_HEADING",
-    "SECTION_HEADINGS",
-    "Paragraph",
-    "RapidReviewDraft",
-    "Section",
-    "Style",
-    "Table",
-    "build_draft",
-    "edited_draft",
-    "prepare_rapid_review",
-    "render_docx",
-    "section_text",
-]
 
 DECISION_WORDS = {
     EventKind.DECISION: "to hold a local child safeguarding practice review",

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.access import Viewer
 from core.errors import validation_problems
@@ -79,7 +79,7 @@ def shortlist_of(
     query = (
         select(ShortlistItem)
         .where(ShortlistItem.case_id == case.id)
-        .order_by(ShortlistItem.saved_at, ShortlistItem.id)
+        .order_by(col(ShortlistItem.saved_at), col(ShortlistItem.id))
     )
     return [_entry(row) for row in session.exec(query)]
 

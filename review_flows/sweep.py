@@ -17,8 +17,8 @@ from review_flows.calendar import Nation
 from review_flows.case_queries import summarise_cases
 from review_flows.case_rows import calendars, rulebook_for
 from review_flows.contacts import list_contacts
-from review_flows.models import Channel
 from review_flows.notify.channels import Channels, InboxChannel, NoticeChannel
+from review_flows.notify.kinds import Channel
 from review_flows.notify.notice import OutgoingNotice
 from review_flows.notify.plan import Recipient, SweepCase, plan_sweep
 from review_flows.notify.store import DeliveryReport, deliver_notices

@@ -17,8 +17,9 @@ from sqlmodel import Session, select
 from zxcvbn import zxcvbn
 
 from core.columns import read_as
+from core.roles import Role
 from review_flows.errors import CaseDataInvalid, DuplicateUsername, UserNotFound
-from review_flows.models import Role, User, UserCreate, UserPublic
+from review_flows.partnership_models import User, UserCreate, UserPublic
 from review_flows.web_sessions import end_all
 
 _N, _R, _P = 2**17, 8, 1  # 128 * r * N = 128 MiB and about 0.4 s per hash

@@ -17,8 +17,9 @@ import secrets
 from sqlmodel import Session, col, delete, select
 
 from core.access import Viewer
+from core.roles import Role
 from core.settings import Settings
-from review_flows.models import Role, User
+from review_flows.partnership_models import User
 from review_flows.token_models import WebSession
 
 COOKIE = "cspr_session"

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from review_flows.timeline import PENDING_STATUSES, Milestone, MilestoneStatus
+from review_flows.milestones import PENDING_STATUSES, Milestone, MilestoneStatus
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,10 @@ from review_flows.models import (
     Case,
     CaseEventCreate,
     CaseEventPublic,
-    Contact,
     Notice,
 )
 from review_flows.notify.store import inbox, mark_read
+from review_flows.partnership_models import Contact
 from review_flows.publications import SubmittedReport, stored_report
 from review_flows.week import CaseMilestones, DueRow, week_rows
 

@@ -13,15 +13,11 @@ import datetime as dt
 
 import streamlit as st
 
+from core.draft_model import RapidReviewDraft
 from core.errors import WorkbenchError
 from review_flows.case_details import CaseDetails
-from review_flows.rapid_review import (
-    RapidReviewDraft,
-    edited_draft,
-    prepare_rapid_review,
-    render_docx,
-    section_text,
-)
+from review_flows.rapid_review import prepare_rapid_review
+from review_flows.rapid_review_docx import edited_draft, render_docx, section_text
 from ui import resources
 from ui.widgets import plain
 

@@ -66,7 +66,7 @@ def _figure(frame: pd.DataFrame) -> pd.Series:
     return frame.apply(lambda row: f"{row.share:.0%} ({row['count']} of {row.reviews})", axis=1)
 
 
-def theme_share_chart(bars: Sequence[ShareBar]) -> alt.LayerChart:
+def theme_share_chart(bars: Sequence[ShareBar]) -> alt.LayerChart | alt.FacetChart:
     """Each theme's share of all reviews, commonest first, its name above its bar."""
     frame = pd.DataFrame([asdict(bar) for bar in bars])
     frame["figure"] = _figure(frame)
@@ -80,7 +80,7 @@ def theme_share_chart(bars: Sequence[ShareBar]) -> alt.LayerChart:
     return alt.layer(name, *_bars(base, 7, 12)).properties(height=alt.Step(NAMED_ROW))
 
 
-def share_over_time_chart(points: Sequence[TimePoint]) -> alt.LayerChart:
+def share_over_time_chart(points: Sequence[TimePoint]) -> alt.LayerChart | alt.FacetChart:
     """One theme's share of each period's reviews, oldest period at the top."""
     frame = pd.DataFrame([asdict(point) for point in points])
     frame["figure"] = _figure(frame)

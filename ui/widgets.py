@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Sequence
 
-from review_flows.timeline import MilestoneStatus
+from review_flows.milestones import MilestoneStatus
 
 #: What Streamlit's Markdown reads in a line of text, escaped wherever it appears: emphasis,
 #: code, links and images, HTML, tables, strikethrough, LaTeX, escapes themselves.

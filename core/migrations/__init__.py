@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 
+
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic configuration for the bundled migrations (no ini file needed)."""
     config = Config()

@@ -1,4 +1,4 @@
-"""Alembic environment: the tables of ``review_flows.models`` on the settings' database URL.
+"""Alembic environment: every table of the app (``cspr.schema``) on the settings' database URL.
 
 The URL is, in order: a connection handed over by :func:`core.migrations.upgrade_database`
 (``config.attributes["connection"]``), ``config.attributes["url"]``, ``sqlalchemy.url`` from an

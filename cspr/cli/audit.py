@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cspr.cli.cases import DataDirOption, _refusals, _session, _settings
+from cspr.cli.common import DataDirOption, _refusals, _session, _settings
 
 if TYPE_CHECKING:
     from core.audit_chain import SavedHeads

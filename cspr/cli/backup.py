@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cspr.cli.cases import DataDirOption, _refusals, _settings
+from cspr.cli.common import DataDirOption, _refusals, _settings
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from core.settings import get_settings
-from cspr.cli.cases import (
+from cspr.cli.common import (
     DataDirOption,
     JsonOption,
     TodayOption,

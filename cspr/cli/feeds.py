@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from cspr.cli.cases import REFUSED, DataDirOption, TodayOption, _refusals, _session, _today
+from cspr.cli.common import REFUSED, DataDirOption, TodayOption, _refusals, _session, _today
 from review_flows.errors import CaseDataInvalid
 
 

@@ -26,7 +26,7 @@ from learning.errors import LearningError
 if TYPE_CHECKING:
     from core.settings import Settings
     from learning.index.writer_lock import LockHolder
-    from learning.ingest import IngestProgress, IngestReport
+    from learning.ingest_report import IngestProgress, IngestReport
     from learning.results import PassageHit
     from learning.search import SearchEngine
 

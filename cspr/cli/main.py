@@ -1,6 +1,6 @@
 """The ``cspr`` command: one Typer app that mounts each area's commands.
 
-Each area owns its module (``cspr.cli.cases``, ``cspr.cli.rules``,
+Each area owns its module (``cspr.cli.cases``, ``cspr.cli.database``, ``cspr.cli.rules``,
 ``cspr.cli.library``, ``cspr.cli.themes``); this file only assembles them. Heavy imports
 (torch, faiss) happen inside commands, so ``cspr --help`` stays fast.
 """
@@ -24,6 +24,7 @@ app = typer.Typer(
 # (module, attribute): each attribute is a function ``register(app: typer.Typer) -> None``.
 _AREAS: tuple[str, ...] = (
     "cspr.cli.cases",
+    "cspr.cli.database",
     "cspr.cli.rules",
     "cspr.cli.orchestration",
     "cspr.cli.users",

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cspr.cli.cases import (
+from cspr.cli.common import (
     DataDirOption,
     JsonOption,
     TodayOption,
@@ -90,7 +90,7 @@ def contacts_add(
     """Add a partnership contact."""
     from review_flows.cases import parse_input
     from review_flows.contacts import add_contact
-    from review_flows.models import ContactCreate
+    from review_flows.partnership_models import ContactCreate
 
     with _refusals(), _session(data_dir) as session:
         data = {

@@ -20,7 +20,7 @@ from typing import Annotated
 import typer
 
 from core.settings import Settings
-from cspr.cli.cases import DataDirOption, _settings
+from cspr.cli.common import DataDirOption, _settings
 
 STOP_SECONDS = 20
 #: Niceness of the work beside the app (the demo's seeding, the deployments' process and the

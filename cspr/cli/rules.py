@@ -19,10 +19,11 @@ from rich.table import Table
 from core.errors import WorkbenchError
 from core.settings import get_settings
 from review_flows.calendar import Nation, calendar_with_overrides_file, parse_nation
+from review_flows.event_validation import validate_event
 from review_flows.events import Event, EventKind
-from review_flows.lifecycle import validate_event
+from review_flows.milestones import Milestone, describe_rule, milestone_to_dict
 from review_flows.rulebook import Rulebook, list_rulebooks, load_rulebook, select_rulebook
-from review_flows.timeline import Milestone, compute_milestones, describe_rule, milestone_to_dict
+from review_flows.timeline import compute_milestones
 
 rules_app = typer.Typer(
     name="rules", help="Statutory rulebooks: editions, rules, sources.", no_args_is_help=True
@@ -274,7 +275,7 @@ def partnership_command(
     ] = None,
 ) -> None:
     """Show or set the edition a partnership's new cases take where it can govern them."""
-    from cspr.cli.cases import _refusals, _session, _user
+    from cspr.cli.common import _refusals, _session, _user
     from review_flows.partnerships import (
         clear_partnership_rulebook,
         partnership_rulebooks,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cspr.cli.cases import DataDirOption, JsonOption, _print_json, _refusals, _session
+from cspr.cli.common import DataDirOption, JsonOption, _print_json, _refusals, _session
 
 user_app = typer.Typer(help="Workbench accounts: add, list, disable, passwd.", no_args_is_help=True)
 
@@ -32,7 +32,7 @@ def add_command(
 ) -> None:
     """Add an account."""
     from review_flows.cases import parse_input
-    from review_flows.models import UserCreate
+    from review_flows.partnership_models import UserCreate
     from review_flows.users import create_user
 
     with _refusals(), _session(data_dir) as session:

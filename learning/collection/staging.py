@@ -13,17 +13,19 @@ import json
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, RowMapping
 
+from core.db import table_of
 from learning.collection.models import CollectionDocument, CollectionUnits, StagingStatus
 from learning.models import ExtractedDocument, Page, ReviewMetadata, Unit, UnitKind
 
-_DOCUMENTS = CollectionDocument.__table__  # type: ignore[attr-defined]
-_UNITS = CollectionUnits.__table__  # type: ignore[attr-defined]
+_DOCUMENTS = table_of(CollectionDocument)
+_UNITS = table_of(CollectionUnits)
 # IN lists of content hashes are sent this many at a time
 _CHUNK = 1000
 
@@ -59,9 +61,10 @@ class StagingCounts:
     duplicate_review_ids: int
 
 
-def _insert(engine: Engine, table: object) -> object:
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+def _insert(engine: Engine, table: Table) -> postgresql.Insert | sqlite.Insert:
+    if engine.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def stage_document(
@@ -170,16 +173,18 @@ def staging_counts(engine: Engine) -> StagingCounts:
     """Documents staged and failed, units staged, and review ids staged more than once."""
     docs = _DOCUMENTS.c
     with engine.connect() as connection:
-        by_status = dict(
-            connection.execute(select(docs.status, func.count()).group_by(docs.status)).all()
+        by_status: dict[str, int] = dict(
+            connection.execute(select(docs.status, func.count()).group_by(docs.status))
+            .tuples()
+            .all()
         )
         units = connection.execute(
             select(func.coalesce(func.sum(docs.unit_count), 0)).where(
                 docs.status == StagingStatus.STAGED.value
             )
         ).scalar_one()
-        twice = select(docs.review_id).where(docs.review_id.is_not(None))
-        twice = twice.group_by(docs.review_id).having(func.count() > 1).subquery()
+        reviews = select(docs.review_id).where(docs.review_id.is_not(None))
+        twice = reviews.group_by(docs.review_id).having(func.count() > 1).subquery()
         duplicates = connection.execute(select(func.count()).select_from(twice)).scalar_one()
     return StagingCounts(
         staged=int(by_status.get(StagingStatus.STAGED.value, 0)),
@@ -199,7 +204,7 @@ def staged_documents(
     docs, units = _DOCUMENTS.c, _UNITS.c
     while True:
         query = (
-            select(docs, units.units, units.vectors)
+            select(_DOCUMENTS, units.units, units.vectors)
             .join(_UNITS, units.content_hash == docs.content_hash)
             .where(docs.status == StagingStatus.STAGED.value, docs.content_hash > after)
             .order_by(docs.content_hash)
@@ -215,14 +220,14 @@ def staged_documents(
         after = rows[-1]["content_hash"]
 
 
-def _staged(row: object) -> StagedDocument:
-    facts = FileFacts(row["source"], row["content_hash"], row["size_bytes"], row["mtime_ns"])  # type: ignore[index]
-    document = _document_from(row["document"], facts)  # type: ignore[index]
+def _staged(row: RowMapping) -> StagedDocument:
+    facts = FileFacts(row["source"], row["content_hash"], row["size_bytes"], row["mtime_ns"])
+    document = _document_from(row["document"], facts)
     review_id = document.metadata.review_id
-    units = tuple(_unit_from(item, review_id) for item in json.loads(row["units"]))  # type: ignore[index]
-    dimension = int(row["dimension"] or 0)  # type: ignore[index]
-    vectors = np.frombuffer(row["vectors"], dtype=np.float32).reshape(len(units), dimension)  # type: ignore[index]
-    return StagedDocument(facts, document, units, vectors, str(row["model_name"]))  # type: ignore[index]
+    units = tuple(_unit_from(item, review_id) for item in json.loads(row["units"]))
+    dimension = int(row["dimension"] or 0)
+    vectors = np.frombuffer(row["vectors"], dtype=np.float32).reshape(len(units), dimension)
+    return StagedDocument(facts, document, units, vectors, str(row["model_name"]))
 
 
 def _document_json(document: ExtractedDocument) -> str:
@@ -259,16 +264,17 @@ def _unit_row(unit: Unit) -> list[object]:
     ]  # fmt: skip
 
 
-def _unit_from(item: list[object], review_id: str) -> Unit:
+def _unit_from(item: Sequence[Any], review_id: str) -> Unit:
+    """A unit from its JSON row (:func:`_unit_row`): JSON values, hence ``Any``."""
     ordinal, kind, text, section, page, label, number, headings = item
     return Unit(
         review_id=review_id,
-        ordinal=int(ordinal),  # type: ignore[arg-type]
+        ordinal=int(ordinal),
         kind=UnitKind(kind),
         text=str(text),
         section=str(section),
-        page=int(page),  # type: ignore[arg-type]
-        page_label=label,  # type: ignore[arg-type]
-        number=number,  # type: ignore[arg-type]
-        headings=tuple(headings),  # type: ignore[arg-type]
+        page=int(page),
+        page_label=label,
+        number=number,
+        headings=tuple(headings),
     )

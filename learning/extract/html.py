@@ -44,7 +44,7 @@ def read_html(text: str) -> str:
 
 
 def _main_content(soup: BeautifulSoup) -> Tag:
-    for candidate in (soup.find("main"), soup.find(attrs={"role": "main"}), soup.find("article")):
+    for candidate in (soup.find("main"), soup.find(None, {"role": "main"}), soup.find("article")):
         if isinstance(candidate, Tag) and candidate.get_text(strip=True):
             return candidate
     body = soup.find("body")
@@ -138,7 +138,8 @@ class _Walker:
 
     def _list(self, tag: Tag) -> Iterator[str]:
         ordered = tag.name == "ol"
-        counter = int(tag.get("start", "1")) - 1 if str(tag.get("start", "1")).isdigit() else 0
+        start = str(tag.get("start", "1"))
+        counter = int(start) - 1 if start.isdigit() else 0
         style = _LIST_STYLES.get(str(tag.get("type", "1")), "decimal")
         for item in tag.find_all("li", recursive=False):
             value = str(item.get("value", ""))

@@ -10,14 +10,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.generic import DictionaryObject
 
-from learning.cleaning import LayoutLine
 from learning.errors import CorruptDocument, EncryptedDocument, NoTextLayer
+from learning.layout_line import LayoutLine
 
 logger = logging.getLogger(__name__)
 
@@ -196,7 +198,9 @@ def read_page_labels(path: Path, count: int) -> tuple[str | None, ...]:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
             reader.decrypt("")
-        if "/PageLabels" not in reader.trailer["/Root"]:
+        # pypdf resolves the catalog reference but types a dictionary's values as PdfObject
+        root = cast(DictionaryObject, reader.trailer["/Root"])
+        if "/PageLabels" not in root:
             return (None,) * count
         labels = list(reader.page_labels)
     except (PyPdfError, KeyError, ValueError, TypeError, OSError) as problem:

@@ -15,10 +15,11 @@ from typing import Any
 import charset_normalizer
 import yaml
 
-from learning.cleaning import clean_layout_pages, lines_from_text
+from learning.cleaning import clean_layout_pages
 from learning.errors import EmptyDocument
 from learning.extract.markdown import normalise_markdown
-from learning.metadata import YamlAliasRefused, load_yaml
+from learning.layout_line import lines_from_text
+from learning.safe_yaml import YamlAliasRefused, load_yaml
 
 _DETECT_BYTES = 65_536
 _OPENING = re.compile(r"\A---[ \t]*\r?\n")
@@ -101,7 +102,7 @@ def read_text(path: Path, data: bytes, *, markdown: bool) -> TextContent:
         pages = clean_layout_pages([lines_from_text(page) for page in raw_pages])
     if not any(page.strip() for page in pages):
         raise EmptyDocument(path, "no text in the file (only front matter or blank lines)")
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if front.problem is not None:
         warnings = (f"{front.problem}: its metadata was ignored (fix it and ingest again)",)
     return TextContent(tuple(pages), front.values, warnings)

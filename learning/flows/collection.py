@@ -8,13 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from prefect import flow, get_run_logger
 
 from core.settings import get_settings
 from learning.collection.plan import Batch, ManifestEntry, RunPhase
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import FlowRun
 
 BATCH_DEPLOYMENT = "ingest-batch/ingest-batch"
 _PHASES = {
@@ -72,12 +75,16 @@ class PrefectDispatcher:
         from prefect.deployments import run_deployment
 
         entries = [{"path": e.path, "content_hash": e.content_hash} for e in batch.entries]
-        run = run_deployment(
-            self.deployment,
-            parameters={"entries": entries, "fake_encoder": self.fake_encoder},
-            flow_run_name=f"batch-{batch.number}-attempt-{batch.attempt}",
-            tags=["collection"],
-            timeout=0,
+        # outside an event loop it runs synchronously; async_dispatch types it as a union
+        run = cast(
+            "FlowRun",
+            run_deployment(
+                self.deployment,
+                parameters={"entries": entries, "fake_encoder": self.fake_encoder},
+                flow_run_name=f"batch-{batch.number}-attempt-{batch.attempt}",
+                tags=["collection"],
+                timeout=0,
+            ),
         )
         return str(run.id)
 

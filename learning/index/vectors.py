@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import faiss
 import numpy as np
@@ -45,13 +46,15 @@ def choose_index_type(count: int, current: str, threshold: int = HNSW_THRESHOLD)
     return FLAT
 
 
-def _new_faiss_index(dimension: int, index_type: str) -> faiss.Index:
+def _new_faiss_index(dimension: int, index_type: str) -> faiss.IndexIDMap2:
+    inner: faiss.Index
     if index_type == FLAT:
         inner = faiss.IndexFlatIP(dimension)
     elif index_type == HNSW:
-        inner = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        inner.hnsw.efSearch = HNSW_EF_SEARCH
+        graph = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        graph.hnsw.efSearch = HNSW_EF_SEARCH
+        inner = graph
     else:
         raise ValueError(f"unknown index type {index_type!r}; expected one of {INDEX_TYPES}")
     return faiss.IndexIDMap2(inner)
@@ -78,7 +81,9 @@ def _single_thread() -> Iterator[None]:
 class VectorIndex:
     """A FAISS ``IndexIDMap2`` plus the type it was built as and its tombstoned ids."""
 
-    def __init__(self, index: faiss.Index, index_type: str, tombstones: Iterable[int] = ()) -> None:
+    def __init__(
+        self, index: faiss.IndexIDMap2, index_type: str, tombstones: Iterable[int] = ()
+    ) -> None:
         self._index = index
         self.index_type = index_type
         self.tombstones: set[int] = set(tombstones)
@@ -123,7 +128,7 @@ class VectorIndex:
         if wanted.size == 0:
             return
         if self.index_type == FLAT:
-            self._index.remove_ids(wanted)
+            self._index.remove_ids(faiss.IDSelectorBatch(wanted))
         else:
             self.tombstones.update(int(i) for i in wanted)
         self.changes += 1
@@ -149,7 +154,7 @@ class VectorIndex:
         return fresh
 
     def search(
-        self, query: np.ndarray, k: int, allowed: Sequence[int] | None = None
+        self, query: np.ndarray, k: int, allowed: Sequence[int] | np.ndarray | None = None
     ) -> list[VectorHit]:
         """Top ``k`` live ids by inner product with one query vector, if given among ``allowed``."""
         if self.count == 0 or k <= 0:
@@ -166,7 +171,9 @@ class VectorIndex:
             VectorHit(int(i), float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0
         ]
 
-    def _search_exact(self, vector: np.ndarray, k: int, allowed: Sequence[int]) -> list[VectorHit]:
+    def _search_exact(
+        self, vector: np.ndarray, k: int, allowed: Sequence[int] | np.ndarray
+    ) -> list[VectorHit]:
         """Inner products with exactly the ``allowed`` vectors, computed by FAISS where they
         are stored (no copy of the vectors)."""
         live = _as_ids(allowed)
@@ -177,7 +184,8 @@ class VectorIndex:
         if live.size == 0:
             return []
         scores = np.empty(live.size, dtype=np.float32)
-        self._flat_storage().compute_distance_subset(
+        # in FAISS's IndexFlat, but not in the stubs it ships
+        self._flat_storage().compute_distance_subset(  # type: ignore[attr-defined]
             1,
             faiss.swig_ptr(np.ascontiguousarray(vector, dtype=np.float32)),
             live.size,
@@ -190,8 +198,11 @@ class VectorIndex:
 
     def _flat_storage(self) -> faiss.IndexFlat:
         """The flat index that holds the vectors: the index itself, or HNSW's storage."""
+        # downcast_index returns the concrete class; FAISS's stubs type it as Index
         inner = faiss.downcast_index(self._index.index)
-        return inner if self.index_type == FLAT else faiss.downcast_index(inner.storage)
+        if self.index_type == FLAT:
+            return cast(faiss.IndexFlat, inner)
+        return cast(faiss.IndexFlat, faiss.downcast_index(cast(faiss.IndexHNSW, inner).storage))
 
     def _positions(self, ids: np.ndarray) -> np.ndarray:
         """Where each of ``ids`` is stored (-1 if it is not)."""
@@ -205,7 +216,7 @@ class VectorIndex:
         positions[known] = self._position_of[ids[known]]
         return positions
 
-    def _selector(self, allowed: Sequence[int] | None) -> faiss.IDSelector | None:
+    def _selector(self, allowed: Sequence[int] | np.ndarray | None) -> faiss.IDSelector | None:
         if allowed is not None:
             return faiss.IDSelectorBatch(_as_ids(allowed))
         if self.tombstones:
@@ -214,7 +225,8 @@ class VectorIndex:
 
     def _params(self, selector: faiss.IDSelector | None, k: int) -> faiss.SearchParameters | None:
         if self.index_type == HNSW:
-            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
+            # in FAISS (swigfaiss), but not in the stubs it ships
+            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))  # type: ignore[attr-defined]
         elif selector is None:
             return None
         else:
@@ -236,7 +248,8 @@ class VectorIndex:
 
     @classmethod
     def read(cls, path: Path, index_type: str, tombstones: Iterable[int] = ()) -> VectorIndex:
-        return cls(faiss.read_index(str(path)), index_type, tombstones)
+        # read_index returns the stored class (IndexIDMap2); FAISS's stubs type it as Index
+        return cls(cast(faiss.IndexIDMap2, faiss.read_index(str(path))), index_type, tombstones)
 
 
 def file_sha256(path: Path) -> str:

@@ -175,7 +175,7 @@ def _is_label(paragraphs: Sequence[tuple[Page, str]], place: int) -> bool:
         return False
     if not _SHORT_NUMBERED.match(text):
         return True
-    neighbours = paragraphs[max(place - 1, 0) : place] + paragraphs[place + 1 : place + 2]
+    neighbours = [*paragraphs[max(place - 1, 0) : place], *paragraphs[place + 1 : place + 2]]
     return not any(_SHORT_NUMBERED.match(other) for _, other in neighbours)
 
 

@@ -10,7 +10,7 @@ No ``from __future__ import annotations`` here: SQLModel resolves the column typ
 import datetime as dt
 import re
 
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from core.columns import UTCDateTime
 from learning.errors import InvalidDecision
@@ -87,7 +87,7 @@ def record_decision(
 def latest_decisions(session: Session) -> dict[tuple[str, str], AnalystDecision]:
     """The decision in force for each (review id, theme id): the latest recorded."""
     statement = select(ThemeDecisionRecord).order_by(
-        ThemeDecisionRecord.decided_at, ThemeDecisionRecord.id
+        col(ThemeDecisionRecord.decided_at), col(ThemeDecisionRecord.id)
     )
     latest: dict[tuple[str, str], AnalystDecision] = {}
     for record in session.exec(statement):
@@ -104,7 +104,7 @@ def decision_history(
         statement = statement.where(ThemeDecisionRecord.review_id == review_id)
     if theme_id is not None:
         statement = statement.where(ThemeDecisionRecord.theme_id == theme_id)
-    statement = statement.order_by(ThemeDecisionRecord.decided_at, ThemeDecisionRecord.id)
+    statement = statement.order_by(col(ThemeDecisionRecord.decided_at), col(ThemeDecisionRecord.id))
     return [record.to_value() for record in session.exec(statement)]
 
 

@@ -178,7 +178,7 @@ def _cluster(
     centre = vectors.mean(axis=0)
     closeness = (vectors @ centre).round(6)
     order = sorted(range(len(rows)), key=lambda i: (-float(closeness[i]), i))
-    examples = []
+    examples: list[Example] = []
     for i in order:
         if len(examples) == params.examples:
             break

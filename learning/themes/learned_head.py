@@ -31,10 +31,6 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
-from sklearn.base import clone
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-from threadpoolctl import threadpool_limits
 
 from learning.themes.scoring import SCORING_VERSION
 
@@ -148,7 +144,8 @@ def review_embeddings(
         np.add.at(fallback, review_of_unit, vectors)
         sums[empty] = fallback[empty]
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0).astype(np.float32)
+    normalised: np.ndarray = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
+    return normalised.astype(np.float32)
 
 
 def blend_weight(examples: int, blend_k: float = BLEND_K) -> float:
@@ -173,6 +170,8 @@ def _platt(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     x = np.concatenate([scores, scores])[:, None]
     y = np.concatenate([np.ones(labels.size), np.zeros(labels.size)])
     weight = np.concatenate([target, 1 - target])
+    from sklearn.linear_model import LogisticRegression  # heavy: loaded when a head is trained
+
     fitted = LogisticRegression(C=_PLATT_C, max_iter=1000).fit(x, y, sample_weight=weight)
     return float(fitted.coef_[0, 0]), float(fitted.intercept_[0])
 
@@ -187,6 +186,11 @@ def train_theme(
         return f"{positives} confirmed of the {params.min_positives} needed"
     if negatives < params.min_negatives:
         return f"{negatives} rejected of the {params.min_negatives} needed"
+    # heavy (about 1 s): loaded when a head is trained, not by every `cspr` command
+    from sklearn.base import clone
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
     base = LogisticRegression(C=params.c, class_weight="balanced", max_iter=2000)
     held_out = np.zeros(labels.size)
     splits = StratifiedKFold(min(params.folds, positives, negatives), shuffle=True, random_state=0)
@@ -225,6 +229,8 @@ def train_head(
     """Heads for every theme with enough examples. ``labels`` maps (review row, theme column)
     to the verdict (True: the review carries the theme); ``zero_shot`` is (reviews x themes);
     ``decisions``: how many of the labels analysts gave (all of them if not said)."""
+    from threadpoolctl import threadpool_limits
+
     params = params or HeadParams()
     models: list[ThemeModel] = []
     skipped: dict[str, str] = {}
@@ -302,7 +308,7 @@ def head_confidences(
 
 def blend_thresholds(
     zero_shot: Mapping[str, float],
-    weights: Sequence[float],
+    weights: Sequence[float] | np.ndarray,
     theme_ids: Sequence[str],
     head_threshold: float = HEAD_THRESHOLD,
 ) -> dict[str, float]:

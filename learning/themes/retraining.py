@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -36,6 +36,8 @@ from learning.themes.scoring import ScoringParams
 from learning.themes.values import Decision
 
 if TYPE_CHECKING:
+    from prefect.client.schemas.objects import FlowRun
+
     from core.settings import Settings
     from learning.themes.tagging import DecisionMap, ThemeWorkspace
     from learning.themes.taxonomy import Taxonomy
@@ -273,10 +275,11 @@ def _submit(settings: Settings, newest: int) -> str:
     os.environ.setdefault("PREFECT_API_URL", settings.prefect_api_url or "")
     from prefect.deployments import run_deployment
 
-    run = run_deployment(
+    # outside an event loop it runs synchronously; async_dispatch types it as a union
+    run = cast("FlowRun", run_deployment(
         RETRAIN_DEPLOYMENT, flow_run_name=f"after decision {newest}",
         idempotency_key=f"cspr-retrain-tagger-{newest}", timeout=0,
-    )  # fmt: skip
+    ))  # fmt: skip
     logger.info("theme tagger retraining submitted as flow run %s", run.id)
     return f"submitted ({run.id})"
 
@@ -294,15 +297,15 @@ def _newest_decision(database_url: str) -> int:
 def _decisions_after(database_url: str, after: int) -> tuple[int, int]:
     """How many decision records follow record ``after``, and the newest record's id."""
     from sqlalchemy import func
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from core.db import open_session
     from core.migrations import prepare_database
     from learning.themes.decisions import ThemeDecisionRecord
 
     prepare_database(database_url)
-    record_id = ThemeDecisionRecord.id
+    record_id = col(ThemeDecisionRecord.id)
     with open_session(database_url) as session:
-        since = session.exec(select(func.count(record_id)).where(record_id > after)).one()  # type: ignore[operator]
+        since = session.exec(select(func.count(record_id)).where(record_id > after)).one()
         newest = session.exec(select(func.max(record_id))).one()
     return int(since), int(newest or 0)

@@ -213,8 +213,8 @@ def _lexical_row(stems: list[str], gaps: list[int], index: PhraseIndex, window: 
         positions.setdefault(stem, []).append(place)
     present: dict[int, int] = {}
     for stem in positions:
-        for phrase in index.by_stem.get(stem, ()):
-            present[phrase] = present.get(phrase, 0) + 1
+        for candidate in index.by_stem.get(stem, ()):
+            present[candidate] = present.get(candidate, 0) + 1
     for phrase_id in sorted(present):
         phrase, column = index.phrases[phrase_id], index.theme_of[phrase_id]
         if row[column] >= 1.0:
@@ -277,7 +277,8 @@ def combine_scores(
     if keyword is not None and params.keyword_weight:
         # relative to the unit's mean over themes, as the semantic part: shared words lift none
         z = z + params.keyword_weight * (keyword - keyword.mean(axis=1, keepdims=True))
-    return (1.0 / (1.0 + np.exp(-params.scale * (z - params.center)))).astype(np.float32)
+    confidence: np.ndarray = 1.0 / (1.0 + np.exp(-params.scale * (z - params.center)))
+    return confidence.astype(np.float32)
 
 
 def unit_confidences(
@@ -343,7 +344,8 @@ def calibrate_reviews(reviews: np.ndarray, params: ScoringParams) -> np.ndarray:
     standard = np.divide(reviews - mean, spread, out=np.zeros_like(reviews), where=spread > 0)
     stands_out = 1.0 / (1.0 + np.exp(-params.profile_scale * (standard - params.profile_z)))
     strength = np.minimum(1.0, reviews / params.profile_floor)
-    return (stands_out * strength).astype(np.float32)
+    calibrated: np.ndarray = stands_out * strength
+    return calibrated.astype(np.float32)
 
 
 def short_review_positions(

@@ -97,7 +97,7 @@ class ThemeSignals:
         columns = [self.theme_ids.index(theme) for theme in theme_ids]
         confidence = self.review_conf[:, columns]
         mean = confidence.mean(axis=1)
-        tagged = (confidence >= SHARED_THEME_CONFIDENCE).any(axis=1)
+        tagged: np.ndarray = np.any(confidence >= SHARED_THEME_CONFIDENCE, axis=1)
         order = np.argsort(-mean, kind="stable")
         return [
             self.review_ids[row]

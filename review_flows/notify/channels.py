@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from review_flows.models import Channel
+from review_flows.notify.kinds import Channel
 from review_flows.notify.notice import OutgoingNotice
 
 

@@ -14,7 +14,7 @@ from email.utils import formatdate, make_msgid
 
 from core.settings import Settings
 from review_flows.errors import DeliveryFailed
-from review_flows.models import Channel
+from review_flows.notify.kinds import Channel
 from review_flows.notify.notice import OutgoingNotice
 
 

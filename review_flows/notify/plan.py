@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 from core.labels import case_link, event_label, nation_label, stage_label
 from review_flows.calendar import Nation
+from review_flows.milestones import Milestone, MilestoneStatus
 from review_flows.notify.kinds import Channel, ContactRole, NoticeKind
 from review_flows.notify.notice import OutgoingNotice
-from review_flows.timeline import Milestone, MilestoneStatus
 
 #: Where reminders link to when no app address is given (``CSPR_APP_URL``'s default).
 DEFAULT_APP_URL = "http://127.0.0.1:8501"

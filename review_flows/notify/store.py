@@ -11,16 +11,18 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import ColumnElement, and_, false, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.columns import utc_now
+from core.db import table_of
 from review_flows.errors import DeliveryFailed
-from review_flows.models import Channel, Notice
+from review_flows.models import Notice
 from review_flows.notify.channels import Channels
+from review_flows.notify.kinds import Channel
 from review_flows.notify.notice import OutgoingNotice
 
 #: Above this many planned notices, the stored keys are read in one scan, not looked up.
@@ -79,13 +81,13 @@ def _sent_keys(session: Session, planned: Sequence[OutgoingNotice]) -> dict[str,
         return _sent_keys_by_lookup(session, [notice.key for notice in planned])
     case_ids = {n.case_id for n in planned if n.case_id is not None}
     first_day = min((n.for_date for n in planned), default=None)
-    table = Notice.__table__.c  # type: ignore[attr-defined]
+    table = table_of(Notice).c
     query = sa_select(table.case_id, table.key, table.sent_at)
     if first_day is not None:
         query = query.where(
             (table.case_id.is_not(None)) | (table.for_date >= first_day - dt.timedelta(days=7))
         )
-    found = {}
+    found: dict[str, bool] = {}
     for case_id, key, sent_at in session.connection().execute(query):
         if case_id is None or case_id in case_ids:
             found[key] = sent_at is not None
@@ -93,7 +95,7 @@ def _sent_keys(session: Session, planned: Sequence[OutgoingNotice]) -> dict[str,
 
 
 def _sent_keys_by_lookup(session: Session, keys: Sequence[str]) -> dict[str, bool]:
-    table = Notice.__table__.c  # type: ignore[attr-defined]
+    table = table_of(Notice).c
     rows = session.connection().execute(
         sa_select(table.key, table.sent_at).where(table.key.in_(keys))
     )
@@ -107,10 +109,10 @@ def _retake(session: Session, key: str) -> Notice | None:
     One conditional UPDATE, so of two sweeps retrying at once exactly one wins; a notice
     another sweep is delivering right now is left to it.
     """
-    table = Notice.__table__.c  # type: ignore[attr-defined]
+    table = table_of(Notice).c
     now = utc_now()
     retaken = session.connection().execute(
-        sa_update(Notice.__table__)  # type: ignore[arg-type]
+        sa_update(table_of(Notice))
         .where(
             table.key == key,
             table.sent_at.is_(None),
@@ -167,11 +169,11 @@ def inbox(
 ) -> list[Notice]:
     """In-app notices to ``recipients`` (addresses), newest first; with ``partnerships``
     (address -> the partnerships it is a contact of) only those partnerships' notices to it."""
-    addressed = Notice.recipient.in_(list(recipients))  # type: ignore[attr-defined]
+    addressed: ColumnElement[bool] = col(Notice.recipient).in_(list(recipients))
     if partnerships is not None:
         addressed = or_(
             *(
-                and_(Notice.recipient == address, Notice.partnership.in_(list(names)))  # type: ignore[attr-defined]
+                and_(col(Notice.recipient) == address, col(Notice.partnership).in_(list(names)))
                 for address, names in partnerships.items()
             ),
             false(),
@@ -179,11 +181,11 @@ def inbox(
     query = (
         select(Notice)
         .where(Notice.channel == Channel.INBOX, addressed)
-        .order_by(Notice.created_at.desc(), Notice.id.desc())  # type: ignore[attr-defined,union-attr]
+        .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
         .limit(limit)
     )
     if unread_only:
-        query = query.where(Notice.read_at.is_(None))  # type: ignore[union-attr]
+        query = query.where(col(Notice.read_at).is_(None))
     return list(session.exec(query))
 
 
@@ -198,5 +200,5 @@ def mark_read(session: Session, notice_id: int, *, at: dt.datetime | None = None
 
 def notices_of_case(session: Session, case_id: int) -> list[Notice]:
     """Every notice about a case, oldest first (the case page's reminders)."""
-    query = select(Notice).where(Notice.case_id == case_id).order_by(Notice.id)  # type: ignore[arg-type]
+    query = select(Notice).where(Notice.case_id == case_id).order_by(col(Notice.id))
     return list(session.exec(query))

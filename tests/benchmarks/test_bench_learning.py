@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_learning import FILTER_LABEL, BenchConfig, load_queries, run
+from benchmarks.bench_learning import BenchConfig, load_queries, run
 from benchmarks.learning_compare import Latency, percentiles
+from benchmarks.learning_latency import FILTER_LABEL
 from learning.encoder import FakeEncoder
 
 

@@ -6,20 +6,16 @@ from __future__ import annotations
 import pytest
 
 from learning.cleaning import (
-    BodyStyle,
-    LayoutLine,
     clean_layout_pages,
-    detect_heading,
     is_contents_entry,
-    lines_from_text,
     mask_line,
-    measure_body,
-    merge_heading_lines,
     render_page,
     strip_contents,
     strip_page_numbers,
     strip_running_lines,
 )
+from learning.layout_headings import BodyStyle, detect_heading, measure_body, merge_heading_lines
+from learning.layout_line import LayoutLine, lines_from_text
 
 BODY = (
     "The health visitor saw the family at home on three occasions and recorded that the home",

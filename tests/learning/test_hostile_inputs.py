@@ -22,8 +22,9 @@ from learning.extract.html import read_html
 from learning.extract.markdown import normalise_markdown
 from learning.extract.text import split_front_matter
 from learning.index import open_index
-from learning.ingest import find_documents, ingest_paths
+from learning.ingest import ingest_paths
 from learning.reader import DocumentReader
+from learning.sources import find_documents
 from learning.structure import split_units
 from tests.learning.factories import CORPUS, write_corpus
 

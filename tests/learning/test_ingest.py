@@ -10,13 +10,9 @@ import pytest
 from learning.encoder import FakeEncoder
 from learning.errors import IndexMismatch
 from learning.index import open_index
-from learning.ingest import (
-    IngestProgress,
-    IngestReport,
-    find_documents,
-    ingest_paths,
-    remove_review,
-)
+from learning.ingest import ingest_paths, remove_review
+from learning.ingest_report import IngestProgress, IngestReport
+from learning.sources import find_documents
 from tests.learning.factories import CORPUS, review_markdown, write_corpus
 
 pytest_plugins = ("tests.learning.factories",)

@@ -7,14 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from learning.metadata import (
-    infer_from_text,
-    load_yaml,
-    normalise_value,
-    read_metadata,
-    read_metadata_with_warnings,
-)
+from learning.metadata import read_metadata, read_metadata_with_warnings
+from learning.metadata_vocabulary import normalise_value
 from learning.models import ReviewMetadata
+from learning.safe_yaml import load_yaml
+from learning.title_page import infer_from_text
 
 TITLE_PAGE = (
     "# Child Safeguarding Practice Review\n\n## Child T\n\n"

@@ -114,7 +114,7 @@ PARTNERSHIP = "Northshire"
 @pytest.fixture
 def contacts(session: Session) -> list[object]:
     from review_flows.contacts import add_contact
-    from review_flows.models import ContactCreate
+    from review_flows.partnership_models import ContactCreate
 
     people = [
         ("business_manager", "bm@northshire.example.org", "inbox,email"),

@@ -9,10 +9,12 @@ import pytest
 from sqlmodel import Session, select
 
 from core.access import Viewer, case_scope, landing_page, may_open
+from core.roles import Role
 from core.settings import Settings
 from review_flows.auth import AccountLocked, SignInRefused, session_expired, sign_in
 from review_flows.errors import CaseNotFound
-from review_flows.models import CaseEvent, CaseEventCreate, Role, UserCreate
+from review_flows.models import CaseEvent, CaseEventCreate
+from review_flows.partnership_models import UserCreate
 from review_flows.users import create_user, set_disabled, set_password
 from review_flows.workbench import (
     NotAllowed,

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from core.db import get_engine, open_session
 from core.migrations import upgrade_database
-from cspr.backup import BackupFailed, backup, restore
+from cspr.backup import backup, restore
+from cspr.backup_manifest import BackupFailed
 from learning.encoder import FakeEncoder
 from learning.ingest import ingest_paths
 from learning.search import open_engine

@@ -26,10 +26,10 @@ from review_flows.errors import (
     EventDateInvalid,
 )
 from review_flows.events import EventKind
+from review_flows.milestones import MilestoneStatus
 from review_flows.models import CaseEvent, Job, JobKind, Notice
 from review_flows.notify.kinds import Channel, NoticeKind
 from review_flows.shortlists import save_to_shortlist
-from review_flows.timeline import MilestoneStatus
 from review_flows.workbench import NotAllowed
 
 K = EventKind

@@ -102,7 +102,8 @@ def test_concurrent_writers_lose_nothing_and_double_nothing(
 
 def _assert_every_log_validates(session: Session, references: list[str]) -> None:
     from review_flows.case_queries import get_case
-    from review_flows.lifecycle import Stage, validate_log
+    from review_flows.event_validation import validate_log
+    from review_flows.lifecycle import Stage
 
     for reference in references:
         record = get_case(session, reference)

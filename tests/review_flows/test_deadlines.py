@@ -22,7 +22,7 @@ from review_flows.deadlines import (
     timeline_summary,
 )
 from review_flows.events import EventKind
-from review_flows.timeline import MilestoneStatus
+from review_flows.milestones import MilestoneStatus
 
 S = MilestoneStatus
 K = EventKind

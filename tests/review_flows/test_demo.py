@@ -20,20 +20,14 @@ from cspr.cli import demo as cli_demo
 from review_flows.calendar import Nation, calendar_for
 from review_flows.case_queries import list_cases, summarise_cases
 from review_flows.contacts import list_contacts
-from review_flows.demo import (
-    DEMO_CASES,
-    DEMO_PARTNERSHIPS,
-    NORTHSHIRE,
-    WESTMERE,
-    DemoReport,
-    demo_date,
-    seed_demo,
-)
+from review_flows.demo import DemoReport, seed_demo
+from review_flows.demo_cases import DEMO_CASES, demo_date
+from review_flows.demo_partnerships import DEMO_PARTNERSHIPS, NORTHSHIRE, WESTMERE
 from review_flows.errors import CaseDataInvalid
 from review_flows.events import EventKind
 from review_flows.lifecycle import Stage
-from review_flows.models import ContactRole
-from review_flows.timeline import MilestoneStatus
+from review_flows.milestones import MilestoneStatus
+from review_flows.notify.kinds import ContactRole
 
 WANTED_STATUSES = {
     MilestoneStatus.OVERDUE,

@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from review_flows.demo import (
+from review_flows.demo import seed_demo
+from review_flows.demo_cases import DEMO_CASES, DemoCase, demo_owner
+from review_flows.demo_partnerships import (
     ADMIN,
     CWM_TAWEL,
-    DEMO_CASES,
     DEMO_USERS,
     GLENMOOR,
     NORTHSHIRE,
@@ -19,9 +20,6 @@ from review_flows.demo import (
     PANEL_WESTMERE,
     REVIEWER,
     WESTMERE,
-    DemoCase,
-    demo_owner,
-    seed_demo,
 )
 from review_flows.models import AgeGroup, Case, CaseEvent, Outcome
 from review_flows.users import get_user

@@ -21,8 +21,8 @@ from review_flows.case_queries import case_timeline, summarise_cases
 from review_flows.cases import record_event
 from review_flows.events import EventKind
 from review_flows.feeds import event_uid, feed_entries, milestones_calendar, owned_by
+from review_flows.milestones import MilestoneStatus
 from review_flows.models import CaseEventCreate
-from review_flows.timeline import MilestoneStatus
 from tests.review_flows.conftest import CaseFactory
 
 DONE = {MilestoneStatus.DONE, MilestoneStatus.DONE_ON_TIME, MilestoneStatus.DONE_LATE}

@@ -12,12 +12,13 @@ from sqlmodel import Session, select
 
 from core import labels
 from core.settings import Settings
-from learning.metadata import AGE_GROUPS, NATIONS, OUTCOMES, REVIEW_TYPES
+from learning.metadata_vocabulary import AGE_GROUPS, NATIONS, OUTCOMES, REVIEW_TYPES
 from review_flows.calendar import Nation
 from review_flows.events import EventKind
 from review_flows.lifecycle import Stage
-from review_flows.models import AgeGroup, Channel, JobKind, Notice, NoticeKind, Outcome
+from review_flows.models import AgeGroup, JobKind, Notice, Outcome
 from review_flows.notify.channels import InboxChannel
+from review_flows.notify.kinds import Channel, NoticeKind
 from review_flows.sweep import run_sweep
 
 CODES: dict[str, tuple[Iterable[str], Mapping[str, str]]] = {

@@ -17,15 +17,9 @@ from review_flows.errors import (
     EventRefused,
     InvalidTransition,
 )
+from review_flows.event_validation import validate_event
 from review_flows.events import Event, EventKind
-from review_flows.lifecycle import (
-    TRANSITIONS,
-    Stage,
-    accepted_kinds,
-    derive_stage,
-    is_open,
-    validate_event,
-)
+from review_flows.lifecycle import TRANSITIONS, Stage, accepted_kinds, derive_stage, is_open
 
 D = dt.date
 K = EventKind

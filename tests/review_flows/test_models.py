@@ -20,10 +20,10 @@ from review_flows.models import (
     CaseEvent,
     CaseEventCreate,
     Outcome,
-    UserCreate,
     check_free_text,
     check_reference,
 )
+from review_flows.partnership_models import UserCreate
 
 CASE = {
     "reference": "NSH-2026-004",

@@ -10,7 +10,8 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from review_flows.errors import DeliveryFailed
-from review_flows.models import Channel, Notice, NoticeKind
+from review_flows.models import Notice
+from review_flows.notify.kinds import Channel, NoticeKind
 from review_flows.notify.notice import OutgoingNotice
 from review_flows.notify.store import CLAIM_TIMEOUT, deliver_notices
 

@@ -13,13 +13,10 @@ from pathlib import Path
 import pytest
 
 from core.errors import PersonalDataFound
-from core.personal_data import (
-    Kind,
-    check_personal_data,
-    find_personal_data,
-    mask_personal_data,
-)
-from review_flows.models import CaseCreate, UserCreate, check_free_text, check_reference
+from core.personal_data import check_personal_data, find_personal_data, mask_personal_data
+from core.personal_findings import Kind
+from review_flows.models import CaseCreate, check_free_text, check_reference
+from review_flows.partnership_models import UserCreate
 
 NOTES = Path(__file__).parent / "data" / "personal_data_notes.jsonl"
 BLIND_SET = Path(__file__).parents[2] / "benchmarks" / "data" / "personal_data_notes.jsonl"

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.personal_data import Kind, find_personal_data
+from core.personal_data import find_personal_data
+from core.personal_findings import Kind
 from core.personal_places import places, recase
 
 

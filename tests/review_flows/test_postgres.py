@@ -8,14 +8,16 @@ from ``eval "$(scripts/test-postgres start)"``; skipped with that reason otherwi
 Collected here: the tests that take ``session``, ``db_url`` or ``case_factory`` (a module's few
 pure tests come along with a star import). Not collected, and why:
 
-- test_backup, test_cli_cases, and the CLI tests of test_demo, test_feeds and test_partnerships:
-  they reach their database through the ``data_dir`` fixture, a SQLite file by design;
+- test_backup, test_cli_case_show_list, test_cli_case_events, test_cli_database, and the CLI
+  tests of test_demo, test_feeds and test_partnerships: they reach their database through the
+  ``data_dir`` fixture, a SQLite file by design;
 - test_migrations: written for SQLite files (``empty_url``, ``sqlite_master``); its schema
   check runs on PostgreSQL below;
 - test_flows and test_flow_runs: Prefect orchestration under a test server (a minute or more
   each); the services their tasks call run here through test_sweep;
 - test_calendar, test_lifecycle, test_personal_data, test_rulebook, test_sweep_plan,
-  test_timeline and test_week: pure, no database.
+  test_timeline_england, test_timeline_no_time_limit, test_timeline_core and test_week: pure,
+  no database.
 
 A star import silently shadows a name already imported: test_case_details and test_shortlists
 share a test name (the first is imported again under a second name), and test_audit and
@@ -42,11 +44,14 @@ from tests.review_flows import test_audit, test_feeds
 from tests.review_flows.test_access import *  # noqa: F403
 from tests.review_flows.test_audit import *  # noqa: F403
 from tests.review_flows.test_audit_row import *  # noqa: F403
+from tests.review_flows.test_case_actions import *  # noqa: F403
+from tests.review_flows.test_case_amend import *  # noqa: F403
 from tests.review_flows.test_case_details import *  # noqa: F403
 from tests.review_flows.test_case_details import (  # noqa: F401  (test_shortlists has one too)
     test_a_case_out_of_scope_reads_as_missing as test_case_details_out_of_scope_reads_as_missing,
 )
-from tests.review_flows.test_cases import *  # noqa: F403
+from tests.review_flows.test_case_queries import *  # noqa: F403
+from tests.review_flows.test_case_records import *  # noqa: F403
 from tests.review_flows.test_concurrent_writers import *  # noqa: F403
 from tests.review_flows.test_deadlines import *  # noqa: F403
 from tests.review_flows.test_demo import (  # noqa: F401
@@ -75,6 +80,7 @@ from tests.review_flows.test_feeds import (  # noqa: F401
     test_summary_holds_the_reference_and_description_the_rule,
     test_uid_is_unique_and_survives_a_moved_due_date,
 )
+from tests.review_flows.test_inbox_notices import *  # noqa: F403
 from tests.review_flows.test_migrations import schema_diffs
 from tests.review_flows.test_models import (  # noqa: F401
     test_case_reference_is_unique_per_partnership,
@@ -88,13 +94,18 @@ from tests.review_flows.test_partnerships import (  # noqa: F401
     test_new_cases_take_the_partnerships_edition_where_it_can_govern_them,
     test_setting_clearing_and_refusing,
 )
-from tests.review_flows.test_publications import *  # noqa: F403
-from tests.review_flows.test_rapid_review import *  # noqa: F403
+from tests.review_flows.test_publication_jobs import *  # noqa: F403
+from tests.review_flows.test_publication_paths import *  # noqa: F403
+from tests.review_flows.test_publication_reports import *  # noqa: F403
+from tests.review_flows.test_rapid_review_annex import *  # noqa: F403
+from tests.review_flows.test_rapid_review_citations import *  # noqa: F403
+from tests.review_flows.test_rapid_review_sections import *  # noqa: F403
 from tests.review_flows.test_shared_references import *  # noqa: F403
 from tests.review_flows.test_shortlists import *  # noqa: F403  (shadows a case_details name)
 from tests.review_flows.test_sign_in import *  # noqa: F403
+from tests.review_flows.test_sign_in_lockout import *  # noqa: F403
 from tests.review_flows.test_sweep import *  # noqa: F403
-from tests.review_flows.test_users_inbox import *  # noqa: F403
+from tests.review_flows.test_users import *  # noqa: F403
 
 SERVER_URL = os.environ.get("CSPR_TEST_POSTGRES_URL", "")
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cspr.cli.cases import _date as parse_typed_date
+from cspr.cli.common import _date as parse_typed_date
 from review_flows.amendments import parse_amended_value
 from review_flows.cases import parse_input
 from review_flows.errors import CaseDataInvalid

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import PersonalDataFound
-from core.personal_data import Kind, check_personal_data, find_personal_data
+from core.personal_data import check_personal_data, find_personal_data
+from core.personal_findings import Kind
 
 
 @settings(max_examples=400, deadline=None)

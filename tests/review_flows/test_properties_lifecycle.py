@@ -20,6 +20,7 @@ from review_flows.errors import (
     EventRefused,
     InvalidTransition,
 )
+from review_flows.event_validation import validate_event, validate_log
 from review_flows.events import AMENDING_KINDS, Event, EventKind
 from review_flows.lifecycle import (
     TRANSITIONS,
@@ -27,8 +28,6 @@ from review_flows.lifecycle import (
     accepted_kinds,
     derive_stage,
     effective_events,
-    validate_event,
-    validate_log,
 )
 from review_flows.models import CaseEvent, CaseEventCreate, Job
 

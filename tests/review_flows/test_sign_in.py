@@ -24,7 +24,7 @@ from review_flows import users
 from review_flows.auth import SignInRefused, sign_in, wait_after
 from review_flows.demo import seed_demo
 from review_flows.errors import CaseDataInvalid
-from review_flows.models import User, UserCreate
+from review_flows.partnership_models import User, UserCreate
 
 NOW = dt.datetime(2026, 3, 31, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery"

@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 
 from core.settings import Settings
 from review_flows.cases import record_event
-from review_flows.models import CaseEventCreate, Channel, Job, JobKind, Notice
+from review_flows.models import CaseEventCreate, Job, JobKind, Notice
 from review_flows.notify.channels import InboxChannel
+from review_flows.notify.kinds import Channel
 from review_flows.sweep import configured_channels, run_sweep
 
 D = dt.date

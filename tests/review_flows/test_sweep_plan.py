@@ -6,10 +6,10 @@ import datetime as dt
 
 from review_flows.calendar import Nation
 from review_flows.events import EventKind
-from review_flows.models import Channel, ContactRole, NoticeKind
+from review_flows.milestones import Milestone, MilestoneStatus
+from review_flows.notify.kinds import Channel, ContactRole, NoticeKind
 from review_flows.notify.plan import Recipient, SweepCase, plan_sweep, reminder_step
 from review_flows.rulebook import Confidence
-from review_flows.timeline import Milestone, MilestoneStatus
 
 MONDAY = dt.date(2026, 11, 30)  # St Andrew's Day: a bank holiday in Scotland only
 PEOPLE = {

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from core.settings import Settings
 from review_flows import users, web_sessions
-from review_flows.models import UserCreate
+from review_flows.partnership_models import UserCreate
 from review_flows.token_models import WebSession
 
 NOW = dt.datetime(2026, 3, 31, 9, 0, tzinfo=dt.UTC)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from review_flows.events import EventKind
+from review_flows.milestones import Milestone, MilestoneStatus
 from review_flows.rulebook import Confidence
-from review_flows.timeline import Milestone, MilestoneStatus
 from review_flows.week import CaseMilestones, week_rows
 
 S = MilestoneStatus

@@ -36,7 +36,7 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from core.db import get_engine, open_session
     from core.migrations import upgrade_database
     from review_flows.demo import seed_demo
-    from review_flows.models import UserCreate
+    from review_flows.partnership_models import UserCreate
     from review_flows.users import create_user
 
     path = tmp_path_factory.mktemp("ui-template") / "cspr.db"

@@ -38,8 +38,8 @@ TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "text", 
 def swept(db_url: str) -> str:
     """Today's sweep run on the demo store, so the inboxes hold notices about the cases."""
     from core.db import open_session
-    from review_flows.models import Channel
     from review_flows.notify.channels import InboxChannel
+    from review_flows.notify.kinds import Channel
     from review_flows.sweep import run_sweep
 
     with open_session(db_url) as session:

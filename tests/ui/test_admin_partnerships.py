@@ -11,7 +11,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from core.db import open_session
-from review_flows.models import Contact, User
+from review_flows.partnership_models import Contact, User
 from tests.ui.conftest import ADMIN, NORTHSHIRE, AppFactory
 
 ADMIN_PAGE = "ui/pages/admin.py"

@@ -14,8 +14,8 @@ from core.db import open_session
 from review_flows.events import EventKind
 from review_flows.models import Case, CaseEvent, Job, JobKind
 from tests.review_flows.test_sweep import REPORT
+from tests.ui.case_pages import _one, _open_case, _record
 from tests.ui.conftest import PANEL, AppFactory
-from tests.ui.test_deadlines_case import _one, _open_case, _record
 
 PUBLISHED_READY = "NSH-DEMO-011"  # the panel member of the finding published this one
 

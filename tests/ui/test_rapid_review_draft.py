@@ -15,11 +15,11 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from core.db import open_session
+from core.draft_model import ANNEX_HEADING, SECTION_HEADINGS
 from learning.errors import IndexNotFound
 from learning.filters import Filters
 from learning.results import PassageHit, SimilarReview
 from review_flows.models import Case
-from review_flows.rapid_review import ANNEX_HEADING, SECTION_HEADINGS
 from review_flows.shortlists import save_to_shortlist
 from tests.ui.conftest import PANEL, AppFactory
 

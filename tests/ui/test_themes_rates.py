@@ -2,7 +2,7 @@
 its 95% interval, shares over time, changes in percentage points, and a flag wherever a figure
 rests on fewer than five reviews.
 
-The demo store and the tiny corpus's index are the fixtures of test_themes_inbox_admin (five
+The demo store and the tiny corpus's index are the fixtures of tests/ui/demo_pages.py (five
 reviews, one a year from 2018 to 2022).
 """
 
@@ -12,8 +12,9 @@ import json
 
 import pytest
 
-from tests.ui.test_themes_inbox_admin import (  # noqa: F401 - fixtures, used by name
+from tests.ui.demo_pages import (  # noqa: F401 - fixtures, used by name
     ANALYST,
+    DA_LABEL,
     corpus_index,
     db_url,
     demo_store,
@@ -23,7 +24,6 @@ from tests.ui.test_themes_inbox_admin import (  # noqa: F401 - fixtures, used by
 )
 
 FEW = "fewer than 5 reviews"
-DA_LABEL = "Domestic abuse and coercive control"
 
 
 def _marks(spec: dict) -> set[str]:

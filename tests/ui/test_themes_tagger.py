@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from learning.themes.head_store import head_path
-from tests.ui.test_themes_inbox_admin import (  # noqa: F401 - fixtures
+from tests.ui.demo_pages import (  # noqa: F401 - fixtures
     ANALYST,
     corpus_index,
     db_url,

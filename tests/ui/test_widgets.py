@@ -76,7 +76,7 @@ def _is_emoji(char: str) -> bool:
 
 
 def test_every_status_reads_as_words_and_a_shape_without_emoji() -> None:
-    from review_flows.timeline import MilestoneStatus
+    from review_flows.milestones import MilestoneStatus
     from ui.widgets import STATUS_LABELS, status_label
 
     assert set(STATUS_LABELS) == set(MilestoneStatus)

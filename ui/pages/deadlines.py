@@ -104,7 +104,7 @@ def _milestone_table(lines: Sequence[MilestoneLine]) -> list[dict[str, object]]:
     ]
 
 
-def _chart(lines: Sequence[MilestoneLine], today: dt.date) -> alt.LayerChart:
+def _chart(lines: Sequence[MilestoneLine], today: dt.date) -> alt.LayerChart | alt.FacetChart:
     # labels cut by us, kept apart (two readings of a rule differ only at their end); the
     # chart then draws them whole, and the tooltip gives the full label
     short = short_labels([line.label for line in lines])

@@ -4,6 +4,8 @@ results to read its findings, recommendations and themes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from learning.errors import LearningError
@@ -95,7 +97,9 @@ def _show_results(
     try:
         filters = build_filters(choices)
         with st.spinner("Searching ..."):
-            hits = search_library(engine, query, mode, filters, RESULTS)
+            hits: Sequence[PassageHit | ReviewHit] = search_library(
+                engine, query, mode, filters, RESULTS
+            )
     except LearningError as problem:
         st.warning(f"Cannot search: {plain(problem)}.")
         return

@@ -186,7 +186,7 @@ def _found(engine: SearchEngine, precis: str) -> FacetedSearch | None:
     """The results for ``precis``: kept from this session's last search of it, else searched."""
     kept = st.session_state.get(FOUND)
     if kept is not None and kept[0] == precis:
-        return kept[1]  # type: ignore[no-any-return]
+        return kept[1]
     try:
         with st.spinner("Finding similar reviews (the first search takes longer) ..."):
             found = similar_by_facets(

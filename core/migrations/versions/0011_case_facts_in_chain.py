@@ -35,7 +35,7 @@ depends_on: str | Sequence[str] | None = None
 def _events(with_facts: bool) -> sa.TableClause:
     from core.columns import UTCDateTime
 
-    columns = [
+    columns: list[sa.ColumnClause[Any]] = [
         sa.column("id", sa.Integer),
         sa.column("case_id", sa.Integer),
         sa.column("kind", sa.String),

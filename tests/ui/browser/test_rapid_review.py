@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from core.draft_model import ANNEX_HEADING
 from learning.themes.citations import page_text
-from review_flows.rapid_review import ANNEX_HEADING
 from tests.conftest import REPO_ROOT
 from tests.ui.browser.conftest import (
     BROWSER_MARKS,
