@@ -27,12 +27,18 @@ install: $(STAMP)
 run: install
 	$(BIN)/cspr run
 
+# pytest-xdist: TEST_WORKERS processes; the browser tests share one `cspr run` on one worker
+# (tests/conftest.py groups them). TEST_WORKERS=0 runs in this process, one test at a time.
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadgroup
+
 test: install
 	scripts/ensure-chromium >/dev/null
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(XDIST)
 
+# the inner loop: no real model, servers, browser or PostgreSQL
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q $(XDIST) -m "not slow and not browser and not postgres"
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -245,10 +245,10 @@ def _counts(database_url: str, *, missing_ok: bool = False) -> tuple[int, int]:
     try:
         with get_engine(database_url).connect() as connection:
             cases = connection.execute(
-                select(func.count()).select_from(Case.__table__)
+                select(func.count()).select_from(Case)
             ).scalar_one()
             events = connection.execute(
-                select(func.count()).select_from(CaseEvent.__table__)
+                select(func.count()).select_from(CaseEvent)
             ).scalar_one()
     except (OperationalError, ProgrammingError):
         if missing_ok:

@@ -132,7 +132,7 @@ def _keep_lines(page: Sequence[LayoutLine], drop: set[int]) -> list[LayoutLine]:
 def is_contents_entry(text: str) -> bool:
     """A table-of-contents line: a title ending in a page number, usually after dot leaders."""
     match = _TOC_ENTRY.match(text)
-    return bool(match) and any(ch.isalpha() for ch in match.group("title"))
+    return match is not None and any(ch.isalpha() for ch in match.group("title"))
 
 
 def strip_contents(pages: Sequence[Sequence[LayoutLine]]) -> list[list[LayoutLine]]:

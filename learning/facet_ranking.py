@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from learning.facets import Facet, FacetKind
 from learning.query import extract_terms
@@ -59,7 +59,7 @@ OwnPassage = tuple["UnitRow", float]
 
 @dataclass
 class _Candidate:
-    fields: dict[str, object]
+    fields: dict[str, Any]  # the review's fields, as review_dict gives them
     strengths: dict[int, float] = field(default_factory=dict)  # part -> strength; -1: whole
     evidence: dict[int, PassageHit] = field(default_factory=dict)
     by_theme: set[int] = field(default_factory=set)
@@ -186,7 +186,7 @@ def _result(
 ) -> FacetedReview:
     matched = tuple(sorted(index for index in candidate.strengths if index >= 0))
     return FacetedReview(
-        **candidate.fields,  # type: ignore[arg-type]
+        **candidate.fields,
         score=score,
         matched=matched,
         passages=_shown(candidate.evidence, whole_passages),

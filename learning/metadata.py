@@ -88,7 +88,8 @@ def read_metadata_with_warnings(
     if merged.get("nation") is None and merged.get("review_type"):
         merged["nation"] = implied_nation(merged["review_type"])
     merged["review_id"] = _safe_review_id(path, merged.get("review_id"), warnings)
-    metadata = ReviewMetadata(**{k: merged.get(k) for k in (*_FIELDS, "age_group")})
+    fields: dict[str, Any] = {k: merged.get(k) for k in (*_FIELDS, "age_group")}
+    metadata = ReviewMetadata(**fields)
     return MetadataReading(metadata, tuple(dict.fromkeys(warnings)))
 
 

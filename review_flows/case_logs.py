@@ -35,11 +35,12 @@ def load_logs(connection: Connection, cases: Select[Any]) -> dict[int, tuple[Eve
     )
     kinds = {kind.value: kind for kind in EventKind}
     logs: dict[int, list[Event]] = {}
-    current, log = None, None
+    current: int | None = None
+    log: list[Event] = []
     for case_id, kind, on, event_id, corrects in connection.execute(query).all():
         if case_id != current:
             current, log = case_id, logs.setdefault(case_id, [])
-        log.append(_light_event(kinds[kind], on, event_id, corrects))  # type: ignore[union-attr]
+        log.append(_light_event(kinds[kind], on, event_id, corrects))
     return {case_id: tuple(events) for case_id, events in logs.items()}
 
 

@@ -69,11 +69,11 @@ def pending_jobs(session: Session, *, kind: JobKind | None = None) -> list[Job]:
 
 
 def jobs_of_event(session: Session, event_id: int) -> list[Job]:
-    return list(session.exec(select(Job).where(Job.event_id == event_id).order_by(Job.id)))  # type: ignore[arg-type]
+    return list(session.exec(select(Job).where(Job.event_id == event_id).order_by(col(Job.id))))
 
 
 def jobs_of_case(session: Session, case_id: int) -> list[Job]:
-    return list(session.exec(select(Job).where(Job.case_id == case_id).order_by(Job.id)))  # type: ignore[arg-type]
+    return list(session.exec(select(Job).where(Job.case_id == case_id).order_by(col(Job.id))))
 
 
 def run_follow_up(

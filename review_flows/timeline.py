@@ -74,7 +74,7 @@ def compute_milestones(
     ]
     for group in book.groups:
         _mark_readings(group, values)
-    return [value if type(value) is Milestone else _new_milestone(value) for value in values]
+    return [value if isinstance(value, Milestone) else _new_milestone(value) for value in values]
 
 
 def add_calendar_months(day: dt.date, months: int) -> dt.date:
@@ -141,7 +141,7 @@ def _evaluate(
     if rule.holds:
         met = due is not None and today >= due
         status = MilestoneStatus.DONE_ON_TIME if met else MilestoneStatus.DUE
-        remaining = None if met else calendar.working_days_between(today, due)
+        remaining = None if met or due is None else calendar.working_days_between(today, due)
         return _values(rule, start, due, status, due if met else None, remaining, None)
     floor = dt.date.min if rule.signed is not None and rule.signed < 0 else start
     done = _first_on_or_after(dates, rule.done_kinds, floor)
@@ -295,7 +295,9 @@ def _rulebook_cache(rulebook: Rulebook) -> dict[Any, Any]:
     cache = getattr(rulebook, "_compiled", None)
     if cache is None:
         cache = {}
-        rulebook._compiled = cache  # a private attribute: allowed on the frozen model
+        # a private attribute, allowed on the frozen model; not a declared field, so that it
+        # never enters the rulebook's equality or its validation
+        rulebook._compiled = cache  # type: ignore[attr-defined]
     return cache
 
 
@@ -335,7 +337,7 @@ def _compile_rule(
     )
 
 
-_IDLE: Mapping[str, None] = dict.fromkeys(
+_IDLE: Mapping[str, Any] = dict.fromkeys(
     ("start", "due", "done", "working_days_remaining", "elapsed_working_days")
 )
 

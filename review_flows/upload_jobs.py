@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.access import Viewer
 from core.columns import utc_now
@@ -66,7 +66,7 @@ def hand_over_uploads(
 
 def waiting_uploads(session: Session) -> int:
     """How many upload batches wait for the sweep."""
-    query = select(Job).where(Job.kind == JobKind.INGEST_UPLOAD, Job.done_at.is_(None))  # type: ignore[union-attr]
+    query = select(Job).where(Job.kind == JobKind.INGEST_UPLOAD, col(Job.done_at).is_(None))
     return len(session.exec(query).all())
 
 

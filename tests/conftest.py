@@ -21,6 +21,44 @@ POSTGRES_CONNECT_SECONDS = 5
 START_POSTGRES = 'eval "$(scripts/test-postgres start)"'
 
 
+#: Tests that must run on one pytest-xdist worker, by path prefix: the browser tests share one
+#: `cspr run` (a session fixture), so they go to one worker, first, since they take longest.
+XDIST_GROUPS = {"tests/ui/browser/": "browser"}
+
+
+def xdist_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to: its group (:data:`XDIST_GROUPS`), else its file, so
+    a module's fixtures are built once, on one worker."""
+    for prefix, group in XDIST_GROUPS.items():
+        if nodeid.startswith(prefix):
+            return group
+    return nodeid.partition("::")[0]
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """Under ``--dist loadgroup``, one unit of work per :func:`xdist_unit`, the groups queued
+    first. xdist 3.8's own ``loadgroup`` reads ``xdist_group`` marks from node ids that pytest
+    9.2 no longer lets it rewrite, so it would spread the browser tests over both workers."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class UnitScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_unit(nodeid)
+
+        def schedule(self) -> None:
+            if self.collection is None and self.registered_collections:
+                # a unit's first key fixes its place in the queue: the groups go first
+                collected = next(iter(self.registered_collections.values()))
+                for unit in dict.fromkeys(xdist_unit(nodeid) for nodeid in collected):
+                    if unit in XDIST_GROUPS.values():
+                        self.workqueue[unit] = {}
+            super().schedule()
+
+    return UnitScheduling(config, log)
+
+
 @pytest.hookimpl(trylast=True)  # after `-m`/`-k` have deselected what will not run
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under ``CI=true`` the PostgreSQL tests must run: no server fails the run, not a skip."""

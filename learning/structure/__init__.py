@@ -93,7 +93,7 @@ def split_units(
     return units
 
 
-def _mode_kind(role: Role, text: str) -> UnitKind:
+def _mode_kind(role: Role | None, text: str) -> UnitKind:
     if role is Role.RECOMMENDATIONS:
         return UnitKind.RECOMMENDATION
     if role is Role.MIXED and _RECOMMENDING.search(text):
@@ -144,7 +144,7 @@ class _SectionReader:
                 return
         if self._starts_item(block):
             number = item_number(block.text)
-            kind = _mode_kind(self.section.role, block.text)  # type: ignore[arg-type]
+            kind = _mode_kind(self.section.role, block.text)
             self.current = self._open(kind, number)
             self.current.blocks.append(block)
             return

@@ -37,10 +37,12 @@ RUNNING: dict[str, str] = {}
 #: The hosts a page may ask anything of: the machine itself (issue 23: nothing leaves it).
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
-#: Every browser test: slow, and skipped where Chromium is not installed.
+#: Every browser test: slow, and skipped where Chromium is not installed. Under pytest-xdist
+#: (`--dist loadgroup`) they all run on one worker, so only one `cspr run` is started.
 BROWSER_MARKS = [
     pytest.mark.slow,
     pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
     pytest.mark.skipif(
         not CHROMIUM.exists(), reason="no /usr/bin/chromium: scripts/ensure-chromium"
     ),
