@@ -36,9 +36,11 @@ test: install
 	scripts/ensure-chromium >/dev/null
 	$(BIN)/python -m pytest -q $(XDIST)
 
-# the inner loop: no real model, servers, browser or PostgreSQL
+# the inner loop: no real model, server, browser, PostgreSQL or app run (tests/ui runs the
+# real Streamlit app); all of them run in `make test`
 test-fast: install
-	$(BIN)/python -m pytest -q $(XDIST) -m "not slow and not browser and not postgres"
+	$(BIN)/python -m pytest -q $(XDIST) -m "not slow and not browser and not postgres" \
+		--ignore=tests/ui
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -15,6 +15,10 @@ from tests.review_flows.case_cli import NEW, TODAY, run
 from tests.review_flows.case_cli import app as app
 from tests.review_flows.case_cli import cli as cli
 
+# slow: runs the real `cspr` command in new processes
+# (`make test-fast` leaves it to `make test`)
+pytestmark = pytest.mark.slow
+
 
 def test_db_upgrade_from_any_folder(
     cli: CliRunner,

@@ -29,6 +29,10 @@ from review_flows.lifecycle import Stage
 from review_flows.milestones import MilestoneStatus
 from review_flows.notify.kinds import ContactRole
 
+# slow: seeds the whole demo (users with real password hashes, cases, notices)
+# (`make test-fast` leaves it to `make test`)
+pytestmark = pytest.mark.slow
+
 WANTED_STATUSES = {
     MilestoneStatus.OVERDUE,
     MilestoneStatus.DUE_SOON,

@@ -24,6 +24,10 @@ from review_flows.demo_partnerships import (
 from review_flows.models import AgeGroup, Case, CaseEvent, Outcome
 from review_flows.users import get_user
 
+# slow: seeds the whole demo (users with real password hashes, cases, notices)
+# (`make test-fast` leaves it to `make test`)
+pytestmark = pytest.mark.slow
+
 PASSWORD = "demo password for the owners test"
 
 

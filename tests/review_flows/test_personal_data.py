@@ -18,6 +18,10 @@ from core.personal_findings import Kind
 from review_flows.models import CaseCreate, check_free_text, check_reference
 from review_flows.partnership_models import UserCreate
 
+# slow: loads the guard's real NER model and scores its labelled sets
+# (`make test-fast` leaves it to `make test`)
+pytestmark = pytest.mark.slow
+
 NOTES = Path(__file__).parent / "data" / "personal_data_notes.jsonl"
 BLIND_SET = Path(__file__).parents[2] / "benchmarks" / "data" / "personal_data_notes.jsonl"
 HELD_OUT = Path(__file__).parents[2] / "benchmarks" / "data" / "personal_data_holdout.jsonl"

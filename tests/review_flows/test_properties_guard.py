@@ -13,6 +13,10 @@ from core.errors import PersonalDataFound
 from core.personal_data import check_personal_data, find_personal_data
 from core.personal_findings import Kind
 
+# slow: runs the guard's real NER model over generated text
+# (`make test-fast` leaves it to `make test`)
+pytestmark = pytest.mark.slow
+
 
 @settings(max_examples=400, deadline=None)
 @given(text=st.text(max_size=300), identifier=st.booleans())

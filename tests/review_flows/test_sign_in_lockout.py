@@ -19,6 +19,10 @@ from core.settings import get_settings
 from review_flows.auth import AccountLocked, SignInRefused, session_expired, sign_in
 from tests.review_flows.user_accounts import NOW, PASSWORD, _add_user, _settings, _stored
 
+# slow: hashes real passwords (argon2, deliberately slow)
+# (`make test-fast` leaves it to `make test`)
+pytestmark = pytest.mark.slow
+
 # --- sign-in -----------------------------------------------------------------------------------
 
 

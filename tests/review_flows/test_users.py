@@ -22,6 +22,10 @@ from review_flows.partnership_models import User, UserCreate
 from review_flows.users import list_users, set_disabled, set_password, verify_password
 from tests.review_flows.user_accounts import NOW, PASSWORD, _add_user, _settings, _stored
 
+# slow: hashes real passwords (argon2, deliberately slow)
+# (`make test-fast` leaves it to `make test`)
+pytestmark = pytest.mark.slow
+
 SCRYPT_HASH = re.compile(r"^scrypt\$131072\$8\$1\$[0-9a-f]{32}\$[0-9a-f]{64}$")
 
 
