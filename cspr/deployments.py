@@ -81,11 +81,14 @@ def run_sweep_now(wait_seconds: float = 120) -> str:
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            # outside an event loop it runs synchronously; async_dispatch types it as a union
+            # `_sync=True`: the synchronous call even where a running loop or a leftover run
+            # context would make Prefect's async_dispatch hand back a coroutine (typed as a
+            # union, hence the cast)
             run = cast(
                 "FlowRun",
-                run_deployment(
-                    SWEEP_DEPLOYMENT, flow_run_name=CATCH_UP_RUN, tags=["catch-up"], timeout=0
+                run_deployment(  # type: ignore[call-arg]  # `_sync`: untyped
+                    SWEEP_DEPLOYMENT, flow_run_name=CATCH_UP_RUN, tags=["catch-up"], timeout=0,
+                    _sync=True,
                 ),
             )
             return str(run.id)
@@ -114,10 +117,9 @@ def run_demo_library_now(folder: Path, index_dir: Path, wait_seconds: float = 12
     parameters = {"folder": str(folder), "index_dir": str(index_dir)}
     while True:
         try:
-            # outside an event loop it runs synchronously; async_dispatch types it as a union
-            run = cast("FlowRun", run_deployment(
+            run = cast("FlowRun", run_deployment(  # type: ignore[call-arg]  # `_sync`, as above
                 INGEST_DEPLOYMENT, parameters=parameters, flow_run_name=DEMO_LIBRARY_RUN,
-                tags=[DEMO_LIBRARY_TAG], timeout=0,
+                tags=[DEMO_LIBRARY_TAG], timeout=0, _sync=True,
             ))  # fmt: skip
             return str(run.id)
         except ObjectNotFound:
@@ -142,8 +144,11 @@ def deploy_to_pool(
     for name, entrypoint in ENTRYPOINTS.items():
         if only is not None and name not in only:
             continue
-        # outside an event loop it runs synchronously; async_dispatch types it as a union
-        loaded = cast("Flow[..., Any]", flow.from_source(source=str(source), entrypoint=entrypoint))
+        # synchronous whatever the context, as above
+        loaded = cast(
+            "Flow[..., Any]",
+            flow.from_source(source=str(source), entrypoint=entrypoint, _sync=True),  # type: ignore[call-arg]  # `_sync`: untyped
+        )
         schedules = [sweep_schedule(settings)] if name == "deadline-sweep" else None
         loaded.deploy(name=name, work_pool_name=pool, schedules=schedules, build=False, push=False)
         names.append(f"{loaded.name}/{name}")

@@ -185,7 +185,8 @@ def _run_deployment(api_url: str, name: str, **options: Any) -> Any:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with temporary_settings(updates={PREFECT_API_URL: api_url}):
-        return run_deployment(name, **options)
+        # synchronous whatever the context (a coroutine would be handed back in a running loop)
+        return run_deployment(name, _sync=True, **options)  # type: ignore[call-arg]  # `_sync`: untyped
 
 
 def _submission_errors() -> tuple[type[Exception], ...]:

@@ -112,13 +112,14 @@ def _submit(job_ids: Sequence[int], settings: Settings) -> None:
         # outside an event loop it runs synchronously; async_dispatch types it as a union
         run = cast(
             "FlowRun",
-            run_deployment(
+            run_deployment(  # type: ignore[call-arg]  # `_sync`: untyped
                 DEPLOYMENTS[context.job.kind],
                 parameters={"job_id": job_id},
                 flow_run_name=f"{context.case.reference} {context.event.kind}",
                 tags=[context.case.partnership, context.job.kind],
                 idempotency_key=f"cspr-job-{job_id}",
                 timeout=0,
+                _sync=True,  # synchronous whatever the context (see cspr.deployments)
             ),
         )
         logger.info("job %s submitted as flow run %s", job_id, run.id)

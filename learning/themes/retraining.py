@@ -275,10 +275,11 @@ def _submit(settings: Settings, newest: int) -> str:
     os.environ.setdefault("PREFECT_API_URL", settings.prefect_api_url or "")
     from prefect.deployments import run_deployment
 
-    # outside an event loop it runs synchronously; async_dispatch types it as a union
-    run = cast("FlowRun", run_deployment(
+    # `_sync=True`: the synchronous call even where a running loop or a leftover run context
+    # would make Prefect's async_dispatch hand back a coroutine (typed as a union, hence cast)
+    run = cast("FlowRun", run_deployment(  # type: ignore[call-arg]  # `_sync`: untyped
         RETRAIN_DEPLOYMENT, flow_run_name=f"after decision {newest}",
-        idempotency_key=f"cspr-retrain-tagger-{newest}", timeout=0,
+        idempotency_key=f"cspr-retrain-tagger-{newest}", timeout=0, _sync=True,
     ))  # fmt: skip
     logger.info("theme tagger retraining submitted as flow run %s", run.id)
     return f"submitted ({run.id})"
