@@ -90,11 +90,12 @@ def _zone_indices(page: Sequence[LayoutLine]) -> list[int]:
     """Indices of the lines at the top and bottom of a page that may be a header or footer."""
     count = len(page)
     ends = set(range(min(_ZONE_LINES, count))) | set(range(max(0, count - _ZONE_LINES), count))
-    return [
-        i
-        for i in sorted(ends)
-        if page[i].position is None or not _TOP <= page[i].position <= _BOTTOM  # type: ignore[operator]
-    ]
+    return [i for i in sorted(ends) if _outside_body(page[i].position)]
+
+
+def _outside_body(position: float | None) -> bool:
+    """A line above or below the page's body, or one whose height on the page is unknown."""
+    return position is None or not _TOP <= position <= _BOTTOM
 
 
 def strip_running_lines(pages: Sequence[Sequence[LayoutLine]]) -> list[list[LayoutLine]]:

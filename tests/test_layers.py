@@ -76,3 +76,15 @@ def test_the_seam_is_implemented_by_learning_and_named_by_an_entry_point() -> No
     (point,) = entry_points(group=SEAM_GROUP, name="learning")
     assert point.value.startswith("learning.")
     assert isinstance(learning_side(), LearningSide)
+
+
+#: The longest a module may be, code or test (issue 25): one subject, read in one sitting.
+MODULE_LINES = 400
+
+
+def test_no_module_is_over_400_lines() -> None:
+    folders = [*OURS[:-1], "tests", "benchmarks", "corpus", "scripts"]
+    paths = [REPO / "app.py", *(p for folder in folders for p in (REPO / folder).rglob("*.py"))]
+    lines = {path: len(path.read_text(encoding="utf-8").splitlines()) for path in paths}
+    assert len(lines) > 300  # the walk found the repository's modules
+    assert {str(p.relative_to(REPO)): n for p, n in lines.items() if n > MODULE_LINES} == {}

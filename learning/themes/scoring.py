@@ -277,8 +277,7 @@ def combine_scores(
     if keyword is not None and params.keyword_weight:
         # relative to the unit's mean over themes, as the semantic part: shared words lift none
         z = z + params.keyword_weight * (keyword - keyword.mean(axis=1, keepdims=True))
-    confidence: np.ndarray = 1.0 / (1.0 + np.exp(-params.scale * (z - params.center)))
-    return confidence.astype(np.float32)
+    return np.asarray(1.0 / (1.0 + np.exp(-params.scale * (z - params.center))), np.float32)
 
 
 def unit_confidences(
@@ -344,8 +343,7 @@ def calibrate_reviews(reviews: np.ndarray, params: ScoringParams) -> np.ndarray:
     standard = np.divide(reviews - mean, spread, out=np.zeros_like(reviews), where=spread > 0)
     stands_out = 1.0 / (1.0 + np.exp(-params.profile_scale * (standard - params.profile_z)))
     strength = np.minimum(1.0, reviews / params.profile_floor)
-    calibrated: np.ndarray = stands_out * strength
-    return calibrated.astype(np.float32)
+    return np.asarray(stands_out * strength, np.float32)
 
 
 def short_review_positions(
