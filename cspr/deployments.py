@@ -45,13 +45,20 @@ def deployments(settings: Settings | None = None) -> list[Any]:
 
     settings = settings or get_settings()
     return [
-        deadline_sweep.to_deployment(name="deadline-sweep", schedules=[sweep_schedule(settings)]),
-        case_event.to_deployment(name="case-event"),
-        publication.to_deployment(name="publication"),
-        ingest_folder.to_deployment(name="ingest-folder"),
-        ingest_collection.to_deployment(name="ingest-collection"),
-        retrain_theme_tagger.to_deployment(name="retrain-theme-tagger"),
+        _to_deployment(deadline_sweep, "deadline-sweep", schedules=[sweep_schedule(settings)]),
+        _to_deployment(case_event, "case-event"),
+        _to_deployment(publication, "publication"),
+        _to_deployment(ingest_folder, "ingest-folder"),
+        _to_deployment(ingest_collection, "ingest-collection"),
+        _to_deployment(retrain_theme_tagger, "retrain-theme-tagger"),
     ]
+
+
+def _to_deployment(flow: Flow[..., Any], name: str, **options: Any) -> Any:
+    """``flow.to_deployment`` called synchronously whatever the context: where a running loop
+    or a leftover run context is present, Prefect's async_dispatch would hand back a coroutine
+    (``_sync`` is untyped, hence the ignore)."""
+    return flow.to_deployment(name=name, _sync=True, **options)  # type: ignore[call-arg]
 
 
 def serve_all(settings: Settings | None = None) -> None:
@@ -150,6 +157,9 @@ def deploy_to_pool(
             flow.from_source(source=str(source), entrypoint=entrypoint, _sync=True),  # type: ignore[call-arg]  # `_sync`: untyped
         )
         schedules = [sweep_schedule(settings)] if name == "deadline-sweep" else None
-        loaded.deploy(name=name, work_pool_name=pool, schedules=schedules, build=False, push=False)
+        loaded.deploy(  # type: ignore[call-arg]  # `_sync`, as above
+            name=name, work_pool_name=pool, schedules=schedules, build=False, push=False,
+            _sync=True,
+        )
         names.append(f"{loaded.name}/{name}")
     return names
