@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 EVENT_LABELS: Mapping[str, str] = {
     "aware": "Became aware of the incident",
+    "history_imported": "Taken over with its history",
     "notified": "Incident notified",
     "rapid_review_started": "Rapid review started",
     "rapid_review_submitted": "Rapid review submitted",
@@ -38,6 +39,10 @@ EVENT_LABELS: Mapping[str, str] = {
 #: What each event means, in words a user of the app reads beside its label.
 EVENT_HELP: Mapping[str, str] = {
     "aware": "the authority became aware of the incident (the clocks start)",
+    "history_imported": (
+        "the case was taken over at a later stage; the note says which earlier steps have no "
+        "date and why"
+    ),
     "notified": "the incident was notified to the Panel (Ofsted before 2018)",
     "rapid_review_started": "the rapid review began (England)",
     "rapid_review_submitted": "the rapid review was sent to the Panel (England)",

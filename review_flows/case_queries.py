@@ -45,6 +45,7 @@ STATUS_SEVERITY: tuple[MilestoneStatus, ...] = (
     MilestoneStatus.DUE,
     MilestoneStatus.NO_TIME_LIMIT,
     MilestoneStatus.NOT_STARTED,
+    MilestoneStatus.NOT_RECORDED,
     MilestoneStatus.DONE_ON_TIME,
     MilestoneStatus.DONE,
     MilestoneStatus.NOT_APPLICABLE,

@@ -43,6 +43,7 @@ from review_flows.errors import (
 from review_flows.event_validation import validate_event, validate_log
 from review_flows.events import Event, EventKind
 from review_flows.jobs_plan import jobs_for_event
+from review_flows.lifecycle import unrecorded_steps
 from review_flows.milestones import MilestoneStatus
 from review_flows.models import (
     Case,
@@ -281,7 +282,9 @@ def _check_required_first(case: CasePublic, existing: list[Event], new: Event) -
         raise InvalidTransition(
             f"{new.kind.value} is not part of a case under {book.id}: {book.not_used[new.kind]}"
         )
-    missing = missing_before(book, {event.kind for event in existing}, new.kind)
+    # steps an imported history went past without a date were taken, though not recorded
+    taken = {event.kind for event in existing} | unrecorded_steps(existing)
+    missing = missing_before(book, taken, new.kind)
     if missing:
         raise InvalidTransition(
             f"{new.kind.value} needs {' and '.join(missing)} first: {book.id} requires it "

@@ -12,6 +12,11 @@ that keeps the stage is on or after the event that first brought the case into a
 A delay notice only has to be on or after the awareness date. A correction replaces its target's
 date; the whole log is checked again with the new date, so a correction cannot put the steps out of
 order.
+
+An imported history. A case taken over at a later stage opens with ``history_imported`` (dated the
+take-over) instead of ``aware``. A step dated on or before the take-over may then follow without the
+steps before it, which were not recorded (:func:`review_flows.lifecycle.unrecorded_steps`); the
+steps given must still be in order, and every later step follows the usual rules.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from review_flows.lifecycle import (
     Stage,
     accepted_kinds,
     effective_events,
+    step_over_gap,
     steps_before,
 )
 
@@ -44,7 +50,11 @@ FUTURE_DATED_KINDS: frozenset[EventKind] = frozenset({_K.PUBLICATION_PLANNED})
 # Every event lies within the working-day calendars, so every clock can be computed.
 _FIRST_DAY, _LAST_DAY = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
 # Kinds that need a note saying why.
-NOTE_REQUIRED_KINDS: frozenset[EventKind] = frozenset({_K.DELAY_RECORDED, _K.VOID, _K.AMENDED})
+NOTE_REQUIRED_KINDS: frozenset[EventKind] = frozenset(
+    {_K.DELAY_RECORDED, _K.VOID, _K.AMENDED, _K.HISTORY_IMPORTED}
+)
+# The kinds that may open a case's log.
+FIRST_KINDS: frozenset[EventKind] = frozenset({_K.AWARE, _K.HISTORY_IMPORTED})
 
 
 def validate_event(
@@ -93,10 +103,13 @@ class _Step:
 class _State:
     """The stage while walking a log, and the step that first and last entered each stage."""
 
-    stage: Stage | None = None  # None: no event yet (only ``aware`` is accepted)
+    stage: Stage | None = None  # None: no event yet (only ``aware`` or a history is accepted)
     first_entry: dict[Stage, _Step] = field(default_factory=dict)
     recorded: dict[EventKind, Event] = field(default_factory=dict)  # first event of each kind
     current: _Step | None = None  # the step that started the current stage
+    # an imported history's take-over date: a step dated on or before it may follow without
+    # the steps before it (they were not recorded)
+    taken_over_on: dt.date | None = None
 
     def accept(self, event: Event, incident_date: dt.date, today: dt.date) -> None:
         """Check ``event`` against this state (raise on refusal), then apply it."""
@@ -109,16 +122,36 @@ class _State:
 
     def _next_stage(self, event: Event) -> Stage:
         if self.stage is None:
-            if event.kind is not EventKind.AWARE:
+            if event.kind not in FIRST_KINDS:
                 raise InvalidTransition(
                     "a case starts with aware (the date the local authority became aware), "
                     f"not {event.kind.value}"
                 )
             return Stage.INCIDENT_RECORDED
+        if event.kind is EventKind.HISTORY_IMPORTED:
+            raise InvalidTransition(
+                "a history is imported only when a case is opened (a tracker import, or a case "
+                "opened at a later stage), not added to a case's log"
+            )
         after = TRANSITIONS[self.stage].get(event.kind)
+        if after is None and self._in_imported_history(event):
+            after = self._after_unrecorded_steps(event.kind)
         if after is None:
             raise self._refusal(event.kind)
         return after
+
+    def _in_imported_history(self, event: Event) -> bool:
+        return self.taken_over_on is not None and event.on <= self.taken_over_on
+
+    def _after_unrecorded_steps(self, kind: EventKind) -> Stage | None:
+        """The stage after ``kind`` in an imported history: ``aware`` before any step, or a
+        step reached by steps not recorded; None if neither (an impossible order)."""
+        assert self.stage is not None
+        if kind is EventKind.AWARE:
+            untaken = self.stage is Stage.INCIDENT_RECORDED and kind not in self.recorded
+            return self.stage if untaken else None
+        after, skipped = step_over_gap(self.stage, kind)
+        return after if skipped else None
 
     def _refusal(self, kind: EventKind) -> InvalidTransition:
         """Why the current stage does not take ``kind``, and what to do instead."""
@@ -148,16 +181,24 @@ class _State:
         if self.stage is None or self.current is None:
             return None
         if event.kind is EventKind.DELAY_RECORDED:
-            return self.first_entry[Stage.INCIDENT_RECORDED]
+            return self.first_entry.get(Stage.INCIDENT_RECORDED)
         if after is not self.stage:
             return self.current
         entries = [
             step for stage, step in self.first_entry.items() if event.kind in TRANSITIONS[stage]
         ]
-        return min(entries, key=lambda step: step.on)
+        # none in an imported history whose stage was reached by steps not recorded
+        return min(entries, key=lambda step: step.on) if entries else self.current
 
     def _apply(self, event: Event, after: Stage) -> None:
         self.recorded.setdefault(event.kind, event)
+        if event.kind is EventKind.HISTORY_IMPORTED:
+            # the take-over date bounds the imported steps; it is no step they follow
+            self.taken_over_on, self.stage = event.on, after
+            return
+        if event.kind is EventKind.AWARE:
+            self.first_entry.setdefault(after, _Step(event.kind, event.on))
+            self.current = _Step(event.kind, event.on)
         if after is not self.stage:
             step = _Step(event.kind, event.on)
             self.first_entry.setdefault(after, step)
@@ -222,9 +263,9 @@ def _check_void(
     if void.corrects is None or target is None:
         ids = ", ".join(f"#{e.id}" for e in existing if e.id is not None)
         raise CorrectionInvalid(f"a void must name the event of this case it voids: {ids}")
-    if target.kind is EventKind.AWARE:
+    if target.kind in FIRST_KINDS:
         raise CorrectionInvalid(
-            "the first event (aware) cannot be voided; correct its date instead"
+            f"the first event ({target.kind.value}) cannot be voided; correct its date instead"
         )
     if target.kind in AMENDING_KINDS or target.id in voided_ids(existing):
         raise CorrectionInvalid(f"event #{target.id} is a {target.kind.value} or voided already")

@@ -12,6 +12,9 @@ class EventKind(StrEnum):
     """Everything that can happen to a case. The string values are the CLI's ``KIND`` names."""
 
     AWARE = "aware"  # the local authority became aware of the incident (clocks start here)
+    # a case opened at a later stage with the dates known: the first event of its log, dated
+    # the day the partnership took it over, its note saying why earlier steps are not recorded
+    HISTORY_IMPORTED = "history_imported"
     NOTIFIED = "notified"  # serious incident notification sent to the Panel (or Ofsted pre-2018)
     RAPID_REVIEW_STARTED = "rapid_review_started"
     RAPID_REVIEW_SUBMITTED = "rapid_review_submitted"
@@ -37,6 +40,7 @@ class EventKind(StrEnum):
 #: One line per kind, for help texts.
 KIND_DESCRIPTIONS: dict[EventKind, str] = {
     EventKind.AWARE: "the authority became aware (clocks start)",
+    EventKind.HISTORY_IMPORTED: "a case taken over at a later stage (use `cspr case import`)",
     EventKind.NOTIFIED: "incident notified to the Panel (Ofsted pre-2018)",
     EventKind.RAPID_REVIEW_STARTED: "the rapid review began (England)",
     EventKind.RAPID_REVIEW_SUBMITTED: "the rapid review was sent to the Panel (England)",

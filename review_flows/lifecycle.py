@@ -7,6 +7,9 @@ appended.
 The graph covers every nation's process: England's CSPR path runs through a rapid review, while
 Wales, Scotland, Northern Ireland and the pre-2018 SCR path go from the notification straight to
 a decision, so a decision is accepted from ``notified`` as well as after a rapid review.
+
+A case taken over at a later stage starts with ``history_imported`` instead of ``aware``: the
+steps it went past without a date are "not recorded" (:func:`unrecorded_steps`).
 """
 
 from __future__ import annotations
@@ -147,13 +150,46 @@ def is_open(stage: Stage) -> bool:
 def derive_stage(events: Sequence[Event]) -> Stage:
     """The stage after ``events`` (in recording order); an empty log is a recorded incident.
 
-    The log is assumed valid (every stored event passed :func:`validate_event`); an event the
-    stage does not accept leaves the stage as it was.
+    The log is assumed valid (every stored event passed :func:`validate_event`). In a case whose
+    history was imported, a step taken without the steps before it (not recorded) moves the case
+    as if they had been taken; otherwise an event the stage does not accept leaves it as it was.
     """
     stage = Stage.INCIDENT_RECORDED
     for event in effective_events(events):
-        stage = TRANSITIONS[stage].get(event.kind, stage)
+        stage, _ = step_over_gap(stage, event.kind)
     return stage
+
+
+def step_over_gap(stage: Stage, kind: EventKind) -> tuple[Stage, tuple[EventKind, ...]]:
+    """The stage after ``kind`` from ``stage``, and the steps skipped to get there: none if
+    ``stage`` accepts it; the fewest steps before it if a later stage does (a history imported
+    without them); ``stage`` itself and none if no stage ahead accepts ``kind``."""
+    after = TRANSITIONS[stage].get(kind)
+    if after is not None:
+        return after, ()
+    skipped = steps_before(stage, kind)
+    if not skipped:
+        return stage, ()
+    for step in skipped:
+        stage = TRANSITIONS[stage][step]
+    return TRANSITIONS[stage][kind], skipped
+
+
+def unrecorded_steps(events: Sequence[Event]) -> frozenset[EventKind]:
+    """The steps a case's imported history went past without recording (empty for a case whose
+    log starts with ``aware``): ``aware`` when it was not given, and every step skipped on the
+    way to one that was."""
+    effective = effective_events(events)
+    if not effective or effective[0].kind != EventKind.HISTORY_IMPORTED:
+        return frozenset()
+    missing: set[EventKind] = set()
+    if all(event.kind != EventKind.AWARE for event in effective):
+        missing.add(EventKind.AWARE)
+    stage = Stage.INCIDENT_RECORDED
+    for event in effective[1:]:
+        stage, skipped = step_over_gap(stage, event.kind)
+        missing.update(skipped)
+    return frozenset(missing)
 
 
 def effective_events(events: Sequence[Event]) -> list[Event]:

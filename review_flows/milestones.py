@@ -26,6 +26,9 @@ class MilestoneStatus(StrEnum):
     OVERDUE = "overdue"
     NOT_APPLICABLE = "not_applicable"
     NOT_STARTED = "not_started"  # the event that starts its clock has not happened
+    # a case taken over at a later stage: the step's start or end was before the take-over and
+    # its date was not recorded (computed from what is known; never reminded)
+    NOT_RECORDED = "not_recorded"
     NO_TIME_LIMIT = "no_time_limit"  # started, not done, and the guidance sets no limit
     STALLED = "stalled"  # no time limit, not done, and longer than the stalled threshold
     DONE = "done"  # done where there was no time limit to keep

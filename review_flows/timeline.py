@@ -18,6 +18,7 @@ from typing import Any
 
 from review_flows.calendar import WorkingCalendar
 from review_flows.events import AMENDING_KINDS, Event, EventKind, corrected_dates, voided_ids
+from review_flows.lifecycle import unrecorded_steps
 from review_flows.milestones import LOCAL_TARGET, Milestone, MilestoneStatus, describe_rule
 from review_flows.rulebook import Direction, DurationUnit, Rule, Rulebook
 
@@ -64,12 +65,16 @@ def compute_milestones(
     ``local_targets`` maps ``"<ruleset>:<milestone>"`` to working days; it gives a milestone
     without a statutory limit a local target (marked as such). Targets for other rulebooks, or
     for milestones that have a statutory limit, are ignored. A step with no time limit that has
-    run ``stalled_after`` working days or more without being done is ``stalled``.
+    run ``stalled_after`` working days or more without being done is ``stalled``. In a case
+    taken over at a later stage, a step whose start or end came before the take-over without a
+    date is ``not_recorded`` (never overdue for want of a date nobody holds).
     """
     book = _compile(rulebook, local_targets)
     dates = _event_dates(events)
+    imported = bool(events) and events[0].kind == EventKind.HISTORY_IMPORTED
+    not_recorded = unrecorded_steps(events) if imported else frozenset()
     values = [
-        _evaluate(rule, dates, calendar, today, due_soon_working_days, stalled_after)
+        _evaluate(rule, dates, calendar, today, due_soon_working_days, stalled_after, not_recorded)
         for rule in book.rules
     ]
     for group in book.groups:
@@ -127,8 +132,12 @@ def _evaluate(
     today: dt.date,
     due_soon: int,
     stalled_after: int | None = None,
+    not_recorded: frozenset[EventKind] = frozenset(),
 ) -> Milestone | dict[str, Any]:
     starts = dates.get(rule.start_kind)
+    if not starts and rule.start_kind in not_recorded:
+        done_on = _first_on_or_after(dates, rule.done_kinds, dt.date.min)
+        return _values(rule, None, None, MilestoneStatus.NOT_RECORDED, done_on, None, None)
     if not starts:
         inapplicable = any(kind in dates for kind in rule.na_kinds)
         status = MilestoneStatus.NOT_APPLICABLE if inapplicable else MilestoneStatus.NOT_STARTED
@@ -145,6 +154,9 @@ def _evaluate(
         return _values(rule, start, due, status, due if met else None, remaining, None)
     floor = dt.date.min if rule.signed is not None and rule.signed < 0 else start
     done = _first_on_or_after(dates, rule.done_kinds, floor)
+    if done is None and not_recorded.intersection(rule.done_kinds):
+        # taken before the take-over, on a date not recorded
+        return _values(rule, start, due, MilestoneStatus.NOT_RECORDED, None, None, None)
     end = done if done is not None else today
     elapsed = calendar.working_days_between(start, end) if floor == start and end >= start else None
     if due is None:

@@ -50,6 +50,7 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     MilestoneStatus.DUE: ("○", "Due"),
     MilestoneStatus.NO_TIME_LIMIT: ("○", "No time limit"),
     MilestoneStatus.NOT_STARTED: ("□", "Not started"),
+    MilestoneStatus.NOT_RECORDED: ("–", "Not recorded (taken over later)"),
     MilestoneStatus.DONE_LATE: ("■", "Done late"),
     MilestoneStatus.DONE_ON_TIME: ("✓", "Done on time"),
     MilestoneStatus.DONE: ("✓", "Done"),

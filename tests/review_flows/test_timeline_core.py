@@ -199,6 +199,9 @@ def test_statuses_agree_with_dates(
             assert m.due is None and m.done is None and m.start is not None
         elif m.status is S.NOT_STARTED:
             assert m.start is None and m.due is None
+        elif m.status is S.NOT_RECORDED:  # taken over later: its start or its end has no date
+            assert events[0].kind == EventKind.HISTORY_IMPORTED and m.done is None or not m.start
+            assert m.start is None or m.done is None
         else:  # not applicable: never started, or waived by a timely event (delay notice)
             assert m.status is S.NOT_APPLICABLE
             assert m.start is None or m.due is not None
