@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from enum import StrEnum
+from functools import cache
 from types import MappingProxyType
 
 from review_flows.events import AMENDING_KINDS, Event, EventKind, corrected_dates, voided_ids
@@ -173,6 +174,20 @@ def step_over_gap(stage: Stage, kind: EventKind) -> tuple[Stage, tuple[EventKind
     for step in skipped:
         stage = TRANSITIONS[stage][step]
     return TRANSITIONS[stage][kind], skipped
+
+
+@cache
+def recordable_kinds(stage: Stage) -> frozenset[EventKind]:
+    """The kinds a case at ``stage`` can still record, now or at any stage ahead: a step
+    outside it is one the case has gone past (or a branch it did not take)."""
+    seen, queue, kinds = {stage}, [stage], set[EventKind]()
+    while queue:
+        for kind, after in TRANSITIONS[queue.pop()].items():
+            kinds.add(kind)
+            if after not in seen:
+                seen.add(after)
+                queue.append(after)
+    return frozenset(kinds)
 
 
 def unrecorded_steps(events: Sequence[Event]) -> frozenset[EventKind]:

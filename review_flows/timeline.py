@@ -18,7 +18,7 @@ from typing import Any
 
 from review_flows.calendar import WorkingCalendar
 from review_flows.events import AMENDING_KINDS, Event, EventKind, corrected_dates, voided_ids
-from review_flows.lifecycle import unrecorded_steps
+from review_flows.lifecycle import derive_stage, recordable_kinds, unrecorded_steps
 from review_flows.milestones import LOCAL_TARGET, Milestone, MilestoneStatus, describe_rule
 from review_flows.rulebook import Direction, DurationUnit, Rule, Rulebook
 
@@ -71,15 +71,33 @@ def compute_milestones(
     """
     book = _compile(rulebook, local_targets)
     dates = _event_dates(events)
-    imported = bool(events) and events[0].kind == EventKind.HISTORY_IMPORTED
-    not_recorded = unrecorded_steps(events) if imported else frozenset()
+    gaps = _history_gaps(events)
     values = [
-        _evaluate(rule, dates, calendar, today, due_soon_working_days, stalled_after, not_recorded)
+        _evaluate(rule, dates, calendar, today, due_soon_working_days, stalled_after, gaps)
         for rule in book.rules
     ]
     for group in book.groups:
         _mark_readings(group, values)
     return [value if isinstance(value, Milestone) else _new_milestone(value) for value in values]
+
+
+@dataclass(frozen=True, slots=True)
+class _Gaps:
+    """What a case taken over at a later stage has no date for: the steps it went past
+    without one (``skipped``), and every step it can no longer record (``passed``)."""
+
+    skipped: frozenset[EventKind]
+    passed: frozenset[EventKind]
+
+
+_NO_GAPS = _Gaps(frozenset(), frozenset())
+
+
+def _history_gaps(events: Sequence[Event]) -> _Gaps:
+    if not events or events[0].kind != EventKind.HISTORY_IMPORTED:
+        return _NO_GAPS
+    recordable = recordable_kinds(derive_stage(events))
+    return _Gaps(unrecorded_steps(events), frozenset(EventKind) - recordable)
 
 
 def add_calendar_months(day: dt.date, months: int) -> dt.date:
@@ -132,10 +150,10 @@ def _evaluate(
     today: dt.date,
     due_soon: int,
     stalled_after: int | None = None,
-    not_recorded: frozenset[EventKind] = frozenset(),
+    gaps: _Gaps = _NO_GAPS,
 ) -> Milestone | dict[str, Any]:
     starts = dates.get(rule.start_kind)
-    if not starts and rule.start_kind in not_recorded:
+    if not starts and rule.start_kind in gaps.skipped:
         done_on = _first_on_or_after(dates, rule.done_kinds, dt.date.min)
         return _values(rule, None, None, MilestoneStatus.NOT_RECORDED, done_on, None, None)
     if not starts:
@@ -154,21 +172,21 @@ def _evaluate(
         return _values(rule, start, due, status, due if met else None, remaining, None)
     floor = dt.date.min if rule.signed is not None and rule.signed < 0 else start
     done = _first_on_or_after(dates, rule.done_kinds, floor)
-    if done is None and not_recorded.intersection(rule.done_kinds):
-        # taken before the take-over, on a date not recorded
-        return _values(rule, start, due, MilestoneStatus.NOT_RECORDED, None, None, None)
     end = done if done is not None else today
     elapsed = calendar.working_days_between(start, end) if floor == start and end >= start else None
+    # a case taken over after going past the step: done, on a date not recorded
+    undated = done is None and bool(gaps.passed) and gaps.passed.issuperset(rule.done_kinds)
     if due is None:
-        return _values(
-            rule, start, None, _untimed(done, elapsed, stalled_after), done, None, elapsed
-        )
+        status = MilestoneStatus.NOT_RECORDED if undated else _untimed(done, elapsed, stalled_after)
+        return _values(rule, start, None, status, done, None, elapsed)
     if rule.waiver is not None and (done is None or done > due):
         waived_on = _first_on_or_after(dates, (rule.waiver,), start)
         if waived_on is not None and waived_on <= due:
             return _values(rule, start, due, MilestoneStatus.NOT_APPLICABLE, done, None, elapsed)
         if rule.only_if_missed and done is None and not _will_miss(rule, dates, due, today):
             return _values(rule, start, due, MilestoneStatus.NOT_APPLICABLE, None, None, elapsed)
+    if undated:
+        return _values(rule, start, due, MilestoneStatus.NOT_RECORDED, None, None, elapsed)
     status, remaining = _timed_status(calendar, today, due, done, due_soon)
     if status is MilestoneStatus.OVERDUE and rule.excused_by in dates:
         status = MilestoneStatus.LATE_DELAY_NOTIFIED

@@ -15,6 +15,7 @@ PURE_MODULES = (
     "review_flows.lifecycle",
     "review_flows.event_validation",
     "review_flows.events",
+    "review_flows.what_if",
     "core.labels",
     "core.personal_data",
     "core.personal_names",

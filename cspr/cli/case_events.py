@@ -83,7 +83,7 @@ def event_command(
     from review_flows.publications import operator_report
 
     with _refusals(), _session(data_dir) as session:
-        data = {"kind": _kind(kind), "on": _date(on, "ON"), "note": note, "corrects": corrects}
+        data = {"kind": parse_kind(kind), "on": _date(on, "ON"), "note": note, "corrects": corrects}
         parsed = parse_input(CaseEventCreate, data)
         case = find_case(session, ref, partnership) if report is not None else None
         try:
@@ -178,7 +178,8 @@ def amend_command(
     )
 
 
-def _kind(value: str) -> EventKind:
+def parse_kind(value: str) -> EventKind:
+    """An event kind as typed (any case, hyphens or underscores); refused naming the kinds."""
     try:
         return EventKind(value.strip().lower().replace("-", "_"))
     except ValueError:

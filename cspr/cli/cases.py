@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cspr.cli.case_events import add_event_commands
+from cspr.cli.case_events import add_event_commands, parse_kind
 from cspr.cli.case_views import (
     due_row_to_dict,
     flat_milestone,
@@ -52,9 +52,32 @@ def new_command(
     partnership: Annotated[str, typer.Option("--partnership", help="Safeguarding partnership.")],
     nation: Annotated[str, typer.Option(help="england, wales, scotland or northern_ireland.")],
     incident: Annotated[str, typer.Option(help="Date of the incident (YYYY-MM-DD).")],
-    aware: Annotated[str, typer.Option(help="Date the local authority became aware.")],
     outcome: Annotated[str, typer.Option(help="death or serious_harm.")],
     age_group: Annotated[str, typer.Option(help="under_1, 1_4, 5_9, 10_14 or 15_17.")],
+    aware: Annotated[
+        str | None,
+        typer.Option(
+            help="Date the local authority became aware (may be left out with --taken-over)."
+        ),
+    ] = None,
+    taken_over: Annotated[
+        str | None,
+        typer.Option(
+            "--taken-over",
+            help="A case taken over at a later stage: the date it was taken over; give the steps "
+            "known with --known and why the others have no date with --reason.",
+        ),
+    ] = None,
+    known: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--known", help="With --taken-over: KIND=YYYY-MM-DD of a step known, repeatable."
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(help="With --taken-over: why the earlier steps are not recorded (no names)."),
+    ] = None,
     looked_after: Annotated[
         bool, typer.Option("--looked-after", help="Child looked after.")
     ] = False,
@@ -71,27 +94,25 @@ def new_command(
     as_json: JsonOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Open a case; its first event is `aware` on the --aware date."""
-    from review_flows.cases import create_case, parse_input
-    from review_flows.models import CaseCreate
-
+    """Open a case: its first event is `aware` on the --aware date; or, for a case taken over
+    at a later stage (--taken-over), one `history_imported` event and the --known steps."""
+    data: dict[str, Any] = {
+        "reference": ref,
+        "partnership": partnership,
+        "nation": nation,
+        "incident_date": _date(incident, "--incident"),
+        "outcome": outcome,
+        "age_group": age_group,
+        "looked_after": looked_after,
+        "child_protection_plan": cp_plan,
+        "owner": owner or _user(by),
+        "ruleset_id": rules,
+    }
     with _refusals(), _session(data_dir) as session:
-        data = {
-            "reference": ref,
-            "partnership": partnership,
-            "nation": nation,
-            "incident_date": _date(incident, "--incident"),
-            "aware_on": _date(aware, "--aware"),
-            "outcome": outcome,
-            "age_group": age_group,
-            "looked_after": looked_after,
-            "child_protection_plan": cp_plan,
-            "owner": owner or _user(by),
-            "ruleset_id": rules,
-        }
-        record = create_case(
-            session, parse_input(CaseCreate, data), recorded_by=_user(by), today=_today(today)
-        )
+        if taken_over is None:
+            record = _open_case(session, data, aware, known, reason, by, today)
+        else:
+            record = _open_taken_over(session, data, taken_over, aware, known, reason, by, today)
     if as_json:
         _print_json({"case": _dump(record.case), "stage": record.stage.value})
         return
@@ -99,6 +120,59 @@ def new_command(
     typer.echo(
         f"opened {case.reference} ({case.partnership}, {case.nation.value}); "
         f"stage {record.stage.value}"
+    )
+
+
+def _open_case(
+    session: Any,
+    data: dict[str, Any],
+    aware: str | None,
+    known: list[str] | None,
+    reason: str | None,
+    by: str | None,
+    today: str | None,
+) -> Any:
+    from review_flows.cases import create_case, parse_input
+    from review_flows.models import CaseCreate
+
+    if aware is None:
+        raise CaseDataInvalid("give --aware DATE, or --taken-over DATE for a case taken over later")
+    if known or reason:
+        raise CaseDataInvalid("--known and --reason go with --taken-over DATE")
+    data = {**data, "aware_on": _date(aware, "--aware")}
+    return create_case(
+        session, parse_input(CaseCreate, data), recorded_by=_user(by), today=_today(today)
+    )
+
+
+def _open_taken_over(
+    session: Any,
+    data: dict[str, Any],
+    taken_over: str,
+    aware: str | None,
+    known: list[str] | None,
+    reason: str | None,
+    by: str | None,
+    today: str | None,
+) -> Any:
+    from review_flows.case_history import CaseHistoryCreate, KnownStep, open_case_with_history
+    from review_flows.cases import parse_input
+    from review_flows.events import EventKind
+
+    if not reason:
+        raise CaseDataInvalid("--taken-over needs --reason: why the earlier steps have no date")
+    steps = [KnownStep(EventKind.AWARE, _date(aware, "--aware"))] if aware else []
+    for text in known or []:
+        kind_text, _, day = text.partition("=")
+        kind = parse_kind(kind_text)
+        steps.append(KnownStep(kind, _date(day, f"--known {kind_text}")))
+    fields = {**data, "taken_over_on": _date(taken_over, "--taken-over"), "reason": reason}
+    return open_case_with_history(
+        session,
+        parse_input(CaseHistoryCreate, fields),
+        steps,
+        recorded_by=_user(by),
+        today=_today(today),
     )
 
 

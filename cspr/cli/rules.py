@@ -1,5 +1,6 @@
-"""``cspr rules list|show`` and ``cspr timeline``: the rulebooks, and milestones for a
-hypothetical case (nothing is stored).
+"""``cspr rules list|show`` and ``cspr timeline``: the rulebooks, and the what-if calculator's
+milestones for a hypothetical case (nothing is stored, so any dates are taken: a future date, a
+missing or out-of-order step is a warning printed with the result, never a refusal).
 
 Bad input ends with a one-line message on stderr and exit code 2, never a traceback.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import replace
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -19,18 +20,23 @@ from rich.table import Table
 from core.errors import WorkbenchError
 from core.settings import get_settings
 from review_flows.calendar import Nation, calendar_with_overrides_file, parse_nation
-from review_flows.event_validation import validate_event
 from review_flows.events import Event, EventKind
 from review_flows.milestones import Milestone, describe_rule, milestone_to_dict
 from review_flows.rulebook import Rulebook, list_rulebooks, load_rulebook, select_rulebook
-from review_flows.timeline import compute_milestones
+from review_flows.what_if import CALCULATOR_KINDS, what_if
 
 rules_app = typer.Typer(
     name="rules", help="Statutory rulebooks: editions, rules, sources.", no_args_is_help=True
 )
 
 _NATIONS = ", ".join(nation.value for nation in Nation)
-_KINDS = ", ".join(kind.value for kind in EventKind if kind is not EventKind.CORRECTION)
+_KINDS = ", ".join(kind.value for kind in CALCULATOR_KINDS)
+# Kinds that act on a case record rather than date a step, and what to give the calculator instead.
+_NOT_FOR_WHAT_IF = {
+    EventKind.CORRECTION: "give the corrected date of the event itself instead",
+    EventKind.VOID: "leave the event out instead",
+    EventKind.AMENDED: "give --incident or --nation instead",
+}
 _STATUS_STYLE = {
     "overdue": "bold red",
     "due_soon": "yellow",
@@ -69,8 +75,8 @@ def _parse_event(text: str, position: int) -> Event:
         kind = EventKind(kind_text)
     except ValueError:
         _fail(f"--event {text!r}: unknown event kind {kind_text!r}; use one of {_KINDS}")
-    if kind is EventKind.CORRECTION:
-        _fail("--event correction: give the corrected date of the event itself instead")
+    if kind in _NOT_FOR_WHAT_IF:
+        _fail(f"--event {kind.value}: {_NOT_FOR_WHAT_IF[kind]}")
     return Event(kind=kind, on=_parse_date(day_text, f"--event {kind.value}"), id=position)
 
 
@@ -169,7 +175,11 @@ def _book_payload(book: Rulebook) -> dict[str, Any]:
 def timeline(
     event: Annotated[
         list[str] | None,
-        typer.Option("--event", "-e", help="KIND=YYYY-MM-DD, repeatable, e.g. aware=2024-03-01."),
+        typer.Option(
+            "--event",
+            "-e",
+            help="KIND=YYYY-MM-DD, repeatable, any date (future too), e.g. aware=2024-03-01.",
+        ),
     ] = None,
     rules: Annotated[
         str | None, typer.Option("--rules", help="Rulebook id; default: chosen by nation + date.")
@@ -178,24 +188,37 @@ def timeline(
     incident: Annotated[
         str | None, typer.Option("--incident", help="Incident date; default the aware date.")
     ] = None,
-    today: Annotated[str | None, typer.Option("--today", help="As-of date; default today.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="As-of date (decides each status only); default today."),
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the milestones as JSON (warnings go to stderr)."),
+    ] = False,
 ) -> None:
-    """Milestones for a hypothetical case from its events (nothing is stored)."""
+    """What-if calculator: milestones for a hypothetical case from any dates (nothing stored).
+
+    Future dates are fine. A missing earlier step (a decision with no
+    notification date), steps out of order, an event before the incident,
+    a step given twice or one the rulebook does not use is a warning
+    printed under the result, never a refusal. Only a date outside the
+    calendars' years (1990 to 2100) is refused.
+    """
     events = [_parse_event(text, position) for position, text in enumerate(event or [], start=1)]
     chosen_nation = _parse_nation(nation)
     as_of = _parse_date(today, "--today") if today else dt.date.today()
     incident_date = _parse_date(incident, "--incident") if incident else _default_incident(events)
     settings = get_settings()
-    events = _checked_events(events, incident_date, as_of)
     try:
         book = select_rulebook(chosen_nation, incident_date, pinned=rules)
         calendar = calendar_with_overrides_file(book.nation, settings.holiday_overrides_file)
-        milestones = compute_milestones(
+        result = what_if(
             events,
             book,
             calendar,
             as_of,
+            incident_date=incident_date,
             due_soon_working_days=settings.due_soon_working_days,
             local_targets=settings.local_targets,
             stalled_after=settings.stalled_after_working_days,
@@ -203,24 +226,20 @@ def timeline(
     except WorkbenchError as problem:
         _fail(str(problem))
     if as_json:
-        _print_json([milestone_to_dict(milestone) for milestone in milestones])
+        # stdout stays the list of milestones scripts already read; the warnings go to stderr
+        _print_json([milestone_to_dict(milestone) for milestone in result.milestones])
+        for warning in result.warnings:
+            typer.echo(f"Warning: {warning}", err=True)
         return
-    _print_timeline(book, milestones, as_of)
+    _print_timeline(book, result.milestones, as_of)
+    _print_warnings(result.warnings)
 
 
-def _checked_events(events: list[Event], incident_date: dt.date, as_of: dt.date) -> list[Event]:
-    """The events in date order, checked as a case checks them (a first ``aware``, the steps
-    in order, nothing twice that happens once)."""
-    ordered = [
-        replace(event, id=position, note=event.note or "(timeline)")
-        for position, event in enumerate(sorted(events, key=lambda e: e.on), start=1)
-    ]
-    for place, event in enumerate(ordered):
-        try:
-            validate_event(ordered[:place], event, incident_date, as_of)
-        except WorkbenchError as problem:
-            _fail(f"--event {event.kind.value}={event.on.isoformat()}: {problem}")
-    return ordered
+def _print_warnings(warnings: Sequence[str]) -> None:
+    if warnings:
+        typer.echo("Warnings (the milestones above are computed from the dates as given):")
+    for warning in warnings:
+        typer.echo(f"- {warning}")
 
 
 def _default_incident(events: list[Event]) -> dt.date:
@@ -230,7 +249,7 @@ def _default_incident(events: list[Event]) -> dt.date:
     return min(aware) if aware else min(e.on for e in events)
 
 
-def _print_timeline(book: Rulebook, milestones: list[Milestone], as_of: dt.date) -> None:
+def _print_timeline(book: Rulebook, milestones: Sequence[Milestone], as_of: dt.date) -> None:
     table = Table(
         title=f"{book.title}: milestones as of {as_of.isoformat()}",
         caption="* the later of two readings of the guidance; alerts follow the earlier one",

@@ -4,6 +4,7 @@ the guard starting from that stage, milestones computed from what is known and s
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -230,3 +231,19 @@ def test_a_reference_already_used_is_refused(session: Session) -> None:
     open_case_with_history(session, _data(), steps, recorded_by="tester", today=TODAY)
     with pytest.raises(DuplicateCaseReference):
         open_case_with_history(session, _data(), steps, recorded_by="tester", today=TODAY)
+
+
+def test_a_clock_the_case_went_past_before_the_take_over_is_not_overdue() -> None:
+    # notified known, then a decision: the rapid review from notification was sent on a date
+    # not recorded (a decided case can no longer record it), so it is not recorded, not late
+    log = _log((_K.NOTIFIED, dt.date(2025, 9, 5)), (_K.DECISION, dt.date(2025, 11, 3)))
+    milestones = _milestones(log)
+    assert milestones["rapid_review_from_notification"].status is MilestoneStatus.NOT_RECORDED
+    assert milestones["rapid_review_from_notification"].due == dt.date(2025, 9, 26)
+    assert milestones["notification"].status is MilestoneStatus.NOT_RECORDED
+    assert milestones["notification"].done == dt.date(2025, 9, 5)
+    # the same log in an ordinary case keeps the clock running: its lateness is real there
+    ordinary = [Event(_K.AWARE, INCIDENT, id=1), *(replace(e, id=e.id) for e in log[1:])]
+    assert _milestones(ordinary)["rapid_review_from_notification"].status is (
+        MilestoneStatus.OVERDUE
+    )

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from core.settings import get_settings
 from cspr.cli.rules import register
+from review_flows.rulebook import Rulebook, list_rulebooks
 
 REQUIRED_KEYS = {"milestone", "due", "done", "status", "rule", "source"}
 
@@ -114,7 +115,9 @@ def test_timeline_uses_settings_local_targets_and_overrides(
     completed = wales["review_completed"]
     assert (completed["due"], completed["local_target"]) == ("2030-06-25", True)
     assert completed["source"].startswith("local target")
-    assert completed["rule"] == "local target: 10 working days from decision"
+    assert completed["rule"] == (
+        "no statutory time limit \u00b7 local target 10 working days from decision"
+    )
 
 
 def test_timeline_table(runner: CliRunner, app: typer.Typer) -> None:
@@ -129,29 +132,11 @@ def test_timeline_table(runner: CliRunner, app: typer.Typer) -> None:
     ("args", "message"),
     [
         (["timeline", "-e", "awre=2022-12-20"], "unknown event kind 'awre'; use one of aware,"),
-        (
-            ["timeline", "-e", "notified=2022-12-20"],
-            "--event notified=2022-12-20: a case starts with aware",
-        ),
-        (
-            [
-                "timeline",
-                "-e",
-                "aware=2022-12-20",
-                "-e",
-                "notified=2022-12-21",
-                "-e",
-                "notified=2022-12-22",
-            ],
-            "--event notified=2022-12-22: notified is already recorded (#2 on 2022-12-21)",
-        ),
-        (
-            ["timeline", "-e", "aware=2022-12-20", "-e", "published=2022-12-22"],
-            "--event published=2022-12-22: published needs notified then decision",
-        ),
         (["timeline", "-e", "aware=2022-13-20"], "--event aware: '2022-13-20' is not a date"),
         (["timeline", "-e", "aware"], "write KIND=YYYY-MM-DD"),
         (["timeline", "-e", "correction=2022-12-20"], "give the corrected date of the event"),
+        (["timeline", "-e", "void=2022-12-20"], "--event void: leave the event out instead"),
+        (["timeline", "-e", "amended=2022-12-20"], "give --incident or --nation instead"),
         (["timeline"], "give at least one --event KIND=YYYY-MM-DD"),
         (["timeline", "-e", "aware=2022-12-20", "--rules", "nope"], "no rulebook 'nope'"),
         (["timeline", "-e", "aware=2022-12-20", "--nation", "mars"], "--nation 'mars': unknown"),
@@ -166,6 +151,10 @@ def test_timeline_table(runner: CliRunner, app: typer.Typer) -> None:
         (
             ["timeline", "-e", "aware=1900-01-01"],
             "1900-01-01 is outside the years the working-day calendars cover",
+        ),
+        (
+            ["timeline", "-e", "aware=2024-01-02", "-e", "published=2101-01-03"],
+            "“Report published” on 2101-01-03 is outside the years the working-day calendars",
         ),
         (["rules", "show", "nope"], "no rulebook 'nope'; known rulebooks: england-cspr-2018"),
     ],
@@ -225,3 +214,114 @@ def test_rules_show_and_list_tables(runner: CliRunner, app: typer.Typer) -> None
     listed = runner.invoke(app, ["rules", "list"])
     assert listed.exit_code == 0, listed.output
     assert "scotland-learning-review" in listed.stdout
+
+
+# --- the what-if calculator: any dates, gaps and disorder as warnings ------------------------
+
+
+def test_a_future_awareness_is_computed_not_refused(runner: CliRunner, app: typer.Typer) -> None:
+    # "if we become aware on Christmas Eve, when is notification due?" (two weeks ahead)
+    rows = _timeline(runner, app, "--event", "aware=2026-12-24", "--today", "2026-12-08")
+    # 29, 30, 31 December, 4 and 5 January: Christmas, Boxing Day (moved to the 28th) and New
+    # Year's Day are bank holidays
+    assert (rows["notification"]["due"], rows["notification"]["status"]) == ("2027-01-05", "due")
+    assert rows["rapid_review"]["due"] == "2027-01-19"
+
+
+def test_the_quoted_future_command_succeeds_on_the_real_clock(
+    runner: CliRunner, app: typer.Typer
+) -> None:
+    # no --today: whatever the date when this runs, the what-if is computed, not refused
+    result = runner.invoke(app, ["timeline", "--event", "aware=2026-12-24"])
+    assert result.exit_code == 0, result.output
+    assert "notification" in result.stdout and "Warnings" not in result.stdout
+
+
+def test_a_decision_without_notification_is_computed_with_warnings(
+    runner: CliRunner, app: typer.Typer
+) -> None:
+    # "we decided on the 31st: when is the review due?"
+    args = ["timeline", "--event", "aware=2023-08-02", "--event", "decision=2023-08-31"]
+    result = runner.invoke(app, [*args, "--today", "2023-09-15"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    table, _, notes = result.stdout.partition("Warnings (the milestones above are computed")
+    assert "2024-02-29" in table  # the review: 6 calendar months from the decision
+    lines = notes.splitlines()[1:]
+    assert [line.split(",")[0] for line in lines] == [
+        "- No date given for “Incident notified”",
+        "- No date given for “Rapid review submitted”",
+    ]
+    assert "“Serious incident notification to the Panel” is computed from “Became aware" in lines[0]
+
+
+def test_json_keeps_the_list_and_sends_warnings_to_stderr(
+    runner: CliRunner, app: typer.Typer
+) -> None:
+    args = ["timeline", "-e", "aware=2023-08-02", "-e", "decision=2023-08-31", "--json"]
+    result = runner.invoke(app, [*args, "--today", "2023-09-15"])
+    assert result.exit_code == 0, result.output
+    rows = {row["milestone"]: row for row in json.loads(result.stdout)}
+    assert (rows["review_published"]["start"], rows["review_published"]["due"]) == (
+        "2023-08-31",
+        "2024-02-29",
+    )
+    assert rows["notification"]["status"] == "overdue"
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 2
+    assert all(line.startswith("Warning: No date given for “") for line in warnings)
+
+
+@pytest.mark.parametrize(
+    ("events", "warning"),
+    [
+        (["notified=2022-12-20"], "No date given for “Became aware of the incident”"),
+        (
+            ["aware=2022-12-20", "notified=2022-12-22", "notified=2022-12-21"],
+            "“Incident notified” is given more than once (2022-12-21, 2022-12-22): the earliest",
+        ),
+        (
+            ["aware=2022-12-20", "notified=2022-12-19"],
+            "“Incident notified” (2022-12-19) is before the incident (2022-12-20)",
+        ),
+        (
+            ["aware=2022-12-20", "decision=2022-12-23", "notified=2022-12-28"],
+            "“Decided to hold a local review” (2022-12-23) is dated before “Incident notified”",
+        ),
+    ],
+)
+def test_gaps_and_disorder_are_warnings_not_refusals(
+    runner: CliRunner, app: typer.Typer, events: list[str], warning: str
+) -> None:
+    args = [part for event in events for part in ("-e", event)]
+    result = runner.invoke(app, ["timeline", *args, "--today", "2023-01-16", "--json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) > 0
+    assert warning in result.stderr
+
+
+@pytest.mark.parametrize("book", list_rulebooks(), ids=lambda book: book.id)
+def test_every_rulebook_takes_future_and_partial_what_ifs(
+    runner: CliRunner, app: typer.Typer, book: Rulebook
+) -> None:
+    future = ["timeline", "--rules", book.id, "-e", "aware=2026-12-24", "--today", "2026-12-08"]
+    rows = _json(runner, app, [*future, "--json"])
+    assert isinstance(rows, list) and rows
+    assert all(row["status"] != "overdue" for row in rows)
+    partial = [
+        "timeline",
+        "--rules",
+        book.id,
+        "-e",
+        "aware=2026-11-02",
+        "-e",
+        "decision=2026-12-01",
+    ]
+    result = runner.invoke(app, [*partial, "--today", "2026-12-08"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "- No date given for “Incident notified”, a step before “Decided to hold" in result.stdout
+    )
+    decided = [rule.milestone for rule in book.rules if rule.start_event.value == "decision"]
+    review = _timeline(runner, app, *partial[1:], "--today", "2026-12-08")
+    assert decided and all(review[m]["start"] == "2026-12-01" for m in decided)
