@@ -31,6 +31,7 @@ from review_flows.events import Event, EventKind
 from review_flows.lifecycle import Stage, derive_stage
 from review_flows.milestones import PENDING_STATUSES, Milestone, MilestoneStatus
 from review_flows.models import Case, CaseEvent, CaseEventPublic, CasePublic
+from review_flows.partnership_targets import targets_by_partnership, targets_for
 from review_flows.rulebook import Rulebook
 from review_flows.timeline import compute_milestones
 from review_flows.week import CaseMilestones, DueRow, week_rows
@@ -150,7 +151,7 @@ def case_timeline(
         calendars(settings)(Nation(case.nation)),
         today,
         due_soon_working_days=settings.due_soon_working_days,
-        local_targets=settings.local_targets,
+        local_targets=targets_for(session, case.partnership, defaults=settings.local_targets),
         stalled_after=settings.stalled_after_working_days,
     )
     public_rows = tuple(read_as(CaseEventPublic, r) for r in rows)
@@ -172,6 +173,8 @@ def summarise_cases(
     calendar = calendars(settings)
     books: dict[tuple[Any, ...], Rulebook] = {}
     records = list_cases(session, partnership=partnership, stage=stage, open_only=open_only)
+    # each partnership's own local targets over the settings' (read once, for every case)
+    own_targets = targets_by_partnership(session, defaults=settings.local_targets)
     overviews = []
     with collector_paused():
         for record in records:
@@ -184,7 +187,7 @@ def summarise_cases(
                 calendar(case.nation),  # a str: converted to Nation once, on a cache miss
                 today,
                 due_soon_working_days=settings.due_soon_working_days,
-                local_targets=settings.local_targets,
+                local_targets=own_targets.get(case.partnership, settings.local_targets),
                 stalled_after=settings.stalled_after_working_days,
             )
             next_due, worst = summarise_milestones(milestones)

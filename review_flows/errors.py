@@ -117,3 +117,25 @@ class PartnershipNearDuplicate(ReviewFlowsError, ValueError):
     def __init__(self, message: str, *, existing: str) -> None:
         super().__init__(message)
         self.existing = existing
+
+
+class PartnershipNotFound(ReviewFlowsError, LookupError):
+    """No partnership of that name is known (on a case, a user, a contact or a chosen rulebook)."""
+
+
+class LocalTargetInvalid(ReviewFlowsError, ValueError):
+    """A partnership's local target names no step of its rulebook, a step the guidance already
+    sets a statutory time limit for, or a number of working days out of range."""
+
+
+# --- trackers in and out (review_flows.tracker_*) ----------------------------------------------
+
+
+class TrackerUnreadable(ReviewFlowsError, ValueError):
+    """A tracker file is refused before any row is read: too large, not a spreadsheet, a
+    workbook that is not a zip or unpacks too far, too many rows, columns or characters."""
+
+
+class TrackerLayoutInvalid(ReviewFlowsError, ValueError):
+    """A column-mapping file cannot be read, or no known layout fits a tracker's header row;
+    the message names the file or the header found and the layouts known."""

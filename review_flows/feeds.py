@@ -165,7 +165,7 @@ def _description(entry: FeedEntry) -> str:
     lines = [
         f"Milestone: {milestone.label}",
         f"Status: {milestone.status.value.replace('_', ' ')}",
-        f"Rule: {milestone.rule}" + (" (local target, not statutory)" * milestone.local_target),
+        f"Rule: {milestone.rule}",  # a local target says so: "no statutory time limit · ..."
         f"Source: {milestone.source}",
         f"Confidence: {milestone.confidence.value}",
         f"Responsible: {milestone.responsible}",

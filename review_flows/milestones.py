@@ -105,11 +105,16 @@ def milestone_to_dict(milestone: Milestone) -> dict[str, Any]:
 
 
 def describe_rule(rule: Rule, local_target: int | None = None) -> str:
-    """The rule in words, e.g. "5 working days from aware"."""
+    """The rule in words, e.g. "5 working days from aware"; a step without a statutory limit
+    says so beside its local target: "no statutory time limit · local target 60 working days
+    from decision"."""
     start = rule.start_event.value.replace("_", " ")  # words, not the stored code
     if rule.duration is None or rule.unit is None:
         if local_target is not None:
-            return f"{LOCAL_TARGET}: {local_target} working days from {start}"
+            return (
+                f"no statutory time limit \u00b7 {LOCAL_TARGET} {local_target} working days "
+                f"from {start}"
+            )
         return f"no statutory time limit (clock from {start})"
     amount = f"{rule.duration} {rule.unit.value.replace('_', ' ')}"
     if rule.direction is Direction.BEFORE:

@@ -155,3 +155,23 @@ class PartnershipRulebook(SQLModel, table=True):
     ruleset_id: str = Field(max_length=64)
     set_by: str = Field(max_length=64)
     set_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class PartnershipTarget(SQLModel, table=True):
+    """A partnership's own target, in working days, for a step its rulebook sets no statutory
+    time limit for (Wales, Scotland and Northern Ireland set few): set on the Admin page, with
+    ``cspr rules target`` or by a tracker import; who set it and when are kept on the row."""
+
+    __tablename__ = "partnership_targets"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "working_days BETWEEN 1 AND 500", name="ck_partnership_targets_working_days"
+        ),
+    )
+
+    partnership: str = Field(max_length=80, primary_key=True)
+    ruleset_id: str = Field(max_length=64, primary_key=True)
+    milestone: str = Field(max_length=64, primary_key=True)
+    working_days: int
+    set_by: str = Field(max_length=64)
+    set_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

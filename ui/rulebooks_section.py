@@ -1,5 +1,6 @@
-"""The Admin page's Rulebooks section: the editions known, the local targets in force
-(read-only: set in the environment), and the rulebook each partnership's new cases take."""
+"""The Admin page's Rulebooks section: the editions known, the local targets set for every
+partnership (read-only: set in the environment), and the rulebook each partnership's new cases
+take. A partnership's own targets are in :mod:`ui.local_targets_section`."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import WorkbenchError
+from review_flows.partnership_targets import step_label, target_steps
 from review_flows.partnerships import (
     clear_partnership_rulebook,
     partnership_rulebooks,
     set_partnership_rulebook,
 )
-from review_flows.rulebook import Rulebook, known_milestones, list_rulebooks
+from review_flows.rulebook import Rulebook, list_rulebooks, load_rulebook
 from ui.admin_forms import FLASH, words
 from ui.resources import db_session, settings
 from ui.widgets import plain
@@ -42,7 +44,7 @@ def rulebooks_section() -> None:
         hide_index=True,
         key="rulebooks_table",
     )
-    st.subheader("Local targets in force")
+    st.subheader("Local targets for every partnership")
     targets = settings().local_targets
     if targets:
         st.dataframe(
@@ -56,13 +58,14 @@ def rulebooks_section() -> None:
     else:
         st.caption("No local targets are set.")
     st.markdown(
-        "Local targets set a time limit where guidance sets none. They are read-only here: set "
-        "`CSPR_LOCAL_TARGETS` as JSON in the environment or `.env`, e.g. "
-        "`CSPR_LOCAL_TARGETS='{\"wales-cpr:review_completed\": 120}'`, and restart the app."
+        "Local targets set a time limit where the guidance sets none. Those above apply to "
+        "every partnership and are read-only here: they come from the workbench's settings, "
+        "which whoever runs it changes. A partnership's own targets, set below, replace them."
     )
-    with st.expander("Milestones that can take a local target"):
-        for book, milestones in known_milestones().items():
-            st.markdown(f"`{book}`: {', '.join(f'`{m}`' for m in milestones)}")
+    with st.expander("Steps that can take a local target"):
+        for book, milestones in target_steps().items():
+            steps = "; ".join(step_label(book, m) for m in milestones)
+            st.markdown(f"{plain(load_rulebook(book).title)}: {plain(steps)}")
 
 
 def partnership_rulebooks_section(names: list[str], by: str) -> None:

@@ -24,8 +24,10 @@ app = typer.Typer(
 # (module, attribute): each attribute is a function ``register(app: typer.Typer) -> None``.
 _AREAS: tuple[str, ...] = (
     "cspr.cli.cases",
+    "cspr.cli.tracker",  # `case import` and `case export`, on the `case` commands
     "cspr.cli.database",
     "cspr.cli.rules",
+    "cspr.cli.targets",
     "cspr.cli.orchestration",
     "cspr.cli.users",
     "cspr.cli.feeds",

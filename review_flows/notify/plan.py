@@ -8,6 +8,10 @@ For each open case's alerting milestones with a due date, one reminder per *step
 - ``stalled``: a step the guidance sets no time limit for, open longer than
   ``CSPR_STALLED_AFTER_WORKING_DAYS`` (keyed by the day its clock started), once.
 
+A step with a local target (the partnership's own, or ``CSPR_LOCAL_TARGETS``, where the guidance
+sets no limit) has a due date like any other: it is reminded of as due soon, due today and, once
+past the target, as past its local target (the ``overdue`` step, said as such).
+
 A step's key names the case, milestone, due date, step, recipient and channel, so a re-run on
 the same day sends nothing new, a missed day is caught up on the next run once (the key holds no
 sweep date), and a due date moved by a correction gets a fresh reminder. On a day that is not a
@@ -195,6 +199,8 @@ def reminder_subject(case: SweepCase, step: ReminderStep, kind: NoticeKind) -> s
     assert milestone.due is not None and milestone.working_days_remaining is not None
     prefix = "Escalation: " if kind is NoticeKind.ESCALATION else ""
     when = {"due_soon": "due", "due_today": "due today", "overdue": "overdue"}[step.step]
+    if milestone.local_target:
+        when = "past its local target" if step.step == "overdue" else f"{when} (local target)"
     return (
         f"[CSPR] {prefix}{case.reference}: {milestone.label} {when} "
         f"({milestone.due.isoformat()}, {left_or_late(milestone.working_days_remaining)})"
@@ -228,7 +234,8 @@ def reminder_body(
         f"Record it on the case's page: {case_link(app_url, case.reference)}",
     ]
     if kind is NoticeKind.ESCALATION:
-        lines.insert(0, "This milestone is overdue; you are told as the partnership's chair.\n")
+        late = "past its local target" if m.local_target else "overdue"
+        lines.insert(0, f"This milestone is {late}; you are told as the partnership's chair.\n")
     return "\n".join(lines)
 
 
@@ -241,7 +248,10 @@ def _when(step: ReminderStep) -> str:
             "workbench flags a step as stalled."
         )
     assert m.due is not None and m.working_days_remaining is not None
-    return f"Due: {m.due.strftime('%A %d %B %Y')} - {left_or_late(m.working_days_remaining)}."
+    due = f"Due: {m.due.strftime('%A %d %B %Y')} - {left_or_late(m.working_days_remaining)}."
+    if m.local_target:
+        due += " This is a local target: the guidance sets no statutory time limit for this step."
+    return due
 
 
 def _digests(
@@ -293,5 +303,6 @@ def digest_body(
             when = f"stalled, {m.elapsed_working_days} working days without a time limit"
         else:
             when = f"due {m.due.isoformat()}, {left_or_late(m.working_days_remaining)}"
+            when += " (local target)" * m.local_target
         lines.append(f"- {case.reference} ({stage_label(case.stage).lower()}): {m.label}, {when}")
     return "\n".join(lines)

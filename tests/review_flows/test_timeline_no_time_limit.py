@@ -67,7 +67,9 @@ def test_local_targets_apply_where_guidance_sets_none(caplog: pytest.LogCaptureF
     # 21, 22, 27, 28, 29 Dec, 2, 3, 4, 5, 8 Jan.
     assert _row(completed) == (D(2024, 1, 8), None, S.DUE_SOON, 1, 9)
     assert completed.local_target and decision.local_target
-    assert completed.rule == "local target: 10 working days from decision"
+    assert completed.rule == (
+        "no statutory time limit \u00b7 local target 10 working days from decision"
+    )
     assert completed.source.startswith("local target; ")
     with caplog.at_level(logging.WARNING, logger="review_flows.timeline"):
         england = _compute(

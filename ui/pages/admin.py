@@ -15,6 +15,7 @@ from ui.admin_forms import FLASH
 from ui.audit_section import audit_section
 from ui.auth import require_page
 from ui.contacts_section import contacts_section
+from ui.local_targets_section import local_targets_section
 from ui.resources import db_session
 from ui.rulebooks_section import partnership_rulebooks_section, rulebooks_section
 from ui.users_section import users_section
@@ -44,5 +45,6 @@ with contacts_tab:
 with rules_tab:
     rulebooks_section()
     partnership_rulebooks_section(names, viewer.username)
+    local_targets_section(names, viewer.username)
 with audit_tab:
     audit_section()
