@@ -35,12 +35,14 @@ def test_a_case_taken_over_at_its_review_opens_at_that_stage(
     assert statuses["rapid_review_from_notification"] == "not_recorded"
     assert statuses["review_published"] in {"due", "due_soon"}
     # later steps follow the usual rules
-    code, _, err = run(cli, app, "case", "event", "NSH-2025-090", "reviewer_appointed", "2026-02-02", "--by", "alice", *TODAY)  # fmt: skip
+    later = ["case", "event", "NSH-2025-090", "reviewer_appointed", "2026-02-02", "--by", "alice"]
+    code, _, err = run(cli, app, *later, *TODAY)
     assert (code, err) == (0, ""), err
 
 
 def test_refusals_name_what_to_do_and_open_nothing(cli: CliRunner, app: typer.Typer) -> None:
-    without_reason = [arg for arg in TAKEN_OVER if arg not in {"--reason", "taken over from the county tracker"}]  # fmt: skip
+    reason = {"--reason", "taken over from the county tracker"}
+    without_reason = [arg for arg in TAKEN_OVER if arg not in reason]
     code, _, err = run(cli, app, *without_reason)
     assert code == 2 and "--taken-over needs --reason" in err
     wrong_order = [*TAKEN_OVER, "--known", "notified=2025-12-01"]
