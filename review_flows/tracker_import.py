@@ -218,7 +218,8 @@ def _add(
         return _refused(draft)
     except WorkbenchError as refused:
         row, column = _place_of(draft, refused)
-        draft.refuse(row, column, _out_of_order(draft, row, column) + str(refused))
+        # an impossible order in words, not the guard's stage codes; else the guard's reason
+        draft.refuse(row, column, _out_of_order(draft, row, column) or str(refused))
         return _refused(draft)
     events = tuple((e.kind, e.on) for e in sorted(record.events[1:], key=lambda e: e.on))
     missing = unrecorded_steps(record.events)
@@ -307,7 +308,8 @@ def _out_of_order(draft: CaseDraft, row: int, column: str) -> str:
     where = f" (row {first.row})" if first.row != step.row else ""
     return (
         f"impossible order: {event_label(step.kind).lower()} on {step.on.isoformat()} comes "
-        f"after {event_label(first.kind).lower()} on {first.on.isoformat()}{where}; "
+        f"after {event_label(first.kind).lower()} on {first.on.isoformat()}{where}, which "
+        "follows it in a case's life; check the two dates"
     )
 
 

@@ -29,8 +29,8 @@ NORTHSHIRE_REFUSED = [
         20,
         "Date notified to Panel",
         "impossible order: incident notified on 2019-03-11 comes "
-        "after decided to hold a local review on 2019-03-07; a case at stage local_review does "
-        "not accept notified",
+        "after decided to hold a local review on 2019-03-07, which follows it in a case's life; "
+        "check the two dates",
     ),
     (25, "Date LA aware", "'31/02/2024' is not a date"),
     (30, "Case ref", "is already on row 29"),

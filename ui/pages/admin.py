@@ -1,4 +1,5 @@
-"""Admin (admins only): users, partnerships and their contacts, rulebooks, local targets.
+"""Admin (admins only): users, partnerships and their contacts, rulebooks, local targets, the
+audit, and trackers imported and exported.
 
 Each form calls one service; a refusal is shown next to the form with the service's message.
 The sections live in ``ui/*_section.py``; this page draws the message and the tabs.
@@ -18,10 +19,11 @@ from ui.contacts_section import contacts_section
 from ui.local_targets_section import local_targets_section
 from ui.resources import db_session
 from ui.rulebooks_section import partnership_rulebooks_section, rulebooks_section
+from ui.tracker_section import tracker_section
 from ui.users_section import users_section
 
 SECTION = "admin_section"  # the open tab: kept in the session, so a rerun keeps it open
-SECTIONS = ("Users", "Partnerships and contacts", "Rulebooks", "Audit")
+SECTIONS = ("Users", "Partnerships and contacts", "Rulebooks", "Audit", "Import and export")
 
 viewer = require_page("admin")
 st.title("Admin")
@@ -37,7 +39,9 @@ with db_session() as session:
     names = known_partnerships(session)
 # the open tab is kept in the session (a stateful tabs widget): after a form's rerun, or a
 # message above, the admin stays in the section they were using
-users_tab, contacts_tab, rules_tab, audit_tab = st.tabs(SECTIONS, key=SECTION, on_change="rerun")
+users_tab, contacts_tab, rules_tab, audit_tab, tracker_tab = st.tabs(
+    SECTIONS, key=SECTION, on_change="rerun"
+)
 with users_tab:
     users_section(all_users, names, viewer.username)
 with contacts_tab:
@@ -48,3 +52,5 @@ with rules_tab:
     local_targets_section(names, viewer.username)
 with audit_tab:
     audit_section()
+with tracker_tab:
+    tracker_section(names, viewer.username)
