@@ -31,6 +31,9 @@ its placeholder ("[name]"), for a précis a reviewer chooses to search masked.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from threading import Lock
+
 from core.errors import PersonalDataFound
 from core.personal_evidence import (
     lower_case_names,
@@ -47,10 +50,33 @@ from core.personal_recogniser import Reading, read_text
 _PRESIDIO_KINDS = {"UK_NHS": Kind.NHS_NUMBER, "UK_NINO": Kind.NI_NUMBER}
 
 
+# Texts found clean, remembered (the most recent few thousand): the same partnership name or
+# reason is checked on every case of a tracker, and the language model is most of the cost.
+# Only clean texts are kept, so the cache never holds personal data.
+_CLEAN: OrderedDict[tuple[str, bool, bool], None] = OrderedDict()
+_CLEAN_MAX = 4096
+_CLEAN_LOCK = Lock()  # the app's sessions run in threads
+
+
 def find_personal_data(text: str, *, identifier: bool = False, names: bool = True) -> list[Finding]:
     """Every piece of personal data in ``text``, in order, overlaps merged; ``identifier`` for
     a code such as a case reference, whose parts are checked against the name lists whatever
     their case; ``names=False`` for a field that may name a member of staff."""
+    key = (text, identifier, names)
+    with _CLEAN_LOCK:
+        if key in _CLEAN:
+            _CLEAN.move_to_end(key)
+            return []
+    found = _find(text, identifier=identifier, names=names)
+    if not found:
+        with _CLEAN_LOCK:
+            _CLEAN[key] = None
+            if len(_CLEAN) > _CLEAN_MAX:
+                _CLEAN.popitem(last=False)
+    return found
+
+
+def _find(text: str, *, identifier: bool, names: bool) -> list[Finding]:
     found = find_patterns(text, identifier=identifier)
     if identifier:
         named = identifier_names(text) + reference_names(text)
