@@ -123,3 +123,14 @@ class TaggerHeadInvalid(ThemeError, ValueError):
     """A stored learned tagger (its numbers beside the index) cannot be used: unreadable,
     mis-shaped, not finite, for other themes or another model. The tagger falls back to the
     zero-shot scores and the head is retrained at the next chance."""
+
+
+class PublishedFiguresInvalid(LearningError):
+    """A file of published national figures cannot be used; names the row and column."""
+
+    def __init__(self, path: Path | str, reason: str, row: int = 0, column: str = "") -> None:
+        where = f" line {row}" if row else ""
+        field = f", column {column!r}" if column else ""
+        super().__init__(f"{path}{where}{field}: {reason}")
+        self.row = row
+        self.column = column

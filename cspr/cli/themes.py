@@ -383,6 +383,9 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="themes")
 
 
+# ``cspr themes national`` (the national picture in rates) lives in its own module too.
+import cspr.cli.national as _national_cli  # noqa: E402, F401
+
 # ``cspr themes retrain`` and ``cspr themes tagger`` live in their own module; importing it
 # adds them to ``app`` (last, as it uses this module's helpers).
 import cspr.cli.tagger as _tagger_cli  # noqa: E402, F401

@@ -12,5 +12,8 @@
 - ``discovery``: clusters that no theme covers, promoted into the taxonomy.
 - ``recurring``: recommendations made again and again.
 - ``packs`` and ``pack_export``: cited evidence packs (CSV, Markdown, PDF).
+- ``national_figures`` (pure), ``national_rates`` (pure), ``national_picture``,
+  ``national_chart``: the national picture in rates (intervals, year-on-year tests) beside the
+  figures the Panel and the DfE publish (``corpus/national/``), as tables, CSV and PNG.
 - ``cli``: ``cspr themes ...``.
 """

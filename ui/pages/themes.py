@@ -49,6 +49,7 @@ from learning.themes.views import (
     theme_choices,
 )
 from ui.auth import now, require_page
+from ui.national_section import show_national_picture
 from ui.resources import reviews_being_added, settings
 from ui.theme_charts import FEW_LEGEND, share_over_time_chart, theme_share_chart
 from ui.widgets import plain
@@ -316,6 +317,7 @@ SECTIONS = {
     "Recurring recommendations": _recurring,
     "Confirm or reject tags": lambda workspace: _decisions(workspace, viewer.username),
     "Evidence packs": _packs,
+    "The national picture": show_national_picture,
 }
 st.title("Themes")
 st.caption(
