@@ -25,6 +25,7 @@ from core.errors import WorkbenchError
 if TYPE_CHECKING:
     from core.access import Viewer
     from core.case_facts import CaseFacts
+    from core.digest_model import Digest, Month
     from core.draft_model import Section
     from core.settings import Settings
 
@@ -131,6 +132,13 @@ class LearningSide(Protocol):
 
     def tagger_retraining_flow(self) -> Callable[..., Any]:
         """The flow that retrains the learned theme tagger (the sweep runs it when due)."""
+        ...
+
+    def monthly_digest(
+        self, month: Month, encoder_factory: Callable[[], Any], settings: Settings
+    ) -> Digest:
+        """The digest of the reviews added to the library in ``month``; raises
+        :class:`LearningFailed` when the library cannot be read."""
         ...
 
 

@@ -167,6 +167,13 @@ class Settings(BaseSettings):
     sweep_timezone: str = Field(
         default="Europe/London", description="Time zone of the sweep's cron."
     )
+    digest_cron: str = Field(
+        default="0 7 1 * *",
+        description=(
+            "When the monthly digest of new learning goes out (cron, in CSPR_SWEEP_TIMEZONE); "
+            "each run sends the month before."
+        ),
+    )
     smtp_host: str | None = Field(
         default=None,
         description="SMTP server for email notices; unset, notices go to the inbox only.",

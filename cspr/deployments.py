@@ -24,6 +24,7 @@ ENTRYPOINTS = {
     # so that it never holds a worker's slot while it waits
     "ingest-batch": "learning/flows/collection.py:ingest_batch",
     "retrain-theme-tagger": "learning/flows/tagger.py:retrain_theme_tagger",
+    "monthly-digest": "review_flows/flows/digest.py:monthly_digest",
 }
 
 
@@ -33,6 +34,13 @@ def sweep_schedule(settings: Settings) -> Any:
     return Cron(settings.sweep_cron, timezone=settings.sweep_timezone)
 
 
+def digest_schedule(settings: Settings) -> Any:
+    """The monthly digest's schedule: ``CSPR_DIGEST_CRON`` in the sweep's time zone."""
+    from prefect.schedules import Cron
+
+    return Cron(settings.digest_cron, timezone=settings.sweep_timezone)
+
+
 def deployments(settings: Settings | None = None) -> list[Any]:
     """The deployments served by one process: those of :data:`ENTRYPOINTS` that are not for
     workers only, and the collection's coordinator ``ingest-collection``."""
@@ -40,6 +48,7 @@ def deployments(settings: Settings | None = None) -> list[Any]:
     from learning.flows.ingest import ingest_folder
     from learning.flows.tagger import retrain_theme_tagger
     from review_flows.flows.case_events import case_event
+    from review_flows.flows.digest import monthly_digest
     from review_flows.flows.publication import publication
     from review_flows.flows.sweep import deadline_sweep
 
@@ -51,6 +60,7 @@ def deployments(settings: Settings | None = None) -> list[Any]:
         _to_deployment(ingest_folder, "ingest-folder"),
         _to_deployment(ingest_collection, "ingest-collection"),
         _to_deployment(retrain_theme_tagger, "retrain-theme-tagger"),
+        _to_deployment(monthly_digest, "monthly-digest", schedules=[digest_schedule(settings)]),
     ]
 
 
@@ -157,6 +167,8 @@ def deploy_to_pool(
             flow.from_source(source=str(source), entrypoint=entrypoint, _sync=True),  # type: ignore[call-arg]  # `_sync`: untyped
         )
         schedules = [sweep_schedule(settings)] if name == "deadline-sweep" else None
+        if name == "monthly-digest":
+            schedules = [digest_schedule(settings)]
         loaded.deploy(  # type: ignore[call-arg]  # `_sync`, as above
             name=name, work_pool_name=pool, schedules=schedules, build=False, push=False,
             _sync=True,

@@ -13,6 +13,8 @@ MODEL_MODULES: tuple[str, ...] = (
     "review_flows.models",
     "review_flows.partnership_models",
     "review_flows.token_models",
+    "review_flows.digest_sends",
+    "review_flows.digest_feeds",
     "learning.themes.decisions",
     "learning.collection.models",
 )

@@ -21,6 +21,7 @@ from core.learning_seam import (
 if TYPE_CHECKING:
     from core.access import Viewer
     from core.case_facts import CaseFacts
+    from core.digest_model import Digest, Month
     from core.settings import Settings
 
 
@@ -105,3 +106,10 @@ class LibrarySide:
         from learning.flows.tagger import retrain_theme_tagger
 
         return retrain_theme_tagger
+
+    def monthly_digest(
+        self, month: Month, encoder_factory: Callable[[], Any], settings: Settings
+    ) -> Digest:
+        from learning.digest import read_monthly_digest
+
+        return read_monthly_digest(month, encoder_factory, settings)

@@ -50,3 +50,14 @@ def remove_contact(session: Session, contact_id: int) -> ContactPublic:
     session.delete(contact)
     session.commit()
     return public
+
+
+def set_digest_opt_in(session: Session, contact_id: int, wanted: bool) -> ContactPublic:
+    """Opt a contact in to the monthly digest of new learning by email, or out of it."""
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise ContactNotFound(f"no contact #{contact_id} (it may have been removed)")
+    contact.digest = wanted
+    session.add(contact)
+    session.commit()
+    return read_as(ContactPublic, contact)

@@ -90,6 +90,8 @@ class ContactBase(SQLModel):
     channels: str = Field(default="inbox,email", max_length=80)
     # the app user who reads this contact's inbox (optional)
     username: str | None = Field(default=None, max_length=64)
+    # wants the monthly digest of new learning by email (issue 27); off unless they opt in
+    digest: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
     @field_validator("email")
     @classmethod

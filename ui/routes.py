@@ -5,7 +5,9 @@ websocket cannot do:
   it as an HttpOnly cookie: the signed-in page posts it in the background and stays put;
 - ``/session/end`` ends the cookie's session and clears the cookie;
 - ``/feeds/<token>.ics`` answers a personal calendar subscription, built from the database at
-  each fetch, so the calendar follows every change.
+  each fetch, so the calendar follows every change;
+- ``/feeds/digest/<token>.atom`` answers a personal subscription to the monthly digests of new
+  learning (the last twelve months), built from the library at each fetch.
 
 Unknown, spent and revoked secrets all get the same answer as an address that never existed.
 """
@@ -21,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from core.errors import WorkbenchError
 from core.settings import get_settings
 from review_flows import web_sessions
 
@@ -86,8 +89,42 @@ def calendar(request: Request) -> Response:
     )  # fmt: skip
 
 
+#: How many months (the last complete ones) the digest feed holds.
+DIGEST_FEED_MONTHS = 12
+
+
+def digest_feed(request: Request) -> Response:
+    from zoneinfo import ZoneInfo
+
+    from core.digest_model import Month
+    from learning.digest import read_digests
+    from learning.errors import LearningError
+    from review_flows.digest_feeds import digest_feed_url, feed_editions
+    from review_flows.digest_text import to_atom
+
+    settings = get_settings()
+    token = request.path_params["token"]
+    with _session() as session:
+        found = feed_editions(session, token, request.query_params.get("partnership"))
+    if found is None:
+        return PlainTextResponse(NOT_FOUND, status_code=404)
+    today = dt.datetime.now(ZoneInfo(settings.sweep_timezone)).date()
+    months = Month.before(today).back(DIGEST_FEED_MONTHS)
+    try:  # themes from the cache only: a fetch does not wait for the model
+        digests = read_digests(months, None, settings)
+    except (LearningError, WorkbenchError):
+        digests = []  # no library yet: a feed with no entries, as for months with none
+    atom = to_atom(digests, partnerships=found[1], app_url=settings.app_url,
+                   feed_url=digest_feed_url(settings, token))  # fmt: skip
+    return Response(
+        atom, media_type="application/atom+xml; charset=utf-8",
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )  # fmt: skip
+
+
 ROUTES = [
     Route("/session/start", start_session, methods=["POST"]),
     Route("/session/end", end_session, methods=["POST"]),
     Route("/feeds/{token}.ics", calendar, methods=["GET"]),
+    Route("/feeds/digest/{token}.atom", digest_feed, methods=["GET"]),
 ]

@@ -36,6 +36,7 @@ _AREAS: tuple[str, ...] = (
     "cspr.cli.audit",
     "cspr.cli.library",
     "cspr.cli.themes",
+    "cspr.cli.digest",
 )
 
 

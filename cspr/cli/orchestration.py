@@ -122,7 +122,10 @@ def contacts_list(
         _print_json([c.model_dump(mode="json") for c in contacts])
         return
     for c in contacts:
-        typer.echo(f"#{c.id:<4} {c.partnership:<40} {c.role.value:<17} {c.email:<40} {c.channels}")
+        digest = " · monthly digest" if c.digest else ""
+        typer.echo(
+            f"#{c.id:<4} {c.partnership:<40} {c.role.value:<17} {c.email:<40} {c.channels}{digest}"
+        )
     if not contacts:
         typer.echo("no contacts; add one with `cspr contacts add`")
 
@@ -140,6 +143,21 @@ def contacts_remove(
     typer.echo(
         f"removed #{contact.id} {contact.role.value} {contact.email} of {contact.partnership}"
     )
+
+
+@contacts_app.command("digest")
+def contacts_digest(
+    contact_id: Annotated[int, typer.Argument(help="Contact id (`cspr contacts list`).")],
+    on: Annotated[bool, typer.Option("--on/--off", help="Send it, or stop sending it.")] = True,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Opt a contact in to the monthly digest of new learning by email (`--off`: out)."""
+    from review_flows.contacts import set_digest_opt_in
+
+    with _refusals(), _session(data_dir) as session:
+        contact = set_digest_opt_in(session, contact_id, on)
+    state = "gets" if contact.digest else "does not get"
+    typer.echo(f"#{contact.id} {contact.email} of {contact.partnership} {state} the digest")
 
 
 @jobs_app.command("list")

@@ -15,6 +15,7 @@ from learning.library import LibraryListing, ThemeSource, library_listing
 from learning.uploads import ALLOWED_SUFFIXES, may_upload, save_uploads
 from review_flows.upload_jobs import UploadHandover, hand_over_uploads, waiting_uploads
 from ui.auth import now, require_page
+from ui.digest_feed_section import digest_feed_section
 from ui.resources import db_session, search_engine, settings
 from ui.widgets import plain
 
@@ -158,7 +159,11 @@ def _listing(building: bool) -> None:
     except LearningError as problem:
         st.error(f"The library index cannot be used: {plain(problem)}. Ask an admin to rebuild it.")
         return
-    text = st.text_input("Filter the library", placeholder="words of a title, nation or theme")
+    # a digest's link names its review (?review=ID): the listing opens filtered to it
+    text = st.text_input(
+        "Filter the library", value=st.query_params.get("review", ""),
+        placeholder="words of a title, nation or theme",
+    )  # fmt: skip
     try:
         with st.spinner("Working out the reviews' themes (once after the library changes) ..."):
             listing = library_listing(
@@ -183,3 +188,4 @@ if may_upload(viewer):
 else:
     st.caption("The library is read-only for panel members; a reviewer or an admin adds reviews.")
 _listing(_progress_panel())
+digest_feed_section(viewer)
