@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_UI_ENABLED := false
 
-.PHONY: install run test test-fast bench bench-txtai-env eval corpus corpus-short lint clean
+.PHONY: install run test test-fast bench bench-briefings bench-txtai-env eval corpus corpus-short lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench-txtai-env: install
 		"$$(.venv-txtai/bin/python -c 'import site; print(site.getsitepackages()[0])')/cspr-venv.pth"
 	.venv-txtai/bin/pip install --quiet --no-deps txtai==9.14.0
 	.venv-txtai/bin/python -c "import txtai; from txtai import Embeddings; from importlib.metadata import version; print('txtai', version('txtai'))"
+
+# 7-minute briefing drafts against the 42 hand-written briefings: coverage and support
+bench-briefings: install
+	$(BIN)/python -m benchmarks.bench_briefings
 
 eval: install
 	$(BIN)/python -m benchmarks.eval

@@ -16,6 +16,8 @@ PURE_MODULES = (
     "review_flows.event_validation",
     "review_flows.events",
     "review_flows.what_if",
+    "learning.briefing_sections",
+    "learning.briefing_sentences",
     "learning.themes.national_figures",
     "learning.themes.national_rates",
     "core.labels",

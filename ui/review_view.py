@@ -16,6 +16,7 @@ from learning.errors import LearningError
 from learning.highlight import escape_markdown, unit_markdown, value_label
 from learning.library import ThemeSource, review_reading
 from learning.search import SearchEngine
+from ui.briefing_section import draw_briefing
 from ui.resources import settings
 from ui.widgets import plain
 
@@ -85,3 +86,4 @@ def show_review(
     for tag in reading.tags:
         who = "confirmed by an analyst" if tag.decided_by else f"confidence {tag.confidence:.2f}"
         st.markdown(f"- **{escape_markdown(tag.label)}** ({who})")
+    draw_briefing(engine, review_id, source, ask_to_open, take_review)

@@ -37,6 +37,7 @@ _AREAS: tuple[str, ...] = (
     "cspr.cli.library",
     "cspr.cli.themes",
     "cspr.cli.digest",
+    "cspr.cli.brief",
 )
 
 
