@@ -207,5 +207,7 @@ def run_tool(command: list[str], failure: str) -> None:
         raise BackupFailed(f"{command[0]} is not installed; install PostgreSQL's client tools")
     done = subprocess.run(command, capture_output=True, text=True)  # noqa: S603
     if done.returncode != 0:
-        reason = done.stderr.strip().replace("\n", " ")[:300]
+        # a tool that crashes on a damaged file (a signal: a negative code) may say nothing
+        said = done.stderr.strip().replace("\n", " ")[:300]
+        reason = said or f"{command[0]} stopped with exit status {done.returncode} and no message"
         raise BackupFailed(f"{failure} ({reason})")

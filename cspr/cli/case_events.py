@@ -183,5 +183,6 @@ def parse_kind(value: str) -> EventKind:
     try:
         return EventKind(value.strip().lower().replace("-", "_"))
     except ValueError:
-        kinds = ", ".join(kind.value for kind in EventKind)
+        # a history is only imported with a case, never recorded as an event
+        kinds = ", ".join(k.value for k in EventKind if k is not EventKind.HISTORY_IMPORTED)
         raise CaseDataInvalid(f"unknown event kind {value!r}; use one of: {kinds}") from None

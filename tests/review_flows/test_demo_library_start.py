@@ -59,7 +59,7 @@ def test_the_demo_library_is_asked_for_only_while_it_is_incomplete(
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=folder)
     env = {"PREFECT_API_URL": str(PREFECT_API_URL.value())}
     [ingest] = [d for d in deployments(settings) if d.name == "ingest-folder"]
-    deployment_id = ingest.apply()
+    deployment_id = ingest.apply(_sync=True)  # synchronous whatever the context
 
     _demo_library(settings, env, wait_seconds=30)
 

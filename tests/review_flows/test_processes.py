@@ -83,7 +83,7 @@ def test_cspr_runs_start_up_asks_prefect_for_a_sweep_run(
     assert os.environ.get("CSPR_DEMO_PASSWORD") != "not-exported"  # only Prefect's settings
 
     [sweep] = [d for d in deployments(Settings()) if d.name == "deadline-sweep"]
-    deployment_id = sweep.apply()
+    deployment_id = sweep.apply(_sync=True)  # synchronous whatever the context
     assert _runs_of(deployment_id) == []
 
     _catch_up_sweep(env, wait_seconds=30)
