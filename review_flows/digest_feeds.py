@@ -12,16 +12,14 @@ partnership's they name in the address (``?partnership=``).
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel
 
 from core.access import Viewer
 from core.columns import UTCDateTime, utc_now
 from core.digest_model import same_partnership_key
-from core.roles import Role
 from core.settings import Settings
-from review_flows.partnership_models import User
+from review_flows.feed_tokens import live_row, new_token, revoke_live, token_owner
 
 DIGEST_FEED_PATH = "/feeds/digest/{token}.atom"
 
@@ -45,17 +43,13 @@ def digest_feed_url(settings: Settings, token: str) -> str:
 
 def live_digest_feed(session: Session, username: str) -> DigestFeed | None:
     """The user's current digest feed address, if they have one."""
-    return session.exec(
-        select(DigestFeed).where(
-            DigestFeed.username == username, col(DigestFeed.revoked_at).is_(None)
-        )
-    ).first()
+    return live_row(session, DigestFeed, username)
 
 
 def new_digest_feed(session: Session, viewer: Viewer, *, now: dt.datetime) -> str:
     """A new secret address for ``viewer`` (the old one, if any, stops answering)."""
     revoke_digest_feed(session, viewer.username, now=now)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     session.add(DigestFeed(username=viewer.username, token=token, created_at=now))
     session.commit()
     return token
@@ -63,13 +57,7 @@ def new_digest_feed(session: Session, viewer: Viewer, *, now: dt.datetime) -> st
 
 def revoke_digest_feed(session: Session, username: str, *, now: dt.datetime) -> bool:
     """Stop the user's digest feed address answering; False when they had none."""
-    row = live_digest_feed(session, username)
-    if row is None:
-        return False
-    row.revoked_at = now
-    session.add(row)
-    session.commit()
-    return True
+    return revoke_live(session, DigestFeed, username, now=now)
 
 
 def feed_editions(
@@ -78,15 +66,10 @@ def feed_editions(
     """The owner of a live address and the editions their feed holds (None: the national
     one); None for an unknown or revoked address, a disabled or removed owner, or a
     partnership ``asked`` that the owner may not read."""
-    if not 20 <= len(token) <= 64:
+    found = token_owner(session, DigestFeed, token)
+    if found is None:
         return None
-    row = session.exec(
-        select(DigestFeed).where(DigestFeed.token == token, col(DigestFeed.revoked_at).is_(None))
-    ).first()
-    user = row and session.exec(select(User).where(User.username == row.username)).first()
-    if not user or user.disabled:
-        return None
-    viewer = Viewer(user.username, Role(user.role), user.partnership, user.display_name)
+    _, viewer = found
     own = viewer.partnership
     if asked is None or not asked.strip():
         return viewer, [own, None] if own else [None]
